@@ -1,0 +1,269 @@
+"""ChildNet: the torch module built from an :class:`~archgym.arch.Architecture`, and its morphisms.
+
+The network is ``layers`` (hidden ``nn.Linear`` / ``nn.Conv2d``, each followed by ReLU; conv
+layers use stride 1 and "same" padding, and the last conv output is flattened) then ``head``
+(an ``nn.Linear`` producing logits). Its parameter count always equals ``arch.params()``.
+
+Morphisms change the module in place, keep the trained weights and update ``arch``:
+
+* :meth:`ChildNet.widen` — Net2WiderNet (Chen et al. 2016): the new units replicate existing
+  ones chosen by the caller's RNG, and each replicated unit's outgoing weights are split between
+  its copies, so the function is unchanged. Optional ``noise`` perturbs the split shares (they
+  still sum to one, so the function is still unchanged) to break the symmetry of the copies.
+* :meth:`ChildNet.deepen` — Net2DeeperNet: a new layer after layer ``i`` initialised to the
+  identity (identity matrix, or identity kernel for conv); with ReLU the function is unchanged.
+* :meth:`ChildNet.narrow` — structured removal of the ``k`` least important units of layer ``i``
+  (rows of ``W_i``, matching columns of ``W_{i+1}``): the matrices physically shrink. Importance
+  is a :data:`UnitImportance` callable; the default scores a unit by the L1 norm of its incoming
+  and outgoing weights.
+* :meth:`ChildNet.remove` — drop layer ``i`` and reconnect. **Not function-preserving.** When a
+  dense layer follows, it is composed with the removed layer's affine map (exact where the
+  removed layer's ReLU was inactive, i.e. in its linear regime); a conv layer that follows keeps
+  its filters for the surviving input channels and gets fresh ones for the others.
+
+Each morph increments ``version``, which tells a trainer to rebuild its optimizer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from archgym.arch import Architecture, InvalidEdit, LayerSpec
+from archgym.pruning.surgery import keep_in_units, keep_out_units
+
+__all__ = ["ChildNet", "UnitImportance", "l1_unit_importance"]
+
+UnitImportance = Callable[["ChildNet", int], torch.Tensor]
+"""``importance(child, i) -> scores`` of shape ``(width_i,)``: higher means more important."""
+
+
+@torch.no_grad()
+def init_layer(layer: nn.Linear | nn.Conv2d, generator: torch.Generator | None) -> None:
+    """PyTorch's default initialisation of ``layer``, drawn from ``generator`` (reproducible)."""
+    nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
+    if layer.bias is not None:
+        fan_in = layer.weight[0].numel()
+        bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+        nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+
+
+def _make_layer(spec: LayerSpec, n_in: int) -> nn.Linear | nn.Conv2d:
+    if spec.kind == "dense":
+        return nn.Linear(n_in, spec.width)
+    return nn.Conv2d(n_in, spec.width, spec.kernel, padding=spec.kernel // 2)
+
+
+@torch.no_grad()
+def l1_unit_importance(child: ChildNet, i: int) -> torch.Tensor:
+    """L1 norm of unit ``j``'s incoming weights and bias plus its outgoing weights (all columns it owns)."""
+    layer = child.layers[i]
+    incoming = layer.weight.abs().flatten(1).sum(1)
+    if layer.bias is not None:
+        incoming = incoming + layer.bias.abs()
+    nxt = child.next_layer(i)
+    group = child.arch.in_group(i + 1)
+    w = nxt.weight.abs()
+    outgoing = w.sum(dim=(0, 2, 3)) if isinstance(nxt, nn.Conv2d) else w.sum(0).view(-1, group).sum(1)
+    return incoming + outgoing
+
+
+class ChildNet(nn.Module):
+    """A child network built from an Architecture.
+
+    :param arch: the architecture to build
+    :param seed: seed of the weight initialisation (``None``: torch's global RNG)
+    :param device: device of the parameters
+    """
+
+    def __init__(self, arch: Architecture, seed: int | None = None, device: str | torch.device = "cpu") -> None:
+        super().__init__()
+        gen = torch.Generator().manual_seed(seed) if seed is not None else None
+        self.arch = arch
+        self.version = 0
+        layers = []
+        for i, spec in enumerate(arch.layers):
+            layer = _make_layer(spec, arch.in_units(i) * arch.in_group(i))
+            init_layer(layer, gen)
+            layers.append(layer)
+        self.layers = nn.ModuleList(layers)
+        self.head = nn.Linear(arch.in_units(arch.depth) * arch.in_group(arch.depth), arch.num_classes)
+        init_layer(self.head, gen)
+        self.to(device)
+
+    # ------------------------------------------------------------------ forward
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits for a batch ``x`` of shape ``(N, *arch.input_shape)``."""
+        h = x
+        for layer in self.layers:
+            if h.ndim > 2 and isinstance(layer, nn.Linear):
+                h = h.flatten(1)
+            h = F.relu(layer(h))
+        if h.ndim > 2:
+            h = h.flatten(1)
+        return self.head(h)
+
+    # ------------------------------------------------------------------ structure
+    @property
+    def device(self) -> torch.device:
+        """Device of the parameters."""
+        return self.head.weight.device
+
+    def chain(self) -> list[nn.Linear | nn.Conv2d]:
+        """Hidden layers then the head: layer ``j + 1`` consumes the outputs of layer ``j``."""
+        return [*self.layers, self.head]
+
+    def next_layer(self, i: int) -> nn.Linear | nn.Conv2d:
+        """The layer that consumes layer ``i``'s outputs."""
+        return self.layers[i + 1] if i + 1 < len(self.layers) else self.head
+
+    def _set_next(self, i: int, layer: nn.Linear | nn.Conv2d) -> None:
+        if i + 1 < len(self.layers):
+            self.layers[i + 1] = layer
+        else:
+            self.head = layer
+
+    def set_chain(self, chain: list[nn.Linear | nn.Conv2d]) -> None:
+        """Replace the hidden layers and head (e.g. after structured pruning) and rebuild ``arch``."""
+        *hidden, head = chain
+        self.layers = nn.ModuleList(hidden)
+        self.head = head
+        self.arch = self.arch_from_modules()
+        self.version += 1
+
+    def arch_from_modules(self) -> Architecture:
+        """The Architecture that the current modules implement."""
+        specs = []
+        for layer in self.layers:
+            if isinstance(layer, nn.Conv2d):
+                specs.append(LayerSpec("conv", layer.out_channels, layer.kernel_size[0]))
+            else:
+                specs.append(LayerSpec("dense", layer.out_features))
+        return Architecture(self.arch.input_shape, tuple(specs), self.head.out_features)
+
+    def num_params(self) -> int:
+        """Parameter count of the module (equals ``arch.params()``)."""
+        return sum(p.numel() for p in self.parameters())
+
+    def _check(self, i: int, what: str) -> None:
+        if not isinstance(i, int) or not 0 <= i < len(self.layers):
+            raise InvalidEdit(f"{what}: no layer {i!r}; valid layer indices are 0..{len(self.layers) - 1}")
+
+    # ------------------------------------------------------------------ morphisms
+    @torch.no_grad()
+    def widen(self, i: int, k: int, rng: np.random.Generator, noise: float = 0.0) -> None:
+        """Net2WiderNet: add ``k`` units to layer ``i`` by replicating units drawn with ``rng``.
+
+        :param i: hidden layer index
+        :param k: number of units to add
+        :param rng: the caller's RNG (the env's), which picks the replicated units
+        :param noise: spread of the outgoing-weight split between copies (0 = even split); the
+            shares of each unit's copies always sum to one, so the function is preserved
+        """
+        new_arch = self.arch.widen(i, k)
+        width = self.arch.layers[i].width
+        group = self.arch.in_group(i + 1)
+        src = torch.from_numpy(rng.integers(0, width, size=k)).long()
+        idx = torch.cat([torch.arange(width), src]).to(self.device)
+        counts = torch.bincount(idx, minlength=width).to(self.head.weight.dtype)
+        share = 1.0 / counts[idx]
+        if noise > 0:
+            eps = torch.from_numpy(rng.normal(0.0, noise, size=idx.numel())).to(share)
+            # remove each unit's mean perturbation so the shares of its copies still sum to 1
+            mean = torch.zeros(width, dtype=share.dtype, device=share.device).index_add_(0, idx, eps) / counts
+            share = share * (1.0 + eps - mean[idx])
+        self.layers[i] = keep_out_units(self.layers[i], idx)
+        nxt = keep_in_units(self.next_layer(i), idx, group)
+        scale = share.repeat_interleave(group)
+        if isinstance(nxt, nn.Conv2d):
+            nxt.weight.mul_(scale.view(1, -1, 1, 1))
+        else:
+            nxt.weight.mul_(scale.view(1, -1))
+        self._set_next(i, nxt)
+        self.arch = new_arch
+        self.version += 1
+
+    @torch.no_grad()
+    def deepen(self, i: int) -> None:
+        """Net2DeeperNet: insert an identity-initialised copy of layer ``i``'s shape after it."""
+        new_arch = self.arch.insert(i)
+        spec = self.arch.layers[i]
+        layer = _make_layer(spec, spec.width).to(self.device)
+        layer.weight.zero_()
+        layer.bias.zero_()
+        eye = torch.arange(spec.width, device=self.device)
+        if isinstance(layer, nn.Conv2d):
+            c = spec.kernel // 2
+            layer.weight[eye, eye, c, c] = 1.0
+        else:
+            layer.weight[eye, eye] = 1.0
+        self.layers.insert(i + 1, layer)
+        self.arch = new_arch
+        self.version += 1
+
+    @torch.no_grad()
+    def narrow(self, i: int, k: int, importance: UnitImportance | None = None) -> torch.Tensor:
+        """Physically remove the ``k`` least important units of layer ``i``; returns the kept indices.
+
+        :param i: hidden layer index
+        :param k: number of units to remove (at least one unit must remain)
+        :param importance: unit scorer, default :func:`l1_unit_importance`
+        """
+        new_arch = self.arch.narrow(i, k)
+        scores = (importance or l1_unit_importance)(self, i)
+        width = self.arch.layers[i].width
+        if scores.shape != (width,):
+            raise ValueError(f"importance returned shape {tuple(scores.shape)}, expected ({width},)")
+        keep = torch.topk(scores, width - k, sorted=False).indices.sort().values
+        group = self.arch.in_group(i + 1)
+        self.layers[i] = keep_out_units(self.layers[i], keep)
+        self._set_next(i, keep_in_units(self.next_layer(i), keep, group))
+        self.arch = new_arch
+        self.version += 1
+        return keep
+
+    @torch.no_grad()
+    def remove(self, i: int, seed: int | None = None) -> None:
+        """Drop layer ``i`` and reconnect its consumer (not function-preserving; see module doc).
+
+        :param i: hidden layer index
+        :param seed: seed of the fresh weights a conv consumer may need
+        """
+        self._check(i, "remove")
+        new_arch = self.arch.remove(i)
+        removed = self.layers[i]
+        nxt = self.next_layer(i)
+        n_in_new = new_arch.in_units(i) * new_arch.in_group(i)
+        if isinstance(nxt, nn.Linear):
+            # compose nxt(relu(removed(h))) ~ nxt(removed(h)): the removed layer's affine map, as a matrix
+            if isinstance(removed, nn.Conv2d):
+                basis = torch.eye(n_in_new, device=self.device).view(n_in_new, *self._in_shape(i))
+                m = (removed(basis) - removed.bias.view(1, -1, 1, 1)).flatten(1).T  # (out_cols, in_cols)
+                b = removed.bias.repeat_interleave(self.arch.spatial)
+            else:
+                m, b = removed.weight, removed.bias
+            new = nn.Linear(n_in_new, nxt.out_features).to(self.device)
+            new.weight.copy_(nxt.weight @ m)
+            new.bias.copy_(nxt.bias + nxt.weight @ b)
+        else:
+            new = nn.Conv2d(n_in_new, nxt.out_channels, nxt.kernel_size, padding=nxt.padding).to(self.device)
+            init_layer(new, torch.Generator().manual_seed(seed) if seed is not None else None)
+            n = min(n_in_new, nxt.in_channels)
+            new.weight[:, :n].copy_(nxt.weight[:, :n])
+            new.bias.copy_(nxt.bias)
+        self._set_next(i, new)
+        del self.layers[i]
+        self.arch = new_arch
+        self.version += 1
+
+    def _in_shape(self, i: int) -> tuple[int, ...]:
+        """Shape of one sample entering hidden layer ``i``."""
+        if i == 0:
+            return self.arch.input_shape
+        _, h, w = self.arch.input_shape
+        return (self.arch.layers[i - 1].width, h, w)

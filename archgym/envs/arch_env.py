@@ -1,0 +1,573 @@
+"""The architecture-search environment."""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import gymnasium as gym
+import numpy as np
+import torch
+from gymnasium import spaces
+
+from archgym.arch import Architecture, InvalidEdit, LayerSpec, SearchSpace
+from archgym.child import ChildNet, UnitImportance
+from archgym.cost import get_cost_metric
+from archgym.data import Dataset, load_dataset, unknown_name
+from archgym.device import resolve_device
+from archgym.training import Trainer
+
+__all__ = ["ArchSearchEnv", "parse_layers"]
+
+REWARD_MODES = ("delta", "absolute")
+EVAL_MODES = ("inherit", "scratch")
+INPUT_KINDS = ("flat", "image")
+SLOT_OPS = ("widen", "narrow", "insert", "remove")
+SLOT_FEATURES = ("present", "is_conv", "width", "sparsity")
+GLOBAL_FEATURES = (
+    "depth",
+    "log2_params",
+    "log2_flops",
+    "val_accuracy",
+    "val_loss",
+    "train_accuracy",
+    "episode_fraction",
+    "last_action_valid",
+)
+LOG_CLIP = 8.0
+LOSS_CLIP = 10.0
+INFO_KEYS = (
+    "val_accuracy",
+    "train_accuracy",
+    "val_loss",
+    "cost",
+    "params",
+    "flops",
+    "nonzero_params",
+    "depth",
+    "sparsity",
+    "lr",
+    "action_valid",
+    "score",
+    "evaluations",
+    "diverged",
+    "arch",
+)
+
+
+def parse_layers(layers: Sequence[Any]) -> tuple[LayerSpec, ...]:
+    """Layer specs from a preset list: ``64`` (dense), ``"c16k3"`` or ``"c16"`` (conv, kernel 3 by default),
+    or mappings ``{kind, width, kernel}``.
+
+    >>> [x.short() for x in parse_layers(["c8k3", 32])]
+    ['c8k3', '32']
+    """
+    if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence):
+        raise ValueError(f"layers must be a list such as [64, 32] or ['c8k3', 64], got {layers!r}")
+    out = []
+    for item in layers:
+        if isinstance(item, bool):
+            raise ValueError(f"bad layer {item!r}; valid: an int width, 'c<channels>k<kernel>' or a mapping")
+        if isinstance(item, int):
+            out.append(LayerSpec("dense", item))
+        elif isinstance(item, str) and item.startswith("c"):
+            body = item[1:]
+            ch, _, k = body.partition("k")
+            if not ch.isdigit() or (k and not k.isdigit()):
+                raise ValueError(f"bad conv layer {item!r}; write it as 'c<channels>k<kernel>', e.g. 'c16k3'")
+            out.append(LayerSpec("conv", int(ch), int(k) if k else 3))
+        elif isinstance(item, str) and item.isdigit():
+            out.append(LayerSpec("dense", int(item)))
+        elif isinstance(item, Mapping):
+            out.append(LayerSpec(item.get("kind", "dense"), item.get("width"), item.get("kernel", 0)))
+        else:
+            raise ValueError(f"bad layer {item!r}; valid: an int width, 'c<channels>k<kernel>' or a mapping")
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One entry of the discrete action space: an op and the layer slot it applies to (-1: global)."""
+
+    op: str
+    slot: int = -1
+
+
+@dataclass
+class Evaluation:
+    """The measured state of the current child."""
+
+    val_accuracy: float
+    val_loss: float
+    train_accuracy: float
+    cache_hit: bool = False
+    diverged: bool = False
+
+
+def _check_number(name: str, value: Any, low: float, high: float = math.inf, integer: bool = False) -> None:
+    kind = "an int" if integer else "a number"
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if integer:
+        ok = ok and float(value).is_integer()
+    if not ok or not low <= value <= high:
+        rng = f">= {low}" if high == math.inf else f"in [{low}, {high}]"
+        raise ValueError(f"{name} must be {kind} {rng}, got {value!r}")
+
+
+class ArchSearchEnv(gym.Env):
+    """
+    ## Description
+
+    Neural architecture search as a sequential decision problem. The state is a *child network*
+    (an MLP, or a small CNN with a dense head) trained on a classification dataset (default:
+    scikit-learn's digits, held on the device). Each step the agent grows or prunes one layer,
+    the child is morphed keeping its trained weights (Net2WiderNet / Net2DeeperNet growth,
+    structured narrowing by unit importance, layer removal), fine-tuned for a small budget
+    (``eval_mode="inherit"``) or retrained from scratch with a cached recipe
+    (``eval_mode="scratch"``), and scored on the validation split.
+
+    ## Action Space
+
+    ``Discrete(4 * max_depth + 1)``. For layer slot ``i`` in ``0 .. max_depth - 1``:
+
+    | Num        | Action                                                                 |
+    |------------|------------------------------------------------------------------------|
+    | 4i + 0     | widen layer i by the search-space step of its kind (Net2WiderNet)      |
+    | 4i + 1     | narrow layer i by the step: remove the least important units           |
+    | 4i + 2     | insert an identity-initialised copy of layer i after it (Net2DeeperNet) |
+    | 4i + 3     | remove layer i                                                         |
+    | 4 max_depth| stop: end the episode with the current network                         |
+
+    ``env.unwrapped.action_meanings()`` names each id and ``env.unwrapped.action_masks()`` gives
+    the valid ones. An invalid action (a missing layer, a width or depth out of the search space)
+    is a no-op: ``info["action_valid"]`` is False and ``invalid_penalty`` is subtracted.
+
+    ## Observation Space
+
+    ``Box(float32)`` of size ``4 * max_depth + 8``; slot features first, then global features:
+
+    | Index        | Observation                                        | Min   | Max  |
+    |--------------|----------------------------------------------------|-------|------|
+    | 4i + 0       | slot i holds a layer (1) or is empty (0)           | 0     | 1    |
+    | 4i + 1       | layer i is a conv layer                            | 0     | 1    |
+    | 4i + 2       | width of layer i / max width of its kind           | 0     | 1    |
+    | 4i + 3       | fraction of layer i's weights that are zero        | 0     | 1    |
+    | 4 D + 0      | depth / max_depth                                  | 0     | 1    |
+    | 4 D + 1      | log2(params / reference params), clipped           | -8    | 8    |
+    | 4 D + 2      | log2(FLOPs / reference FLOPs), clipped             | -8    | 8    |
+    | 4 D + 3      | validation accuracy                                | 0     | 1    |
+    | 4 D + 4      | validation loss, clipped                           | 0     | 10   |
+    | 4 D + 5      | training accuracy (running, last fine-tune)        | 0     | 1    |
+    | 4 D + 6      | fraction of the episode used (step / horizon)      | 0     | 1    |
+    | 4 D + 7      | the last action was valid                          | 0     | 1    |
+
+    (``D = max_depth``.)
+
+    ## Rewards
+
+    ``score = val_accuracy - cost_weight * cost``, with ``cost = metric(child) / metric(reference)``
+    for the metric ``cost_metric`` (``params``, ``flops`` or ``nonzero_params``) and the
+    preset's reference network (default: the initial one). With ``reward_mode="delta"``
+    (default) the reward is ``score(s') - score(s)``, so an episode's return telescopes to the
+    final network's score minus the initial one's; with ``"absolute"`` it is ``score(s')``.
+    An invalid action earns ``-invalid_penalty`` (delta) or ``score - invalid_penalty``
+    (absolute); ``stop`` earns 0 (delta) or the score (absolute).
+
+    ## Starting State
+
+    The preset's ``initial`` architecture, freshly initialised from the episode's seed and
+    trained for ``initial_steps`` (inherit) or with the scratch recipe (scratch).
+
+    ## Episode End
+
+    Terminated by the ``stop`` action; truncated after ``max_episode_steps`` (set at
+    registration, passed to the env as ``horizon``).
+
+    ## Arguments
+
+    ``gym.make("archgym/DigitsMLP-v0", cost_weight=0.1, eval_mode="scratch", device="cuda")``;
+    every ``__init__`` keyword can be overridden this way, see its docstring.
+
+    ## Version History
+
+    * v0: initial version.
+    """
+
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi"]}
+
+    def __init__(
+        self,
+        dataset: str = "digits",
+        input: str = "flat",
+        initial: Sequence[Any] = (32,),
+        reference: Sequence[Any] | None = None,
+        search_space: Mapping[str, Any] | SearchSpace | None = None,
+        cost_metric: str = "params",
+        cost_weight: float = 0.05,
+        reward_mode: str = "delta",
+        eval_mode: str = "inherit",
+        initial_steps: int = 300,
+        finetune_steps: int = 40,
+        scratch_steps: int = 400,
+        schedule: Any = 3e-3,
+        batch_size: int = 64,
+        optimizer: str = "adam",
+        weight_decay: float = 0.0,
+        widen_noise: float = 0.01,
+        narrow_criterion: str | UnitImportance = "l1",
+        invalid_penalty: float = 0.01,
+        horizon: int = 10,
+        data_seed: int = 0,
+        scratch_seed: int = 0,
+        train_subset: int | None = None,
+        device: str = "auto",
+        render_mode: str | None = None,
+    ) -> None:
+        """
+        :param dataset: dataset name (``digits``, ``synthetic``)
+        :param input: ``flat`` (MLP children) or ``image`` (conv children on C x H x W)
+        :param initial: initial hidden layers, e.g. ``[32]`` or ``["c8k3", 32]``
+        :param reference: the network whose cost normalises the cost term (default: ``initial``)
+        :param search_space: bounds (``SearchSpace`` or mapping: ``dense``/``conv`` ``{min, max, step}``,
+            ``min_depth``, ``max_depth``)
+        :param cost_metric: ``params``, ``flops`` or ``nonzero_params``
+        :param cost_weight: weight of the normalised cost in the score (>= 0)
+        :param reward_mode: ``delta`` or ``absolute``
+        :param eval_mode: ``inherit`` (keep weights, short fine-tune) or ``scratch`` (retrain, cached)
+        :param initial_steps: optimizer steps that train the initial child at reset (inherit mode)
+        :param finetune_steps: optimizer steps of fine-tuning after each valid edit (inherit mode)
+        :param scratch_steps: optimizer steps of the from-scratch recipe (scratch mode)
+        :param schedule: child learning-rate schedule (float or :mod:`archgym.schedules` spec)
+        :param batch_size: child training batch size
+        :param optimizer: child optimizer (``adam``, ``adamw``, ``sgd``)
+        :param weight_decay: child weight decay
+        :param widen_noise: Net2WiderNet split noise (0 keeps copies identical)
+        :param narrow_criterion: unit-importance criterion used by narrow (name or callable)
+        :param invalid_penalty: reward penalty of an invalid action (>= 0)
+        :param horizon: episode length used to normalise the step count (``max_episode_steps``)
+        :param data_seed: seed of the dataset split
+        :param scratch_seed: seed of the from-scratch recipe (part of the cache key)
+        :param train_subset: train on the first N training samples only (fast tests)
+        :param device: ``auto``, ``cpu`` or ``cuda``
+        :param render_mode: ``None`` or ``ansi``
+        """
+        super().__init__()
+        if input not in INPUT_KINDS:
+            raise unknown_name("input kind", input, INPUT_KINDS)
+        if reward_mode not in REWARD_MODES:
+            raise unknown_name("reward_mode", reward_mode, REWARD_MODES)
+        if eval_mode not in EVAL_MODES:
+            raise unknown_name("eval_mode", eval_mode, EVAL_MODES)
+        if render_mode not in (None, "ansi"):
+            raise unknown_name("render_mode", render_mode, ["ansi"])
+        _check_number("cost_weight", cost_weight, 0.0)
+        _check_number("invalid_penalty", invalid_penalty, 0.0)
+        _check_number("widen_noise", widen_noise, 0.0, 1.0)
+        _check_number("initial_steps", initial_steps, 0, integer=True)
+        _check_number("finetune_steps", finetune_steps, 0, integer=True)
+        _check_number("scratch_steps", scratch_steps, 1, integer=True)
+        _check_number("horizon", horizon, 1, integer=True)
+        self.cost_fn = get_cost_metric(cost_metric)
+        self.space = (
+            search_space if isinstance(search_space, SearchSpace) else SearchSpace.from_dict(search_space or {})
+        )
+        self.device = resolve_device(device)
+        self.data: Dataset = load_dataset(
+            dataset, seed=data_seed, device=self.device, image=input == "image", train_subset=train_subset
+        )
+        self.initial_arch = Architecture(self.data.input_shape, parse_layers(initial), self.data.num_classes)
+        try:
+            self.space.check(self.initial_arch)
+        except InvalidEdit as e:
+            raise ValueError(
+                f"initial architecture {self.initial_arch.key()} is outside the search space: {e}"
+            ) from None
+        ref_layers = parse_layers(reference) if reference is not None else self.initial_arch.layers
+        self.reference_arch = Architecture(self.data.input_shape, ref_layers, self.data.num_classes)
+        self.cost_metric = cost_metric
+        self.reference_cost = max(self.cost_fn(self.reference_arch, ChildNet(self.reference_arch, seed=0)), 1.0)
+        self.cost_weight = float(cost_weight)
+        self.reward_mode = reward_mode
+        self.eval_mode = eval_mode
+        self.initial_steps = int(initial_steps)
+        self.finetune_steps = int(finetune_steps)
+        self.scratch_steps = int(scratch_steps)
+        self.widen_noise = float(widen_noise)
+        self.invalid_penalty = float(invalid_penalty)
+        self.horizon = int(horizon)
+        self.scratch_seed = int(scratch_seed)
+        self.render_mode = render_mode
+        self.importance: UnitImportance | None = self._resolve_importance(narrow_criterion)
+        self.trainer = Trainer(
+            self.data, schedule=schedule, batch_size=batch_size, optimizer=optimizer, weight_decay=weight_decay
+        )
+        self._trainer_kwargs = {
+            "schedule": schedule,
+            "batch_size": batch_size,
+            "optimizer": optimizer,
+            "weight_decay": weight_decay,
+        }
+
+        self.actions: list[Action] = [Action(op, s) for s in range(self.space.max_depth) for op in SLOT_OPS]
+        self.actions.append(Action("stop"))
+        self.action_space = spaces.Discrete(len(self.actions))
+        d = self.space.max_depth
+        low = np.zeros(len(SLOT_FEATURES) * d + len(GLOBAL_FEATURES), dtype=np.float32)
+        high = np.ones_like(low)
+        g = len(SLOT_FEATURES) * d
+        low[g + 1 : g + 3] = -LOG_CLIP
+        high[g + 1 : g + 3] = LOG_CLIP
+        high[g + 4] = LOSS_CLIP
+        self.observation_space = spaces.Box(low, high, dtype=np.float32)
+        self._ref_params = float(self.reference_arch.params())
+        self._ref_flops = float(self.reference_arch.flops())
+
+        self.child: ChildNet | None = None
+        self.architecture: Architecture = self.initial_arch
+        self._scratch_cache: OrderedDict[tuple[str, int, int], tuple[Evaluation, dict[str, torch.Tensor]]] = (
+            OrderedDict()
+        )
+        self._eval: Evaluation | None = None
+        self._score = 0.0
+        self._t = 0
+        self._evaluations = 0
+        self.total_evaluations = 0
+        self.cache_hits = 0
+        self._last_valid = True
+
+    # ------------------------------------------------------------------ helpers
+    def _resolve_importance(self, criterion: str | UnitImportance) -> UnitImportance | None:
+        if callable(criterion):
+            return criterion
+        if criterion == "l1":
+            return None  # ChildNet's default L1 unit importance
+        try:
+            from archgym.pruning import unit_importance
+        except ImportError:
+            raise unknown_name("narrow_criterion", criterion, ["l1"]) from None
+        return unit_importance(criterion, data=self.data)
+
+    def action_meanings(self) -> list[str]:
+        """Human-readable name of every action id."""
+        out = []
+        for a in self.actions:
+            if a.op == "stop":
+                out.append("stop")
+            elif a.op in ("widen", "narrow"):
+                out.append(f"{a.op} layer {a.slot}")
+            elif a.op == "insert":
+                out.append(f"insert after layer {a.slot}")
+            else:
+                out.append(f"remove layer {a.slot}")
+        return out
+
+    def _edit(self, arch: Architecture, a: Action) -> Architecture:
+        """The architecture an action leads to (raises InvalidEdit)."""
+        if a.slot >= arch.depth:
+            raise InvalidEdit(f"{a.op}: slot {a.slot} is empty (depth {arch.depth})")
+        if a.op in ("widen", "narrow"):
+            layer = arch.layers[a.slot]
+            step = self.space.bounds(layer.kind).step
+            new = arch.widen(a.slot, step) if a.op == "widen" else arch.narrow(a.slot, step)
+        elif a.op == "insert":
+            new = arch.insert(a.slot)
+        else:
+            new = arch.remove(a.slot)
+        self.space.check(new)
+        return new
+
+    def action_masks(self) -> np.ndarray:
+        """Boolean array: True where the action is valid in the current state (for MaskablePPO)."""
+        mask = np.zeros(len(self.actions), dtype=bool)
+        for i, a in enumerate(self.actions):
+            if a.op == "stop":
+                mask[i] = True
+                continue
+            try:
+                self._edit(self.architecture, a)
+                mask[i] = True
+            except InvalidEdit:
+                pass
+        return mask
+
+    def cost(self) -> float:
+        """Normalised cost of the current child."""
+        return self.cost_fn(self.architecture, self.child) / self.reference_cost
+
+    # ------------------------------------------------------------------ evaluation
+    def _fit_and_eval(self, steps: int) -> Evaluation:
+        assert self.child is not None
+        fit = self.trainer.fit(self.child, steps=steps) if steps > 0 else None
+        ev = self.trainer.evaluate(self.child, "val")
+        self._evaluations += 1
+        self.total_evaluations += 1
+        train_acc = fit.train_accuracy if fit is not None else (self._eval.train_accuracy if self._eval else 0.0)
+        diverged = bool(fit is not None and fit.diverged) or not math.isfinite(ev.loss)
+        return Evaluation(ev.accuracy, ev.loss, train_acc, diverged=diverged)
+
+    def _scratch(self, arch: Architecture) -> Evaluation:
+        key = (arch.key(), self.scratch_seed, self.scratch_steps)
+        hit = self._scratch_cache.get(key)
+        if hit is not None:
+            self._scratch_cache.move_to_end(key)
+            ev, state = hit
+            self.child = ChildNet(arch, device=self.device)
+            self.child.load_state_dict(state)
+            self._evaluations += 1
+            self.cache_hits += 1
+            return Evaluation(ev.val_accuracy, ev.val_loss, ev.train_accuracy, cache_hit=True, diverged=ev.diverged)
+        self.child = ChildNet(arch, seed=self.scratch_seed, device=self.device)
+        self.trainer.reseed(self.scratch_seed)
+        ev = self._fit_and_eval(self.scratch_steps)
+        self._scratch_cache[key] = (ev, {k: v.detach().clone() for k, v in self.child.state_dict().items()})
+        if len(self._scratch_cache) > 4096:
+            self._scratch_cache.popitem(last=False)
+        return ev
+
+    def _score_of(self, ev: Evaluation) -> float:
+        return ev.val_accuracy - self.cost_weight * self.cost()
+
+    # ------------------------------------------------------------------ gym API
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[np.ndarray, dict]:
+        """Start an episode from the preset's initial architecture."""
+        super().reset(seed=seed)
+        self._t = 0
+        self._evaluations = 0
+        self._last_valid = True
+        self.architecture = self.initial_arch
+        if self.eval_mode == "scratch":
+            self._eval = self._scratch(self.architecture)
+        else:
+            child_seed, batch_seed = (int(s) for s in self.np_random.integers(0, 2**31 - 1, size=2))
+            self.child = ChildNet(self.architecture, seed=child_seed, device=self.device)
+            self.trainer.reseed(batch_seed)
+            self._eval = None
+            self._eval = self._fit_and_eval(self.initial_steps)
+        self._score = self._score_of(self._eval)
+        return self._obs(), self._info(True)
+
+    def step(self, action: int | np.integer) -> tuple[np.ndarray, float, bool, bool, dict]:
+        """Apply one action; see the class docstring for the reward."""
+        if self._eval is None:
+            raise RuntimeError("call reset() before step()")
+        if not self.action_space.contains(action) and not (
+            isinstance(action, (int, np.integer)) and 0 <= int(action) < len(self.actions)
+        ):
+            raise ValueError(
+                f"action {action!r} is not in Discrete({len(self.actions)}): valid ids are 0..{len(self.actions) - 1}"
+            )
+        a = self.actions[int(action)]
+        self._t += 1
+        prev = self._score
+        terminated = False
+        if a.op == "stop":
+            self._last_valid = True
+            terminated = True
+            reward = 0.0 if self.reward_mode == "delta" else prev
+        else:
+            try:
+                new_arch = self._edit(self.architecture, a)
+            except InvalidEdit:
+                self._last_valid = False
+                reward = (0.0 if self.reward_mode == "delta" else prev) - self.invalid_penalty
+            else:
+                self._last_valid = True
+                self._apply(a, new_arch)
+                self._score = self._score_of(self._eval)
+                reward = self._score - prev if self.reward_mode == "delta" else self._score
+        return self._obs(), float(reward), terminated, False, self._info(self._last_valid)
+
+    def _apply(self, a: Action, new_arch: Architecture) -> None:
+        if self.eval_mode == "scratch":
+            self.architecture = new_arch
+            self._eval = self._scratch(new_arch)
+            return
+        assert self.child is not None
+        if a.op == "widen":
+            self.child.widen(
+                a.slot,
+                new_arch.layers[a.slot].width - self.architecture.layers[a.slot].width,
+                self.np_random,
+                noise=self.widen_noise,
+            )
+        elif a.op == "narrow":
+            self.child.narrow(
+                a.slot,
+                self.architecture.layers[a.slot].width - new_arch.layers[a.slot].width,
+                importance=self.importance,
+            )
+        elif a.op == "insert":
+            self.child.deepen(a.slot)
+        else:
+            self.child.remove(a.slot, seed=int(self.np_random.integers(0, 2**31 - 1)))
+        assert self.child.arch == new_arch
+        self.architecture = new_arch
+        self._eval = self._fit_and_eval(self.finetune_steps)
+
+    # ------------------------------------------------------------------ observation / info
+    def _layer_sparsity(self) -> list[float]:
+        if self.child is None:
+            return [0.0] * self.architecture.depth
+        with torch.no_grad():
+            zeros = torch.stack([(layer.weight == 0).float().mean() for layer in self.child.layers])
+        return zeros.tolist()
+
+    def _obs(self) -> np.ndarray:
+        assert self._eval is not None
+        d = self.space.max_depth
+        obs = np.zeros(self.observation_space.shape, dtype=np.float32)
+        sparsity = self._layer_sparsity()
+        for i, layer in enumerate(self.architecture.layers):
+            b = self.space.bounds(layer.kind)
+            obs[4 * i : 4 * i + 4] = (1.0, float(layer.kind == "conv"), min(layer.width / b.max, 1.0), sparsity[i])
+        g = len(SLOT_FEATURES) * d
+        ev = self._eval
+        arch = self.architecture
+        obs[g:] = (
+            arch.depth / d,
+            np.clip(math.log2(arch.params() / self._ref_params), -LOG_CLIP, LOG_CLIP),
+            np.clip(math.log2(arch.flops() / self._ref_flops), -LOG_CLIP, LOG_CLIP),
+            ev.val_accuracy,
+            np.clip(ev.val_loss, 0.0, LOSS_CLIP) if math.isfinite(ev.val_loss) else LOSS_CLIP,
+            ev.train_accuracy if math.isfinite(ev.train_accuracy) else 0.0,
+            min(self._t / self.horizon, 1.0),
+            float(self._last_valid),
+        )
+        return obs
+
+    def _info(self, valid: bool) -> dict[str, Any]:
+        assert self._eval is not None
+        ev = self._eval
+        arch = self.architecture
+        nonzero = (
+            int(sum(int(torch.count_nonzero(p)) for p in self.child.parameters())) if self.child else arch.params()
+        )
+        params = arch.params()
+        return {
+            "val_accuracy": float(ev.val_accuracy),
+            "train_accuracy": float(ev.train_accuracy),
+            "val_loss": float(ev.val_loss),
+            "cost": float(self.cost()),
+            "params": int(params),
+            "flops": int(arch.flops()),
+            "nonzero_params": nonzero,
+            "depth": int(arch.depth),
+            "sparsity": float(1.0 - nonzero / params),
+            "lr": float(self.trainer.lr),
+            "action_valid": bool(valid),
+            "score": float(self._score),
+            "evaluations": int(self._evaluations),
+            "diverged": bool(ev.diverged),
+            "arch": arch.key(),
+        }
+
+    def render(self) -> str | None:
+        """``ansi``: one line with the architecture and its score."""
+        if self.render_mode != "ansi" or self._eval is None:
+            return None
+        return (
+            f"step {self._t}: {self.architecture.key()} val_acc={self._eval.val_accuracy:.4f} score={self._score:.4f}"
+        )

@@ -1,0 +1,108 @@
+"""Physical surgery on ``nn.Linear`` / ``nn.Conv2d`` layers: keep a subset of units.
+
+These are the low-level primitives shared by the child-network morphisms
+(:mod:`archgym.child`) and the structured pruner (:mod:`archgym.pruning.structured`).
+
+A *unit* is an output neuron of a ``Linear`` (a row of its weight) or an output
+channel of a ``Conv2d`` (a filter). When a conv layer feeds a ``Linear`` layer
+through a flatten, each channel owns ``group`` consecutive input columns of the
+``Linear`` layer (``group = H * W``); ``group = 1`` everywhere else.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+PrunableLayer = nn.Linear | nn.Conv2d
+
+__all__ = ["PrunableLayer", "expand_group_index", "keep_in_units", "keep_out_units", "num_units"]
+
+
+def num_units(layer: nn.Module) -> int:
+    """Number of output units (neurons or channels) of ``layer``."""
+    if isinstance(layer, nn.Linear):
+        return layer.out_features
+    if isinstance(layer, nn.Conv2d):
+        return layer.out_channels
+    raise TypeError(f"expected nn.Linear or nn.Conv2d, got {type(layer).__name__}")
+
+
+def expand_group_index(idx: torch.Tensor, group: int) -> torch.Tensor:
+    """Map unit indices to input-column indices when each unit owns ``group`` columns.
+
+    >>> expand_group_index(torch.tensor([0, 2]), 3).tolist()
+    [0, 1, 2, 6, 7, 8]
+    """
+    if group == 1:
+        return idx
+    offsets = torch.arange(group, device=idx.device)
+    return (idx[:, None] * group + offsets[None, :]).reshape(-1)
+
+
+def _check_index(idx: torch.Tensor, n: int, what: str) -> torch.Tensor:
+    idx = torch.as_tensor(idx, dtype=torch.long)
+    if idx.ndim != 1 or idx.numel() == 0:
+        raise ValueError(f"{what}: need a non-empty 1-D index of units to keep, got shape {tuple(idx.shape)}")
+    if int(idx.min()) < 0 or int(idx.max()) >= n:
+        raise ValueError(f"{what}: unit index out of range [0, {n})")
+    return idx
+
+
+@torch.no_grad()
+def keep_out_units(layer: PrunableLayer, idx: torch.Tensor) -> PrunableLayer:
+    """Return a new layer holding only the output units ``idx`` of ``layer`` (in that order).
+
+    Indices may repeat (used by Net2WiderNet to replicate units).
+    """
+    idx = _check_index(idx, num_units(layer), "keep_out_units").to(layer.weight.device)
+    w = layer.weight.index_select(0, idx)
+    b = layer.bias.index_select(0, idx) if layer.bias is not None else None
+    if isinstance(layer, nn.Linear):
+        new: PrunableLayer = nn.Linear(layer.in_features, idx.numel(), bias=b is not None)
+    else:
+        new = nn.Conv2d(
+            layer.in_channels,
+            idx.numel(),
+            layer.kernel_size,
+            stride=layer.stride,
+            padding=layer.padding,
+            dilation=layer.dilation,
+            bias=b is not None,
+        )
+    new = new.to(device=w.device, dtype=w.dtype)
+    new.weight.copy_(w)
+    if b is not None:
+        new.bias.copy_(b)
+    return new
+
+
+@torch.no_grad()
+def keep_in_units(layer: PrunableLayer, idx: torch.Tensor, group: int = 1) -> PrunableLayer:
+    """Return a new layer that reads only the input units ``idx`` (each owning ``group`` columns).
+
+    Indices may repeat (Net2WiderNet); the caller rescales the replicated columns.
+    """
+    n_in = layer.in_features if isinstance(layer, nn.Linear) else layer.in_channels
+    if n_in % group:
+        raise ValueError(f"keep_in_units: {n_in} inputs are not a multiple of group={group}")
+    idx = _check_index(idx, n_in // group, "keep_in_units").to(layer.weight.device)
+    cols = expand_group_index(idx, group)
+    w = layer.weight.index_select(1, cols)
+    if isinstance(layer, nn.Linear):
+        new: PrunableLayer = nn.Linear(cols.numel(), layer.out_features, bias=layer.bias is not None)
+    else:
+        new = nn.Conv2d(
+            cols.numel(),
+            layer.out_channels,
+            layer.kernel_size,
+            stride=layer.stride,
+            padding=layer.padding,
+            dilation=layer.dilation,
+            bias=layer.bias is not None,
+        )
+    new = new.to(device=w.device, dtype=w.dtype)
+    new.weight.copy_(w)
+    if layer.bias is not None:
+        new.bias.copy_(layer.bias)
+    return new
