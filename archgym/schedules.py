@@ -20,6 +20,16 @@ sequence       :class:`Sequential`        several schedules one after another
 ``{"name": "warmup", "steps": 100, "then": {"name": "cosine", "total": 1000}}``;
 ``schedule.bind(optimizer)`` returns the equivalent ``torch.optim.lr_scheduler`` object and
 ``sb3_schedule(schedule, total_timesteps)`` the callable stable-baselines3 expects.
+
+>>> s = make_schedule({"name": "step", "lr": 0.1, "step_size": 10, "gamma": 0.5})
+>>> s
+Step(lr=0.1, step_size=10, gamma=0.5)
+>>> [s(t) for t in (0, 9, 10, 25)]
+[0.1, 0.1, 0.05, 0.025]
+>>> make_schedule(s.to_dict()) == s
+True
+>>> sb3_schedule(s, total_timesteps=20)(0.5)  # SB3's progress_remaining 0.5 is step 10
+0.05
 """
 
 from __future__ import annotations
@@ -76,7 +86,13 @@ def _float(owner: str, key: str, value: Any, low: float, high: float, *, open_lo
 def _int(owner: str, key: str, value: Any, minimum: int) -> int:
     """Coerce ``value`` to an int ``>= minimum`` (integral floats such as ``100.0`` are accepted)."""
     valid = f"valid: an integer >= {minimum}"
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value < minimum:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value != int(value)
+        or value < minimum
+    ):
         raise ValueError(f"invalid {key}={value!r} for schedule '{owner}'; {valid}")
     return int(value)
 
