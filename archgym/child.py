@@ -251,8 +251,9 @@ class ChildNet(nn.Module):
             new.weight.copy_(nxt.weight @ m)
             new.bias.copy_(nxt.bias + nxt.weight @ b)
         else:
-            new = nn.Conv2d(n_in_new, nxt.out_channels, nxt.kernel_size, padding=nxt.padding).to(self.device)
-            init_layer(new, torch.Generator().manual_seed(seed) if seed is not None else None)
+            new = nn.Conv2d(n_in_new, nxt.out_channels, nxt.kernel_size, padding=nxt.padding)
+            init_layer(new, torch.Generator().manual_seed(seed) if seed is not None else None)  # on the CPU
+            new = new.to(self.device)
             n = min(n_in_new, nxt.in_channels)
             new.weight[:, :n].copy_(nxt.weight[:, :n])
             new.bias.copy_(nxt.bias)
