@@ -90,7 +90,7 @@ DATASETS: dict[str, Callable[[], tuple[np.ndarray, np.ndarray, tuple[int, ...]]]
 def unknown_name(kind: str, name: object, valid: list[str] | tuple[str, ...]) -> ValueError:
     """A ValueError for an unknown choice, with a "did you mean" and the valid names."""
     close = difflib.get_close_matches(str(name), list(valid), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = f"; did you mean {close[0]!r}?" if close else ";"
     return ValueError(f"unknown {kind} {name!r}{hint} valid: {', '.join(valid)}")
 
 
