@@ -35,7 +35,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from archgym.arch import Architecture, InvalidEdit, LayerSpec
-from archgym.pruning.surgery import keep_in_units, keep_out_units
+from archgym.pruning.surgery import keep_in_units, keep_out_units, weight_param
 
 __all__ = ["ChildNet", "UnitImportance", "l1_unit_importance"]
 
@@ -180,10 +180,10 @@ class ChildNet(nn.Module):
         self.layers[i] = keep_out_units(self.layers[i], idx)
         nxt = keep_in_units(self.next_layer(i), idx, group)
         scale = share.repeat_interleave(group)
-        if isinstance(nxt, nn.Conv2d):
-            nxt.weight.mul_(scale.view(1, -1, 1, 1))
-        else:
-            nxt.weight.mul_(scale.view(1, -1))
+        w = weight_param(nxt)
+        w.mul_(scale.view(1, -1, 1, 1) if isinstance(nxt, nn.Conv2d) else scale.view(1, -1))
+        if w is not nxt.weight:  # masked: refresh the derived weight now, not only at the next forward
+            nxt.weight = w * nxt.weight_mask
         self._set_next(i, nxt)
         self.arch = new_arch
         self.version += 1

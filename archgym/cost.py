@@ -6,34 +6,25 @@ reference" whatever the metric.
 
 * ``params`` — exact parameter count (:meth:`Architecture.params`)
 * ``flops`` — multiply-adds of one forward pass for one sample (:meth:`Architecture.flops`)
-* ``nonzero_params`` — parameters that are not exactly zero (unstructured sparsity counts)
+* ``nonzero_params`` — active parameters: a pruning mask's ones, or the non-zero values of unmasked tensors
+* ``latency`` — measured median forward time of a batch on the child's device, cached per
+  architecture (:mod:`archgym.latency`; its noise is documented in docs/benchmarks.md)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import torch
 from torch import nn
 
 from archgym.arch import Architecture
 from archgym.data import unknown_name
+from archgym.latency import latency_cost
+from archgym.pruning.stats import nonzero_params
 
-__all__ = ["COST_METRICS", "CostFn", "count_nonzero", "get_cost_metric"]
+__all__ = ["COST_METRICS", "CostFn", "get_cost_metric"]
 
 CostFn = Callable[[Architecture, nn.Module | None], float]
-
-
-@torch.no_grad()
-def count_nonzero(model: nn.Module) -> int:
-    """Number of parameters that are not exactly zero (``torch.nn.utils.prune`` masks applied)."""
-    total = 0
-    for module in model.modules():
-        for name, p in module.named_parameters(recurse=False):
-            if name.endswith("_orig"):  # pruning reparametrisation: count the masked tensor
-                p = getattr(module, name[: -len("_orig")])
-            total += int(torch.count_nonzero(p))
-    return total
 
 
 def _params(arch: Architecture, model: nn.Module | None) -> float:
@@ -45,10 +36,15 @@ def _flops(arch: Architecture, model: nn.Module | None) -> float:
 
 
 def _nonzero(arch: Architecture, model: nn.Module | None) -> float:
-    return float(count_nonzero(model)) if model is not None else float(arch.params())
+    return float(nonzero_params(model)) if model is not None else float(arch.params())
 
 
-COST_METRICS: dict[str, CostFn] = {"params": _params, "flops": _flops, "nonzero_params": _nonzero}
+COST_METRICS: dict[str, CostFn] = {
+    "params": _params,
+    "flops": _flops,
+    "nonzero_params": _nonzero,
+    "latency": latency_cost,
+}
 
 
 def get_cost_metric(name: str) -> CostFn:

@@ -55,25 +55,11 @@ import archgym  # noqa: F401  (registers the env ids)
 from archgym.agents.baselines import STRATEGIES, make_strategy
 from archgym.agents.records import SearchLog, read_records
 from archgym.agents.report import make_report
+from archgym.agents.sb3 import algo_kwargs, load_agent_preset, scale_reward
 from archgym.device import resolve_device
 
 ENV_ID = "archgym/DigitsMLP-v0"
 DEFAULT_METHODS = ("dqn", "random", "greedy")
-#: used when agents/dqn.yaml is missing: settings for an expensive env and a run of ~1000 steps
-FALLBACK_DQN = {
-    "policy": "MlpPolicy",
-    "learning_rate": 1e-3,
-    "buffer_size": 20_000,
-    "learning_starts": 100,
-    "batch_size": 64,
-    "gamma": 0.9,
-    "train_freq": 1,
-    "gradient_steps": 2,
-    "target_update_interval": 200,
-    "exploration_fraction": 0.3,
-    "exploration_final_eps": 0.05,
-    "policy_kwargs": {"net_arch": [64, 64]},
-}
 
 
 class EvaluationLogger(BaseCallback):
@@ -123,34 +109,20 @@ class EvaluationLogger(BaseCallback):
 
 
 def dqn_hyperparams(env_id: str) -> tuple[dict[str, Any], str]:
-    """Hyperparameters for DQN: ``agents/dqn.yaml`` (default + env entry) if present, else :data:`FALLBACK_DQN`."""
-    try:
-        from archgym.agents.sb3 import load_agent_preset
-
-        preset = load_agent_preset("dqn")
-    except (ImportError, ValueError, FileNotFoundError):
-        return dict(FALLBACK_DQN), "built-in fallback (agents/dqn.yaml not found)"
+    """Hyperparameters for DQN from ``agents/dqn.yaml`` (default entry merged with the env's), and the file."""
+    preset = load_agent_preset("dqn")
     root = Path(__file__).resolve().parents[1]
     path = Path(preset.path) if preset.path else None
     where = str(path.relative_to(root)) if path and path.is_relative_to(root) else str(path)
     return preset.hyperparams(env_id), where
 
 
-def dqn_kwargs(hyperparams: Mapping[str, Any], total_timesteps: int) -> dict[str, Any]:
-    """DQN keyword arguments (schedules resolved) from preset hyperparameters."""
-    try:
-        from archgym.agents.sb3 import algo_kwargs
-
-        return algo_kwargs("dqn", hyperparams, total_timesteps)
-    except ImportError:
-        return {k: v for k, v in hyperparams.items() if k not in ("policy", "n_timesteps")}
-
-
 def run_dqn(env: gym.Env, seed: int, budget: int, log: SearchLog, env_id: str, device: str) -> None:
-    """Train DQN on ``env`` until ``budget`` child evaluations were logged."""
+    """Train DQN on ``env`` until ``budget`` child evaluations were logged (trained as ``archgym train`` does)."""
     hp, _ = dqn_hyperparams(env_id)
+    env = scale_reward(env, hp)  # the preset's reward_scale, exactly as archgym train applies it
     # about one evaluation per timestep (resets add some, stop and invalid actions take some away)
-    model = DQN(hp.get("policy", "MlpPolicy"), env, seed=seed, device=device, **dqn_kwargs(hp, budget))
+    model = DQN(hp.get("policy", "MlpPolicy"), env, seed=seed, device=device, **algo_kwargs("dqn", hp, budget))
     cb = EvaluationLogger(log, budget)
     first = True
     while cb.used < budget:

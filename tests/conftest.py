@@ -12,6 +12,20 @@ os.environ.setdefault("ARCHGYM_TEST", "1")
 
 # Budgets small enough that an env step costs a few milliseconds.
 FAST_ENV_KWARGS = {"initial_steps": 5, "finetune_steps": 2, "scratch_steps": 5, "train_subset": 200, "device": "cpu"}
+# The same idea for every env class: each registered id gets the subset its constructor accepts.
+_FAST_ANY = {**FAST_ENV_KWARGS, "chunk_size": 16, "chunks_per_step": 2, "warmup_chunks": 2}
+
+
+def fast_kwargs_for(env_id: str) -> dict:
+    """Fast-test kwargs accepted by the entry point of ``env_id``."""
+    import inspect
+
+    import gymnasium as gym
+
+    spec = gym.spec(env_id)
+    cls = spec.entry_point if callable(spec.entry_point) else gym.envs.registration.load_env_creator(spec.entry_point)
+    accepted = inspect.signature(cls.__init__).parameters
+    return {k: v for k, v in _FAST_ANY.items() if k in accepted}
 
 
 @pytest.fixture

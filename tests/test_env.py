@@ -13,7 +13,7 @@ from stable_baselines3.common.env_checker import check_env as sb3_check_env
 import archgym
 from archgym.envs import ENV_PRESETS, ArchSearchEnv
 from archgym.envs.arch_env import INFO_KEYS
-from tests.conftest import FAST_ENV_KWARGS
+from tests.conftest import FAST_ENV_KWARGS, fast_kwargs_for
 
 ENV_IDS = sorted(ENV_PRESETS)
 
@@ -26,13 +26,13 @@ def test_every_preset_is_registered():
 
 @pytest.mark.parametrize("env_id", ENV_IDS)
 def test_gymnasium_env_checker(env_id):
-    env = gym.make(env_id, **FAST_ENV_KWARGS)
+    env = gym.make(env_id, **fast_kwargs_for(env_id))
     gym_check_env(env.unwrapped, skip_render_check=True)
 
 
 @pytest.mark.parametrize("env_id", ENV_IDS)
 def test_sb3_env_checker(env_id):
-    env = gym.make(env_id, **FAST_ENV_KWARGS)
+    env = gym.make(env_id, **fast_kwargs_for(env_id))
     sb3_check_env(env, warn=True)
 
 
@@ -75,7 +75,7 @@ def test_info_keys_reward_and_spec_contract():
     u = env.unwrapped
     obs, info = env.reset(seed=0)
     assert tuple(info) == INFO_KEYS
-    assert info["arch"] == "64-[16]-10"
+    assert info["arch"] == "64-[8]-10"
     assert len(u.action_meanings()) == u.action_space.n
     assert u.action_meanings()[-1] == "stop"
     start = info["score"]
@@ -89,7 +89,7 @@ def test_info_keys_reward_and_spec_contract():
         assert math.isclose(info["score"], expected, rel_tol=1e-9)
     # delta rewards telescope to the final score gain
     assert math.isclose(total, info["score"] - start, abs_tol=1e-9)
-    assert info["arch"] == "64-[48,48]-10"
+    assert info["arch"] == "64-[40,40]-10"
     assert u.child.arch == u.architecture
     obs, r, term, trunc, info = env.step(u.action_space.n - 1)
     assert term and r == 0.0

@@ -18,6 +18,7 @@ from archgym.child import ChildNet, UnitImportance
 from archgym.cost import get_cost_metric
 from archgym.data import Dataset, load_dataset, unknown_name
 from archgym.device import resolve_device
+from archgym.pruning.stats import active_mask, nonzero_params
 from archgym.training import Trainer
 
 __all__ = ["ArchSearchEnv", "parse_layers"]
@@ -26,6 +27,7 @@ REWARD_MODES = ("delta", "absolute")
 EVAL_MODES = ("inherit", "scratch")
 INPUT_KINDS = ("flat", "image")
 SLOT_OPS = ("widen", "narrow", "insert", "remove")
+SPARSITY_OPS = ("prune", "regrow")
 SLOT_FEATURES = ("present", "is_conv", "width", "sparsity")
 GLOBAL_FEATURES = (
     "depth",
@@ -218,6 +220,12 @@ class ArchSearchEnv(gym.Env):
         weight_decay: float = 0.0,
         widen_noise: float = 0.01,
         narrow_criterion: str | UnitImportance = "l1",
+        sparsity_actions: bool = False,
+        prune_step: float = 0.2,
+        prune_criterion: str = "l1",
+        max_sparsity: float = 0.9,
+        regrow_method: str = "gradient",
+        regrow_fraction: float = 0.5,
         invalid_penalty: float = 0.01,
         horizon: int = 10,
         data_seed: int = 0,
@@ -245,7 +253,16 @@ class ArchSearchEnv(gym.Env):
         :param optimizer: child optimizer (``adam``, ``adamw``, ``sgd``)
         :param weight_decay: child weight decay
         :param widen_noise: Net2WiderNet split noise (0 keeps copies identical)
-        :param narrow_criterion: unit-importance criterion used by narrow (name or callable)
+        :param narrow_criterion: unit-importance criterion used by narrow (name from
+            :data:`archgym.pruning.CRITERIA` or a callable)
+        :param sparsity_actions: add the global actions ``prune`` (raise the unstructured sparsity of
+            the hidden layers by ``prune_step``, masks kept through later morphs) and ``regrow``
+            (bring back ``regrow_fraction`` of the pruned weights); inherit mode only
+        :param prune_step: sparsity added by one ``prune`` action (fraction of hidden weights)
+        :param prune_criterion: weight-importance criterion of ``prune``
+        :param max_sparsity: highest hidden-layer sparsity ``prune`` may reach
+        :param regrow_method: ``gradient`` (RigL: largest |dL/dw|, zero init) or ``random`` (SET)
+        :param regrow_fraction: fraction of the pruned weights one ``regrow`` brings back
         :param invalid_penalty: reward penalty of an invalid action (>= 0)
         :param horizon: episode length used to normalise the step count (``max_episode_steps``)
         :param data_seed: seed of the dataset split
@@ -257,28 +274,90 @@ class ArchSearchEnv(gym.Env):
         super().__init__()
         if input not in INPUT_KINDS:
             raise unknown_name("input kind", input, INPUT_KINDS)
-        if reward_mode not in REWARD_MODES:
-            raise unknown_name("reward_mode", reward_mode, REWARD_MODES)
         if eval_mode not in EVAL_MODES:
             raise unknown_name("eval_mode", eval_mode, EVAL_MODES)
+        _check_number("initial_steps", initial_steps, 0, integer=True)
+        _check_number("finetune_steps", finetune_steps, 0, integer=True)
+        _check_number("scratch_steps", scratch_steps, 1, integer=True)
+        if not isinstance(sparsity_actions, bool):
+            raise ValueError(f"sparsity_actions must be true or false, got {sparsity_actions!r}")
+        if sparsity_actions and eval_mode == "scratch":
+            raise ValueError("sparsity_actions need eval_mode='inherit' (scratch mode retrains every network)")
+        _check_number("prune_step", prune_step, 1e-6, 1.0)
+        _check_number("max_sparsity", max_sparsity, 0.0, 0.999)
+        _check_number("regrow_fraction", regrow_fraction, 1e-6, 1.0)
+        if regrow_method not in ("gradient", "random"):
+            raise unknown_name("regrow_method", regrow_method, ["gradient", "random"])
+        self.device = resolve_device(device)
+        self.data: Dataset | None = load_dataset(
+            dataset, seed=data_seed, device=self.device, image=input == "image", train_subset=train_subset
+        )
+        self.eval_mode = eval_mode
+        self.initial_steps = int(initial_steps)
+        self.finetune_steps = int(finetune_steps)
+        self.scratch_steps = int(scratch_steps)
+        self.scratch_seed = int(scratch_seed)
+        self.prune_step = float(prune_step)
+        self.max_sparsity = float(max_sparsity)
+        self.regrow_method = regrow_method
+        self.regrow_fraction = float(regrow_fraction)
+        self.prune_criterion = prune_criterion
+        if sparsity_actions:
+            from archgym.pruning import get_criterion
+
+            get_criterion(prune_criterion)  # validate the name now (ValueError lists the valid ones)
+        self.trainer = Trainer(
+            self.data, schedule=schedule, batch_size=batch_size, optimizer=optimizer, weight_decay=weight_decay
+        )
+        self._setup_search(
+            input_shape=self.data.input_shape,
+            num_classes=self.data.num_classes,
+            initial=initial,
+            reference=reference,
+            search_space=search_space,
+            cost_metric=cost_metric,
+            cost_weight=cost_weight,
+            reward_mode=reward_mode,
+            widen_noise=widen_noise,
+            narrow_criterion=narrow_criterion,
+            invalid_penalty=invalid_penalty,
+            horizon=horizon,
+            render_mode=render_mode,
+            sparsity_actions=sparsity_actions,
+        )
+
+    def _setup_search(
+        self,
+        *,
+        input_shape: tuple[int, ...],
+        num_classes: int,
+        initial: Sequence[Any],
+        reference: Sequence[Any] | None,
+        search_space: Mapping[str, Any] | SearchSpace | None,
+        cost_metric: str,
+        cost_weight: float,
+        reward_mode: str,
+        widen_noise: float,
+        narrow_criterion: str | UnitImportance,
+        invalid_penalty: float,
+        horizon: int,
+        render_mode: str | None,
+        sparsity_actions: bool = False,
+    ) -> None:
+        """Everything the search needs besides the task: space, cost, reward, actions, observation."""
+        if reward_mode not in REWARD_MODES:
+            raise unknown_name("reward_mode", reward_mode, REWARD_MODES)
         if render_mode not in (None, "ansi"):
             raise unknown_name("render_mode", render_mode, ["ansi"])
         _check_number("cost_weight", cost_weight, 0.0)
         _check_number("invalid_penalty", invalid_penalty, 0.0)
         _check_number("widen_noise", widen_noise, 0.0, 1.0)
-        _check_number("initial_steps", initial_steps, 0, integer=True)
-        _check_number("finetune_steps", finetune_steps, 0, integer=True)
-        _check_number("scratch_steps", scratch_steps, 1, integer=True)
         _check_number("horizon", horizon, 1, integer=True)
         self.cost_fn = get_cost_metric(cost_metric)
         self.space = (
             search_space if isinstance(search_space, SearchSpace) else SearchSpace.from_dict(search_space or {})
         )
-        self.device = resolve_device(device)
-        self.data: Dataset = load_dataset(
-            dataset, seed=data_seed, device=self.device, image=input == "image", train_subset=train_subset
-        )
-        self.initial_arch = Architecture(self.data.input_shape, parse_layers(initial), self.data.num_classes)
+        self.initial_arch = Architecture(input_shape, parse_layers(initial), num_classes)
         try:
             self.space.check(self.initial_arch)
         except InvalidEdit as e:
@@ -286,32 +365,20 @@ class ArchSearchEnv(gym.Env):
                 f"initial architecture {self.initial_arch.key()} is outside the search space: {e}"
             ) from None
         ref_layers = parse_layers(reference) if reference is not None else self.initial_arch.layers
-        self.reference_arch = Architecture(self.data.input_shape, ref_layers, self.data.num_classes)
+        self.reference_arch = Architecture(input_shape, ref_layers, num_classes)
         self.cost_metric = cost_metric
         self.reference_cost = max(self.cost_fn(self.reference_arch, ChildNet(self.reference_arch, seed=0)), 1.0)
         self.cost_weight = float(cost_weight)
         self.reward_mode = reward_mode
-        self.eval_mode = eval_mode
-        self.initial_steps = int(initial_steps)
-        self.finetune_steps = int(finetune_steps)
-        self.scratch_steps = int(scratch_steps)
         self.widen_noise = float(widen_noise)
         self.invalid_penalty = float(invalid_penalty)
         self.horizon = int(horizon)
-        self.scratch_seed = int(scratch_seed)
         self.render_mode = render_mode
         self.importance: UnitImportance | None = self._resolve_importance(narrow_criterion)
-        self.trainer = Trainer(
-            self.data, schedule=schedule, batch_size=batch_size, optimizer=optimizer, weight_decay=weight_decay
-        )
-        self._trainer_kwargs = {
-            "schedule": schedule,
-            "batch_size": batch_size,
-            "optimizer": optimizer,
-            "weight_decay": weight_decay,
-        }
 
         self.actions: list[Action] = [Action(op, s) for s in range(self.space.max_depth) for op in SLOT_OPS]
+        if sparsity_actions:
+            self.actions += [Action(op) for op in SPARSITY_OPS]
         self.actions.append(Action("stop"))
         self.action_space = spaces.Discrete(len(self.actions))
         d = self.space.max_depth
@@ -360,12 +427,32 @@ class ArchSearchEnv(gym.Env):
                 out.append(f"{a.op} layer {a.slot}")
             elif a.op == "insert":
                 out.append(f"insert after layer {a.slot}")
+            elif a.op == "prune":
+                out.append(f"prune +{self.prune_step:.0%} of hidden weights ({self.prune_criterion})")
+            elif a.op == "regrow":
+                out.append(f"regrow {self.regrow_fraction:.0%} of pruned weights ({self.regrow_method})")
             else:
                 out.append(f"remove layer {a.slot}")
         return out
 
+    def hidden_sparsity(self) -> float:
+        """Fraction of the hidden layers' weights that are pruned (masked or zero)."""
+        if self.child is None:
+            return 0.0
+        with torch.no_grad():
+            active = sum(int(active_mask(layer).sum()) for layer in self.child.layers)
+        return 1.0 - active / sum(layer.weight.numel() for layer in self.child.layers)
+
     def _edit(self, arch: Architecture, a: Action) -> Architecture:
         """The architecture an action leads to (raises InvalidEdit)."""
+        if a.op == "prune":
+            if self.hidden_sparsity() + self.prune_step > self.max_sparsity + 1e-9:
+                raise InvalidEdit(f"prune: sparsity would exceed max_sparsity={self.max_sparsity}")
+            return arch
+        if a.op == "regrow":
+            if self.hidden_sparsity() <= 0.0:
+                raise InvalidEdit("regrow: no pruned weights")
+            return arch
         if a.slot >= arch.depth:
             raise InvalidEdit(f"{a.op}: slot {a.slot} is empty (depth {arch.depth})")
         if a.op in ("widen", "narrow"):
@@ -392,6 +479,10 @@ class ArchSearchEnv(gym.Env):
             except InvalidEdit:
                 pass
         return mask
+
+    def current_lr(self) -> float:
+        """Learning rate the child's next training step will use."""
+        return float(self.trainer.lr)
 
     def cost(self) -> float:
         """Normalised cost of the current child."""
@@ -472,13 +563,29 @@ class ArchSearchEnv(gym.Env):
                 new_arch = self._edit(self.architecture, a)
             except InvalidEdit:
                 self._last_valid = False
-                reward = (0.0 if self.reward_mode == "delta" else prev) - self.invalid_penalty
+                self._noop()
+                reward = (self._score - prev if self.reward_mode == "delta" else self._score) - self.invalid_penalty
             else:
                 self._last_valid = True
                 self._apply(a, new_arch)
                 self._score = self._score_of(self._eval)
                 reward = self._score - prev if self.reward_mode == "delta" else self._score
         return self._obs(), float(reward), terminated, False, self._info(self._last_valid)
+
+    def _sparsity_op(self, op: str) -> None:
+        from archgym.pruning import prune_unstructured, regrow
+
+        seed = int(self.np_random.integers(0, 2**31 - 1))
+        if op == "prune":
+            target = min(self.hidden_sparsity() + self.prune_step, self.max_sparsity)
+            prune_unstructured(
+                self.child, amount=target, criterion=self.prune_criterion, scope="global", data=self.data, seed=seed
+            )
+        else:
+            regrow(self.child, amount=self.regrow_fraction, method=self.regrow_method, data=self.data, seed=seed)
+
+    def _noop(self) -> None:
+        """What an invalid action does besides the penalty: nothing (the online env keeps streaming)."""
 
     def _apply(self, a: Action, new_arch: Architecture) -> None:
         if self.eval_mode == "scratch":
@@ -501,6 +608,8 @@ class ArchSearchEnv(gym.Env):
             )
         elif a.op == "insert":
             self.child.deepen(a.slot)
+        elif a.op in SPARSITY_OPS:
+            self._sparsity_op(a.op)
         else:
             self.child.remove(a.slot, seed=int(self.np_random.integers(0, 2**31 - 1)))
         assert self.child.arch == new_arch
@@ -509,11 +618,18 @@ class ArchSearchEnv(gym.Env):
 
     # ------------------------------------------------------------------ observation / info
     def _layer_sparsity(self) -> list[float]:
+        # one host read for the per-layer zero fractions and the non-zero count _info needs next
+        self._nonzero_pending = None
         if self.child is None:
             return [0.0] * self.architecture.depth
         with torch.no_grad():
-            zeros = torch.stack([(layer.weight == 0).float().mean() for layer in self.child.layers])
-        return zeros.tolist()
+            # active entries as archgym.pruning.nonzero_params counts them: a mask's ones, else non-zeros
+            active = [active_mask(layer).sum() for layer in self.child.chain()]
+            active += [torch.count_nonzero(layer.bias) for layer in self.child.chain() if layer.bias is not None]
+            values = torch.stack(active).tolist()
+        key = (id(self.child), self.child.version, self._t, self._evaluations)
+        self._nonzero_pending = (key, int(sum(values)))
+        return [1.0 - a / layer.weight.numel() for a, layer in zip(values, self.child.layers, strict=False)]
 
     def _obs(self) -> np.ndarray:
         assert self._eval is not None
@@ -526,7 +642,7 @@ class ArchSearchEnv(gym.Env):
         g = len(SLOT_FEATURES) * d
         ev = self._eval
         arch = self.architecture
-        obs[g:] = (
+        obs[g : g + len(GLOBAL_FEATURES)] = (
             arch.depth / d,
             np.clip(math.log2(arch.params() / self._ref_params), -LOG_CLIP, LOG_CLIP),
             np.clip(math.log2(arch.flops() / self._ref_flops), -LOG_CLIP, LOG_CLIP),
@@ -542,9 +658,13 @@ class ArchSearchEnv(gym.Env):
         assert self._eval is not None
         ev = self._eval
         arch = self.architecture
-        nonzero = (
-            int(sum(int(torch.count_nonzero(p)) for p in self.child.parameters())) if self.child else arch.params()
-        )
+        pending, self._nonzero_pending = getattr(self, "_nonzero_pending", None), None
+        # computed by _obs of this same step (same child, version, step and evaluation count)
+        key = (id(self.child), self.child.version, self._t, self._evaluations) if self.child is not None else None
+        if pending is not None and pending[0] == key:
+            nonzero = pending[1]
+        else:
+            nonzero = nonzero_params(self.child) if self.child is not None else arch.params()
         params = arch.params()
         return {
             "val_accuracy": float(ev.val_accuracy),
@@ -556,7 +676,7 @@ class ArchSearchEnv(gym.Env):
             "nonzero_params": nonzero,
             "depth": int(arch.depth),
             "sparsity": float(1.0 - nonzero / params),
-            "lr": float(self.trainer.lr),
+            "lr": float(self.current_lr()),
             "action_valid": bool(valid),
             "score": float(self._score),
             "evaluations": int(self._evaluations),

@@ -31,6 +31,7 @@ from typing import Any
 
 import torch
 from torch import nn
+from torch.nn.utils import prune
 
 from archgym.data import unknown_name
 from archgym.pruning.chain import Chain, as_chain
@@ -43,7 +44,10 @@ __all__ = ["StructuredPruneResult", "plain_copy", "prune_structured", "rebuild_c
 
 def plain_copy(layer: PrunableLayer) -> PrunableLayer:
     """A new unmasked layer holding ``layer``'s current (masked) weights."""
-    return keep_out_units(layer, torch.arange(num_units(layer), device=layer.weight.device))
+    new = keep_out_units(layer, torch.arange(num_units(layer), device=layer.weight.device))
+    if is_masked(new):
+        prune.remove(new, "weight")  # bake the mask into plain weights
+    return new
 
 
 @torch.no_grad()
@@ -52,25 +56,18 @@ def slice_layer(
 ) -> PrunableLayer:
     """A new layer keeping output units ``rows`` and input units ``cols`` (``None`` = all), mask included.
 
+    The surgery primitives slice a prune mask together with the weights.
+
     :param layer: a Linear / Conv2d layer (masked or not)
     :param rows: output units to keep
     :param cols: input units to keep (each owning ``group`` columns)
     :param group: input columns per input unit
     """
-    new = layer
-    mask = get_mask(layer) if is_masked(layer) else None
-    if rows is not None:
-        new = keep_out_units(new, rows)
-        if mask is not None:
-            mask = mask.index_select(0, rows.to(mask.device))
+    if rows is None:
+        rows = torch.arange(num_units(layer), device=layer.weight.device)
+    new = keep_out_units(layer, rows)
     if cols is not None:
         new = keep_in_units(new, cols, group)
-        if mask is not None:
-            mask = mask.index_select(1, expand_group_index(cols.to(mask.device), group))
-    if new is layer:
-        new = plain_copy(layer)
-    if mask is not None:
-        set_mask(new, mask)
     return new
 
 

@@ -7,16 +7,34 @@ A *unit* is an output neuron of a ``Linear`` (a row of its weight) or an output
 channel of a ``Conv2d`` (a filter). When a conv layer feeds a ``Linear`` layer
 through a flatten, each channel owns ``group`` consecutive input columns of the
 ``Linear`` layer (``group = H * W``); ``group = 1`` everywhere else.
+
+The primitives are mask-aware: a layer carrying a ``torch.nn.utils.prune`` weight mask gives a
+new layer whose raw weights *and* mask are sliced the same way, so unstructured sparsity survives
+morphs (Net2Wider replicas inherit their source unit's mask).
 """
 
 from __future__ import annotations
 
 import torch
 from torch import nn
+from torch.nn.utils import prune
 
 PrunableLayer = nn.Linear | nn.Conv2d
 
-__all__ = ["PrunableLayer", "expand_group_index", "keep_in_units", "keep_out_units", "num_units"]
+__all__ = ["PrunableLayer", "expand_group_index", "keep_in_units", "keep_out_units", "num_units", "weight_param"]
+
+
+def weight_param(layer: nn.Module) -> torch.Tensor:
+    """The trainable weight tensor: ``weight_orig`` under a prune mask, else ``weight``.
+
+    In-place edits of the weights (rescaling columns, say) must go to this tensor: under a mask,
+    ``layer.weight`` is recomputed from it before every forward pass.
+    """
+    return layer.weight_orig if hasattr(layer, "weight_orig") else layer.weight
+
+
+def _mask(layer: nn.Module) -> torch.Tensor | None:
+    return layer.weight_mask if hasattr(layer, "weight_mask") and hasattr(layer, "weight_orig") else None
 
 
 def num_units(layer: nn.Module) -> int:
@@ -56,7 +74,8 @@ def keep_out_units(layer: PrunableLayer, idx: torch.Tensor) -> PrunableLayer:
     Indices may repeat (used by Net2WiderNet to replicate units).
     """
     idx = _check_index(idx, num_units(layer), "keep_out_units").to(layer.weight.device)
-    w = layer.weight.index_select(0, idx)
+    w = weight_param(layer).index_select(0, idx)
+    mask = _mask(layer)
     b = layer.bias.index_select(0, idx) if layer.bias is not None else None
     if isinstance(layer, nn.Linear):
         new: PrunableLayer = nn.Linear(layer.in_features, idx.numel(), bias=b is not None)
@@ -74,6 +93,8 @@ def keep_out_units(layer: PrunableLayer, idx: torch.Tensor) -> PrunableLayer:
     new.weight.copy_(w)
     if b is not None:
         new.bias.copy_(b)
+    if mask is not None:
+        prune.custom_from_mask(new, "weight", mask.index_select(0, idx))
     return new
 
 
@@ -88,7 +109,8 @@ def keep_in_units(layer: PrunableLayer, idx: torch.Tensor, group: int = 1) -> Pr
         raise ValueError(f"keep_in_units: {n_in} inputs are not a multiple of group={group}")
     idx = _check_index(idx, n_in // group, "keep_in_units").to(layer.weight.device)
     cols = expand_group_index(idx, group)
-    w = layer.weight.index_select(1, cols)
+    w = weight_param(layer).index_select(1, cols)
+    mask = _mask(layer)
     if isinstance(layer, nn.Linear):
         new: PrunableLayer = nn.Linear(cols.numel(), layer.out_features, bias=layer.bias is not None)
     else:
@@ -105,4 +127,6 @@ def keep_in_units(layer: PrunableLayer, idx: torch.Tensor, group: int = 1) -> Pr
     new.weight.copy_(w)
     if layer.bias is not None:
         new.bias.copy_(layer.bias)
+    if mask is not None:
+        prune.custom_from_mask(new, "weight", mask.index_select(1, cols))
     return new

@@ -1,0 +1,271 @@
+"""Evaluating a trained run (deterministic episodes) and exporting its best child network.
+
+``export`` writes ``best_child.pt`` (a plain ``state_dict``, loadable with
+``torch.load(weights_only=True)``) and ``best_child.json`` (``Architecture.to_dict()``, the metrics,
+the dataset arguments and the provenance); :func:`archgym.agents.run.load_child` loads both in one
+call. The weights come from one of two sources:
+
+* ``snapshot`` (default): the best child exactly as it was evaluated during the search (the
+  training callback keeps a copy in ``snapshot/``), so its validation accuracy is the one logged;
+* ``retrain`` (``--retrain``, or when the run holds no snapshot, e.g. a baseline search): the best
+  architecture trained from scratch with the env's scratch recipe: a fresh child seeded with the
+  env's ``scratch_seed``, ``scratch_steps`` optimizer steps (or ``steps``) with the env's
+  optimizer, learning-rate schedule, batch size and weight decay, on the env's training split.
+
+Both report validation and TEST accuracy (the test split is never seen by the search), params and FLOPs.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+
+from archgym.agents.records import best_record, read_records
+from archgym.agents.run import (
+    CHILD_STEM,
+    SEARCH_FILE,
+    SNAPSHOT_DIR,
+    architecture_from_key,
+    dataset_meta,
+    latest_model,
+    load_child,
+    read_config,
+    save_child,
+)
+from archgym.agents.sb3 import ALGOS
+from archgym.child import ChildNet
+from archgym.training import Trainer
+
+__all__ = ["EpisodeResult", "ExportResult", "evaluate_run", "export_run", "make_env", "run_episodes"]
+
+
+@dataclass(frozen=True)
+class EpisodeResult:
+    """The outcome of one evaluation episode."""
+
+    episode: int
+    arch: str
+    score: float
+    val_accuracy: float
+    cost: float
+    params: int
+    steps: int
+    episode_return: float
+    initial_score: float
+    actions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What ``export`` wrote and measured."""
+
+    pt: Path
+    json: Path
+    source: str
+    arch: str
+    metrics: dict[str, Any]
+
+
+def env_kwargs_of(config: Mapping[str, Any], device: str | None = None) -> dict[str, Any]:
+    """The env kwargs of a run config, with the device overridden when given."""
+    kw = dict(config.get("env_kwargs") or {})
+    if device is not None:
+        kw["device"] = device
+    return kw
+
+
+def make_env(config: Mapping[str, Any], device: str | None = None) -> gym.Env:
+    """A single env built like the run's training envs.
+
+    :param config: a run's ``config.yaml`` content
+    :param device: override of the child's device
+    """
+    return gym.make(config["env_id"], **env_kwargs_of(config, device))
+
+
+def run_episodes(
+    policy: Any, env: gym.Env, episodes: int, seed: int = 0, deterministic: bool = True, masked: bool = False
+) -> list[EpisodeResult]:
+    """Play ``episodes`` episodes with ``policy.predict`` (an SB3 model or any object with its shape).
+
+    :param policy: has ``predict(obs, deterministic=...) -> (action, state)``
+    :param env: the env (not vectorised)
+    :param episodes: number of episodes (>= 1)
+    :param seed: seed of the first episode (episode ``k`` uses ``seed + k``)
+    :param deterministic: greedy actions
+    :param masked: pass ``action_masks=`` to ``predict`` (MaskablePPO)
+    """
+    names = env.unwrapped.action_meanings()
+    out = []
+    for k in range(episodes):
+        obs, info = env.reset(seed=seed + k)
+        initial, ret, steps, acts, done = info["score"], 0.0, 0, [], False
+        while not done:
+            kw = {"action_masks": env.unwrapped.action_masks()} if masked else {}
+            action, _ = policy.predict(obs, deterministic=deterministic, **kw)
+            a = int(np.asarray(action).reshape(-1)[0])
+            obs, reward, terminated, truncated, info = env.step(a)
+            ret += float(reward)
+            steps += 1
+            acts.append(names[a] if info["action_valid"] else f"{names[a]} (invalid)")
+            done = terminated or truncated
+        out.append(
+            EpisodeResult(
+                k,
+                info["arch"],
+                info["score"],
+                info["val_accuracy"],
+                info["cost"],
+                info["params"],
+                steps,
+                ret,
+                initial,
+                acts,
+            )
+        )
+    return out
+
+
+def load_model(run_dir: str | Path, device: str = "auto", env: Any = None) -> tuple[Any, dict[str, Any]]:
+    """Load a run's newest saved agent and its config.
+
+    Security: SB3 zips contain pickled objects; load agents only from trusted sources.
+
+    :param run_dir: the run directory
+    :param device: torch device of the agent
+    :param env: env to attach (optional)
+    """
+    config = read_config(run_dir)
+    if config.get("kind") == "search":
+        raise ValueError(
+            f"'{run_dir}' is a baseline search run (strategy {config.get('strategy')!r}) and holds no agent; "
+            "eval plays agents trained with `archgym train`"
+        )
+    path = latest_model(run_dir)
+    algo = config.get("algo", "dqn")
+    if algo not in ALGOS:
+        raise ValueError(f"run config names unknown algo {algo!r}; valid: {', '.join(ALGOS)}")
+    model = ALGOS[algo].load().load(path, env=env, device=device)
+    return model, config
+
+
+def evaluate_run(
+    run_dir: str | Path, episodes: int = 5, device: str = "auto", seed: int = 10_000
+) -> list[EpisodeResult]:
+    """Load a run's agent and play deterministic episodes on a fresh env built from its config.
+
+    :param run_dir: the run directory
+    :param episodes: number of episodes
+    :param device: device of the agent and the child
+    :param seed: seed of the first episode (default away from the training seeds)
+    """
+    if isinstance(episodes, bool) or not isinstance(episodes, int) or episodes < 1:
+        raise ValueError(f"episodes must be an int >= 1, got {episodes!r}")
+    model, config = load_model(run_dir, device=device)
+    env = make_env(config, device)
+    try:
+        return run_episodes(model, env, episodes, seed=seed, masked=ALGOS[config["algo"]].masked)
+    finally:
+        env.close()
+
+
+def _fresh_trainer(env: Any, seed: int) -> Trainer:
+    t = env.trainer
+    schedule = copy.deepcopy(t.schedule)
+    schedule.reset()
+    return Trainer(
+        env.data,
+        schedule=schedule,
+        batch_size=t.batch_size,
+        optimizer=t.optimizer_name,
+        weight_decay=t.weight_decay,
+        momentum=t.momentum,
+        seed=seed,
+    )
+
+
+def _measure(env: Any, child: ChildNet) -> dict[str, Any]:
+    trainer = _fresh_trainer(env, 0)
+    val = trainer.evaluate(child, "val", observe=False)
+    test = trainer.evaluate(child, "test", observe=False)
+    cost = env.cost_fn(child.arch, child) / env.reference_cost
+    return {
+        "val_accuracy": val.accuracy,
+        "test_accuracy": test.accuracy,
+        "test_loss": test.loss,
+        "params": child.arch.params(),
+        "flops": child.arch.flops(),
+        "cost": cost,
+        "score": val.accuracy - env.cost_weight * cost,
+    }
+
+
+def export_run(
+    run_dir: str | Path,
+    out_dir: str | Path | None = None,
+    retrain: bool = False,
+    steps: int | None = None,
+    device: str = "auto",
+) -> ExportResult:
+    """Write the best child of a run as ``best_child.pt`` + ``best_child.json`` (see the module docstring).
+
+    :param run_dir: the run directory (an agent run or a baseline search)
+    :param out_dir: output folder (default ``RUN_DIR/export``)
+    :param retrain: train the best architecture from scratch instead of using the snapshot
+    :param steps: optimizer steps of the retraining (default: the env's ``scratch_steps``)
+    :param device: device of the child
+    """
+    run_dir = Path(run_dir)
+    config = read_config(run_dir)
+    search = run_dir / SEARCH_FILE
+    best = best_record(read_records(search)) if search.is_file() else None
+    if best is None:
+        raise ValueError(f"run dir '{run_dir}' has no evaluated architecture in {SEARCH_FILE}")
+    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or steps < 1):
+        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
+    env = make_env(config, device).unwrapped
+    snap = run_dir / SNAPSHOT_DIR / f"{CHILD_STEM}.json"
+    use_snapshot = not retrain and snap.is_file()
+    meta: dict[str, Any] = {
+        "env_id": config["env_id"],
+        "run_dir": str(run_dir),
+        "dataset": dataset_meta(config["env_id"], env_kwargs_of(config)),
+    }
+    if use_snapshot:
+        child = load_child(snap, device=env.device)
+        source = "snapshot"
+    else:
+        arch = architecture_from_key(str(best["arch"]))
+        n = steps if steps is not None else env.scratch_steps
+        child = ChildNet(arch, seed=env.scratch_seed, device=env.device)
+        trainer = _fresh_trainer(env, env.scratch_seed)
+        fit = trainer.fit(child, steps=n)
+        source = "retrain"
+        meta["recipe"] = {
+            "steps": n,
+            "seed": env.scratch_seed,
+            "batch_size": trainer.batch_size,
+            "optimizer": trainer.optimizer_name,
+            "weight_decay": trainer.weight_decay,
+            "schedule": repr(trainer.schedule),
+            "train_accuracy": fit.train_accuracy,
+        }
+    metrics = _measure(env, child)
+    metrics["search_score"] = float(best["score"])
+    out = Path(out_dir) if out_dir is not None else run_dir / "export"
+    pt, js = save_child(child, out / CHILD_STEM, {"source": source, "metrics": metrics, **meta})
+    env.close()
+    return ExportResult(pt, js, source, child.arch.key(), metrics)
+
+
+def result_dict(r: EpisodeResult) -> dict[str, Any]:
+    """JSON-ready form of an :class:`EpisodeResult` (floats rounded)."""
+    d = asdict(r)
+    return {k: round(v, 6) if isinstance(v, float) and math.isfinite(v) else v for k, v in d.items()}

@@ -1,0 +1,325 @@
+"""Stable-Baselines3 agents built from the YAML agent presets (rl-zoo style).
+
+An agent preset is one file ``agents/<name>.yaml``: ``algo`` names the algorithm (a key of
+:data:`ALGOS`), ``default`` holds the hyperparameters used for every env, and an entry per env id
+(``archgym/DigitsMLP-v0: {...}``) overrides some of them. Adding a file adds an agent, no code change.
+
+Besides the algorithm's own keyword arguments, an entry may hold:
+
+* ``n_timesteps``: the default training length for that env;
+* ``policy``: the SB3 policy name (default ``MlpPolicy``);
+* ``reward_scale``: the agent learns from ``reward_scale * reward`` (score differences are ~0.01,
+  small next to a fresh Q-network's outputs); logs, records and evaluations keep the env's reward;
+* ``policy_kwargs``: as in SB3; ``activation_fn`` may be a name (``relu``, ``tanh``, ...);
+* schedules: ``learning_rate`` (and PPO's ``clip_range``) may be a number or an
+  :mod:`archgym.schedules` spec such as ``{name: cosine, lr: 1.0e-3, min_lr: 1.0e-4}``; a ``total``
+  left out spans the whole run. They become :func:`archgym.schedules.sb3_schedule` callables.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import importlib
+import importlib.util
+import inspect
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, SupportsFloat
+
+import gymnasium as gym
+import torch.nn as nn
+from stable_baselines3.common.base_class import BaseAlgorithm
+
+from archgym.presets import preset_dir, read_yaml
+from archgym.schedules import SCHEDULES, make_schedule, sb3_schedule
+
+__all__ = [
+    "ACTIVATIONS",
+    "ALGOS",
+    "AgentPreset",
+    "AlgoSpec",
+    "ScaleReward",
+    "algo_kwargs",
+    "list_agent_presets",
+    "load_agent_preset",
+    "make_agent",
+    "reward_scale_of",
+    "scale_reward",
+]
+
+#: Preset keys that are not keyword arguments of the algorithm.
+META_KEYS = ("n_timesteps", "policy", "reward_scale")
+#: Hyperparameters that may be written as an :mod:`archgym.schedules` spec.
+SCHEDULE_KEYS = ("learning_rate", "clip_range")
+
+
+@dataclass(frozen=True)
+class AlgoSpec:
+    """How to find one SB3 algorithm class.
+
+    :param module: module holding the class
+    :param cls_name: class name
+    :param extra: the pip extra that provides ``module`` (``None``: always installed)
+    :param masked: the algorithm takes ``action_masks=`` in ``predict`` (MaskablePPO)
+    """
+
+    module: str
+    cls_name: str
+    extra: str | None = None
+    masked: bool = False
+
+    def load(self) -> type[BaseAlgorithm]:
+        """Import and return the class; a missing optional package raises ValueError naming the extra."""
+        try:
+            mod = importlib.import_module(self.module)
+        except ImportError:
+            raise ValueError(
+                f"{self.cls_name} needs the optional package of {self.module.split('.')[0]!r}: "
+                f"pip install 'archgym[{self.extra}]'"
+            ) from None
+        return getattr(mod, self.cls_name)
+
+    @property
+    def available(self) -> bool:
+        """Whether the module can be imported here."""
+        return importlib.util.find_spec(self.module.split(".")[0]) is not None
+
+
+#: algo name -> where its class lives.
+ALGOS: dict[str, AlgoSpec] = {
+    "dqn": AlgoSpec("stable_baselines3", "DQN"),
+    "ppo": AlgoSpec("stable_baselines3", "PPO"),
+    "a2c": AlgoSpec("stable_baselines3", "A2C"),
+    "qrdqn": AlgoSpec("sb3_contrib", "QRDQN", extra="contrib"),
+    "maskable_ppo": AlgoSpec("sb3_contrib", "MaskablePPO", extra="contrib", masked=True),
+}
+
+#: activation names usable in ``policy_kwargs.activation_fn``.
+ACTIVATIONS: dict[str, type[nn.Module]] = {
+    "relu": nn.ReLU,
+    "tanh": nn.Tanh,
+    "elu": nn.ELU,
+    "gelu": nn.GELU,
+    "leaky_relu": nn.LeakyReLU,
+    "silu": nn.SiLU,
+}
+
+
+def _unknown(kind: str, name: object, valid: list[str]) -> ValueError:
+    close = difflib.get_close_matches(str(name), valid, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ";"
+    return ValueError(f"unknown {kind} {name!r}{hint} valid: {', '.join(valid)}")
+
+
+@dataclass(frozen=True)
+class AgentPreset:
+    """One agent preset file.
+
+    :param name: preset name (the file stem, e.g. ``dqn``)
+    :param algo: key of :data:`ALGOS`
+    :param default: hyperparameters for any env
+    :param per_env: overrides by env id
+    :param path: the YAML file
+    """
+
+    name: str
+    algo: str
+    default: dict[str, Any]
+    per_env: dict[str, dict[str, Any]] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def spec(self) -> AlgoSpec:
+        """The algorithm's :class:`AlgoSpec`."""
+        return ALGOS[self.algo]
+
+    def hyperparams(self, env_id: str) -> dict[str, Any]:
+        """``default`` updated with the entry of ``env_id`` (``policy_kwargs`` merged key by key).
+
+        :param env_id: registered env id
+        :return: a fresh dict (safe to modify)
+        """
+        out = copy.deepcopy(self.default)
+        override = copy.deepcopy(self.per_env.get(env_id, {}))
+        pk = {**out.get("policy_kwargs", {}), **override.pop("policy_kwargs", {})}
+        out.update(override)
+        if pk:
+            out["policy_kwargs"] = pk
+        return out
+
+
+class ScaleReward(gym.RewardWrapper):
+    """Multiply the reward by ``scale`` (wrap outside ``Monitor`` so logged returns stay in score units).
+
+    :param env: the env
+    :param scale: the factor (> 0)
+    """
+
+    def __init__(self, env: gym.Env, scale: float) -> None:
+        super().__init__(env)
+        self.scale = float(scale)
+
+    def reward(self, reward: SupportsFloat) -> float:
+        """The scaled reward."""
+        return self.scale * float(reward)
+
+
+def reward_scale_of(hyperparams: Mapping[str, Any]) -> float:
+    """The preset's ``reward_scale`` (default 1), validated.
+
+    :raises ValueError: not a number > 0
+    """
+    scale = _number("reward_scale", hyperparams.get("reward_scale", 1.0))
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < scale < math.inf:
+        raise ValueError(f"reward_scale must be a number > 0, got {scale!r}")
+    return float(scale)
+
+
+def scale_reward(env: gym.Env, hyperparams: Mapping[str, Any]) -> gym.Env:
+    """Wrap ``env`` in :class:`ScaleReward` when the preset sets ``reward_scale`` (else return it as is).
+
+    Scripts that build agents with :func:`algo_kwargs` use this so they train like ``archgym train``.
+    """
+    scale = reward_scale_of(hyperparams)
+    return ScaleReward(env, scale) if scale != 1.0 else env
+
+
+def list_agent_presets(folder: Path | None = None) -> list[str]:
+    """Names of the SB3 agent presets in ``folder`` (default: the agent preset folder).
+
+    A preset is a YAML file whose ``algo`` (default: the file stem) is a key of :data:`ALGOS`; other
+    files there (e.g. ``rule.yaml``, the rule-based baseline's fields) are not agents.
+    """
+    folder = folder or preset_dir("agents")
+    out = []
+    for p in sorted(folder.glob("*.yaml")):
+        data = read_yaml(p)
+        if isinstance(data, dict) and data.get("algo", p.stem) in ALGOS:
+            out.append(p.stem)
+    return out
+
+
+def load_agent_preset(name: str, folder: Path | None = None) -> AgentPreset:
+    """Read ``agents/<name>.yaml``.
+
+    :param name: preset name, e.g. ``dqn``
+    :param folder: preset folder (default: :func:`archgym.presets.preset_dir` ``("agents")``)
+    :raises ValueError: unknown preset (with the valid names) or a malformed file
+    """
+    folder = folder or preset_dir("agents")
+    path = folder / f"{name}.yaml"
+    if not path.is_file():
+        raise _unknown("agent preset", name, list_agent_presets(folder))
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: an agent preset must be a mapping, got {type(data).__name__}")
+    algo = data.get("algo", name)
+    if algo not in ALGOS:
+        raise ValueError(
+            f"{path} is not an SB3 agent preset (algo {algo!r}; valid algos: {', '.join(ALGOS)}); "
+            f"agent presets: {', '.join(list_agent_presets(folder))}"
+        )
+    default = data.get("default") or {}
+    per_env = {k: v for k, v in data.items() if k not in ("algo", "default")}
+    for key, entry in [("default", default), *per_env.items()]:
+        if not isinstance(entry, dict):
+            raise ValueError(f"{path}: entry {key!r} must be a mapping of hyperparameters, got {entry!r}")
+    return AgentPreset(name=name, algo=algo, default=default, per_env=per_env, path=path)
+
+
+def _number(key: str, value: Any) -> Any:
+    """PyYAML reads ``1e-3`` (no dot) as a string: turn numeric strings into floats."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _schedule(key: str, value: Any, total_timesteps: int) -> float | Callable[[float], float]:
+    """A number stays a number; a schedule spec becomes an SB3 callable (a missing ``total`` spans the run)."""
+    value = _number(key, value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    spec = dict(value) if isinstance(value, Mapping) else {"name": value}
+    cls = SCHEDULES.get(str(spec.get("name", "")).lower())
+    if cls is not None and "total" in cls.valid_keys() and "total" not in spec:
+        spec["total"] = max(int(total_timesteps), 1)
+    try:
+        return sb3_schedule(make_schedule(spec), max(int(total_timesteps), 1))
+    except ValueError as e:
+        raise ValueError(f"bad {key} schedule {value!r}: {e}") from None
+
+
+def _policy_kwargs(pk: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(pk)
+    act = out.get("activation_fn")
+    if isinstance(act, str):
+        if act.lower() not in ACTIVATIONS:
+            raise _unknown("activation_fn", act, list(ACTIVATIONS))
+        out["activation_fn"] = ACTIVATIONS[act.lower()]
+    return out
+
+
+def algo_kwargs(algo: str, hyperparams: Mapping[str, Any], total_timesteps: int) -> dict[str, Any]:
+    """Keyword arguments for the algorithm class from preset hyperparameters.
+
+    Meta keys (``n_timesteps``, ``policy``) are dropped, schedules and activation names resolved,
+    numeric strings turned into floats, and every remaining key checked against the class signature.
+
+    :param algo: key of :data:`ALGOS`
+    :param hyperparams: merged preset entry (see :meth:`AgentPreset.hyperparams`)
+    :param total_timesteps: training length (spans schedules whose ``total`` is left out)
+    :raises ValueError: an unknown hyperparameter (with a "did you mean") or a bad schedule
+    """
+    if algo not in ALGOS:
+        raise _unknown("algo", algo, list(ALGOS))
+    cls = ALGOS[algo].load()
+    valid = [p for p in inspect.signature(cls.__init__).parameters if p not in ("self", "policy", "env")]
+    valid = [p for p in valid if not p.startswith("_") and p not in ("tensorboard_log", "seed", "device", "verbose")]
+    out: dict[str, Any] = {}
+    for key, value in hyperparams.items():
+        if key in META_KEYS:
+            continue
+        if key not in valid:
+            raise _unknown(f"hyperparameter of {cls.__name__}", key, valid)
+        if key in SCHEDULE_KEYS:
+            out[key] = _schedule(key, value, total_timesteps)
+        elif key == "policy_kwargs":
+            out[key] = _policy_kwargs(value or {})
+        elif key == "train_freq" and isinstance(value, list):
+            out[key] = (int(value[0]), str(value[1]))
+        else:
+            out[key] = _number(key, value)
+    return out
+
+
+def make_agent(
+    algo: str,
+    env: Any,
+    hyperparams: Mapping[str, Any],
+    total_timesteps: int,
+    seed: int | None = None,
+    device: str = "auto",
+    verbose: int = 0,
+) -> BaseAlgorithm:
+    """Build an SB3 model for ``env`` from preset hyperparameters.
+
+    :param algo: key of :data:`ALGOS` (``dqn``, ``qrdqn``, ``maskable_ppo``, ...)
+    :param env: a Gymnasium env or SB3 VecEnv
+    :param hyperparams: merged preset entry
+    :param total_timesteps: training length (for schedules)
+    :param seed: seed of the agent's RNGs
+    :param device: torch device of the agent (``auto``, ``cpu``, ``cuda``)
+    :param verbose: SB3 verbosity
+    """
+    cls = ALGOS[algo].load() if algo in ALGOS else None
+    if cls is None:
+        raise _unknown("algo", algo, list(ALGOS))
+    kwargs = algo_kwargs(algo, hyperparams, total_timesteps)
+    policy = hyperparams.get("policy", "MlpPolicy")
+    return cls(policy, env, seed=seed, device=device, verbose=verbose, **kwargs)

@@ -1,0 +1,128 @@
+"""``archgym search``: run a baseline strategy through the same logging path as the agents.
+
+A search run directory (``runs/<env>__<strategy>__<seed>__<time>/``) holds ``config.yaml``,
+``search.jsonl`` (the same records as a DQN run, written by the strategy through
+:class:`~archgym.agents.records.SearchLog`) and TensorBoard events replayed from the records
+(``archgym/score``, ``val_accuracy``, ``cost``, ``best_score`` by env step, and the Pareto front),
+so ``archgym report`` and TensorBoard compare it with an agent run at an equal budget of child
+evaluations. The strategies live in :mod:`archgym.agents.baselines`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+
+from archgym.agents.callbacks import pareto_figure
+from archgym.agents.records import SearchLog, best_record, read_records
+from archgym.agents.run import SEARCH_FILE, check_env_kwargs, new_run_dir, write_config
+from archgym.device import resolve_device
+
+__all__ = ["SearchResult", "records_to_tensorboard", "run_search", "strategy_names"]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What a baseline search produced."""
+
+    run_dir: Path
+    evaluations: int
+    initial: Mapping[str, Any] | None
+    best: Mapping[str, Any] | None
+
+
+def strategy_names() -> list[str]:
+    """Names of the baseline strategies (``archgym.agents.baselines.STRATEGIES``)."""
+    from archgym.agents.baselines import STRATEGIES
+
+    return list(STRATEGIES)
+
+
+def records_to_tensorboard(records: Sequence[Mapping[str, Any]], folder: Path) -> None:
+    """Write the ``archgym/`` scalars of search records (by their ``step``) and the Pareto front figure.
+
+    :param records: ``search.jsonl`` records
+    :param folder: the TensorBoard log folder
+    """
+    from torch.utils.tensorboard import SummaryWriter
+
+    writer = SummaryWriter(log_dir=str(folder))
+    best = -math.inf
+    for r in records:
+        step = int(r.get("step", 0))
+        for key in ("score", "val_accuracy", "cost", "params", "flops"):
+            if key in r:
+                writer.add_scalar(f"archgym/{key}", float(r[key]), step)
+        if math.isfinite(r.get("score", math.nan)):
+            best = max(best, float(r["score"]))
+            writer.add_scalar("archgym/best_score", best, step)
+    if records:
+        step = int(records[-1].get("step", 0))
+        writer.add_figure("archgym/pareto_front", pareto_figure(records), step, close=True)
+    writer.close()
+
+
+def run_search(
+    env_id: str,
+    strategy: str,
+    budget: int = 500,
+    seed: int = 0,
+    logdir: str | os.PathLike[str] = "runs",
+    device: str = "auto",
+    env_kwargs: Mapping[str, Any] | None = None,
+    strategy_kwargs: Mapping[str, Any] | None = None,
+) -> SearchResult:
+    """Run a baseline strategy for ``budget`` child evaluations and write a run directory.
+
+    :param env_id: registered archgym env id
+    :param strategy: a name of ``archgym.agents.baselines.STRATEGIES`` (random, greedy, rule, qlearning)
+    :param budget: child evaluations (resets and valid edits), >= 1
+    :param seed: seed of the strategy and of the env
+    :param logdir: parent folder of the run directory
+    :param device: the child's device (``auto``, ``cpu``, ``cuda``)
+    :param env_kwargs: overrides of the env preset's kwargs
+    :param strategy_kwargs: keyword arguments of the strategy's constructor
+    :raises ValueError: any bad input, before anything is written
+    """
+    from archgym.agents.baselines import STRATEGIES
+
+    env_kwargs = dict(env_kwargs or {})
+    check_env_kwargs(env_id, env_kwargs)
+    if strategy not in STRATEGIES:
+        close = difflib.get_close_matches(strategy, list(STRATEGIES), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ";"
+        raise ValueError(f"unknown strategy {strategy!r}{hint} valid: {', '.join(STRATEGIES)}")
+    if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
+        raise ValueError(f"budget must be an int >= 1, got {budget!r}")
+    resolve_device(device)
+    env_kwargs.setdefault("device", device)
+    env = gym.make(env_id, **env_kwargs)
+    searcher = STRATEGIES[strategy](env, seed=seed, **dict(strategy_kwargs or {}))
+    run_dir = new_run_dir(logdir, env_id, strategy, seed)
+    config = {
+        "kind": "search",
+        "env_id": env_id,
+        "env_kwargs": env_kwargs,
+        "agent": strategy,
+        "strategy": strategy,
+        "strategy_kwargs": dict(strategy_kwargs or {}),
+        "seed": int(seed),
+        "budget": int(budget),
+        "device": device,
+    }
+    write_config(run_dir, config)
+    try:
+        with SearchLog(run_dir / SEARCH_FILE) as log:
+            searcher.search(env, budget, log)
+    finally:
+        env.close()
+    records = read_records(run_dir / SEARCH_FILE)
+    records_to_tensorboard(records, run_dir)
+    return SearchResult(run_dir, len(records), records[0] if records else None, best_record(records))

@@ -1,0 +1,245 @@
+"""The ``archgym`` command end to end: train, eval, export, report, search, resume, list, and user errors."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import gymnasium as gym
+import pytest
+import torch
+
+from archgym.agents.records import best_record, read_records
+from archgym.agents.run import load_child, read_config
+from archgym.cli import main
+from archgym.data import load_dataset
+
+TINY_ENV = ["initial_steps=5", "finetune_steps=2", "scratch_steps=5", "train_subset=200"]
+TINY_HP = ["learning_starts=30", "target_update_interval=30", "buffer_size=500"]
+STEPS = 100
+
+
+def _initial_key() -> str:
+    env = gym.make("archgym/DigitsMLP-v0", initial_steps=0, train_subset=200, device="cpu")
+    key = env.unwrapped.initial_arch.key()
+    env.close()
+    return key
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run ``archgym ARGS`` in process; return (exit code, stdout, stderr)."""
+    capsys.readouterr()
+    rc = main(args)
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def _train_args(logdir: Path, *extra: str) -> list[str]:
+    return [
+        "train",
+        "--timesteps",
+        str(STEPS),
+        "--seed",
+        "3",
+        "--logdir",
+        str(logdir),
+        "--device",
+        "cpu",
+        "--no-progress",
+        "--checkpoint-freq",
+        "50",
+        "--env-kwargs",
+        *TINY_ENV,
+        "--hyperparams",
+        *TINY_HP,
+        *extra,
+    ]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One tiny DQN run shared by the tests of this module: (run dir, stdout)."""
+    logdir = tmp_path_factory.mktemp("runs")
+    buf = io.StringIO()  # capsys is function-scoped
+    with contextlib.redirect_stdout(buf):
+        rc = main(_train_args(logdir))
+    assert rc == 0
+    (run_dir,) = logdir.iterdir()
+    return run_dir, buf.getvalue()
+
+
+def test_train_writes_the_run_dir(trained: tuple[Path, str]) -> None:
+    run_dir, out = trained
+    assert run_dir.name.startswith("archgym_DigitsMLP-v0__dqn__3__")
+    for name in ("config.yaml", "model.zip", "model_replay_buffer.pkl", "search.jsonl"):
+        assert (run_dir / name).is_file(), name
+    assert list(run_dir.glob("events.out.tfevents.*"))
+    assert sorted(p.name for p in (run_dir / "checkpoints").glob("*.zip")) == [
+        "model_100_steps.zip",
+        "model_50_steps.zip",
+    ]
+    assert len(list((run_dir / "checkpoints").glob("*.pkl"))) == 1  # only the newest replay buffer is kept
+    config = read_config(run_dir)
+    assert config["env_id"] == "archgym/DigitsMLP-v0" and config["algo"] == "dqn" and config["seed"] == 3
+    assert config["env_kwargs"]["initial_steps"] == 5 and config["env_kwargs"]["device"] == "cpu"
+    assert config["hyperparams"]["learning_starts"] == 30 and config["total_timesteps"] == STEPS
+    records = read_records(run_dir / "search.jsonl")
+    initial = _initial_key()
+    assert records[0]["step"] == 0 and records[0]["evaluation"] == 1 and records[0]["arch"] == initial
+    assert [r["evaluation"] for r in records] == list(range(1, len(records) + 1))
+    assert all(0 <= r["step"] <= STEPS for r in records)
+    assert {"arch", "val_accuracy", "cost", "score", "params", "flops", "episode"} <= set(records[-1])
+    best = best_record(records)
+    assert f"best architecture:    {best['arch']}" in out
+    assert f"tensorboard --logdir {run_dir}" in out
+    assert f"initial architecture: {initial}" in out
+
+
+def test_eval_plays_deterministic_episodes(trained: tuple[Path, str], capsys: pytest.CaptureFixture[str]) -> None:
+    run_dir, _ = trained
+    rc, out, err = run_cli(["eval", str(run_dir), "--episodes", "2", "--device", "cpu", "--json"], capsys)
+    assert rc == 0, err
+    results = json.loads(out)
+    assert [r["episode"] for r in results] == [0, 1]
+    for r in results:
+        assert 1 <= r["steps"] <= 10 and len(r["actions"]) == r["steps"]
+        assert r["arch"].startswith("64-[") and 0.0 <= r["val_accuracy"] <= 1.0
+        assert r["episode_return"] == pytest.approx(r["score"] - r["initial_score"], abs=0.01 * r["steps"] + 1e-6)
+    rc2, out2, _ = run_cli(["eval", str(run_dir), "--episodes", "2", "--device", "cpu", "--json"], capsys)
+    assert json.loads(out2) == results  # deterministic policy, seeded episodes
+
+
+def test_export_snapshot_loads_in_one_call(trained: tuple[Path, str], capsys: pytest.CaptureFixture[str]) -> None:
+    run_dir, _ = trained
+    out_dir = run_dir / "exp_snapshot"
+    rc, out, err = run_cli(["export", str(run_dir), "--out", str(out_dir), "--device", "cpu"], capsys)
+    assert rc == 0, err
+    doc = json.loads((out_dir / "best_child.json").read_text())
+    state = torch.load(out_dir / "best_child.pt", weights_only=True)
+    assert all(isinstance(v, torch.Tensor) for v in state.values())
+    child = load_child(out_dir / "best_child.pt")
+    assert child.arch.key() == doc["key"] and doc["source"] == "snapshot"
+    # the snapshot is the best child exactly as the search evaluated it
+    best = best_record(read_records(run_dir / "search.jsonl"))
+    assert doc["key"] == best["arch"]
+    assert doc["metrics"]["val_accuracy"] == pytest.approx(best["val_accuracy"], abs=1e-6)
+    d = doc["dataset"]
+    data = load_dataset(d["name"], seed=d["seed"], image=d["image"], train_subset=d["train_subset"])
+    with torch.no_grad():
+        acc = (child(data.x_val).argmax(1) == data.y_val).float().mean().item()
+    assert acc == pytest.approx(best["val_accuracy"], abs=1e-6)
+    assert "test accuracy" in out and f"params {child.arch.params()}" in out
+
+
+def test_export_retrain_reports_test_accuracy(trained: tuple[Path, str], capsys: pytest.CaptureFixture[str]) -> None:
+    run_dir, _ = trained
+    out_dir = run_dir / "exp_retrain"
+    rc, out, err = run_cli(["export", str(run_dir), "--retrain", "--steps", "30", "--out", str(out_dir)], capsys)
+    assert rc == 0, err
+    doc = json.loads((out_dir / "best_child.json").read_text())
+    assert doc["source"] == "retrain" and doc["recipe"]["steps"] == 30
+    child = load_child(out_dir)
+    m = doc["metrics"]
+    assert m["params"] == child.arch.params() == sum(p.numel() for p in child.parameters())
+    assert m["flops"] == child.arch.flops() and 0.0 <= m["test_accuracy"] <= 1.0
+    assert f"test accuracy {m['test_accuracy']:.4f}" in out
+
+
+def test_resume_continues_the_step_count(trained: tuple[Path, str], capsys: pytest.CaptureFixture[str]) -> None:
+    from stable_baselines3 import DQN
+
+    run_dir, _ = trained
+    before = read_records(run_dir / "search.jsonl")
+    rc, out, err = run_cli(["train", "--resume", str(run_dir), "--timesteps", "20", "--no-progress"], capsys)
+    assert rc == 0, err
+    assert DQN.load(run_dir / "model.zip", device="cpu").num_timesteps == STEPS + 20
+    after = read_records(run_dir / "search.jsonl")
+    assert after[: len(before)] == before
+    new = after[len(before) :]
+    assert new and all(STEPS <= r["step"] <= STEPS + 20 for r in new)
+    assert new[0]["evaluation"] == len(before) + 1
+    assert read_config(run_dir)["total_timesteps"] == STEPS + 20
+    rc, _, err = run_cli(["train", "--resume", str(run_dir)], capsys)
+    assert rc == 2 and "already trained 120 of 120 steps" in err
+
+
+def test_search_and_report(trained: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_dir, _ = trained
+    args = ["search", "--strategy", "random", "--budget", "15", "--seed", "1", "--logdir", str(tmp_path)]
+    rc, out, err = run_cli([*args, "--device", "cpu", "--env-kwargs", *TINY_ENV], capsys)
+    assert rc == 0, err
+    (search_dir,) = tmp_path.iterdir()
+    assert search_dir.name.startswith("archgym_DigitsMLP-v0__random__1__")
+    records = read_records(search_dir / "search.jsonl")
+    assert len(records) == 15 and [r["evaluation"] for r in records] == list(range(1, 16))
+    assert list(search_dir.glob("events.out.tfevents.*"))
+    # a baseline run exports by retraining (it keeps no snapshot)
+    rc, _, err = run_cli(["eval", str(search_dir)], capsys)
+    assert rc == 2 and "is a baseline search run (strategy 'random')" in err
+    rc, out, err = run_cli(["export", str(search_dir), "--steps", "10"], capsys)
+    assert rc == 0 and "(retrain)" in out, err
+    rc, out, err = run_cli(["report", str(run_dir), str(search_dir), "--out", str(tmp_path / "rep")], capsys)
+    assert rc == 0, err
+    pngs, mds = list((tmp_path / "rep").glob("*.png")), list((tmp_path / "rep").glob("*.md"))
+    assert len(pngs) == 1 and len(mds) == 1 and pngs[0].stat().st_size > 1000
+    assert pngs[0].read_bytes()[:4] == b"\x89PNG"
+
+
+def test_list(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run_cli(["list"], capsys)
+    assert rc == 0
+    for word in ("archgym/DigitsMLP-v0", "archgym/DigitsCNN-v0", "dqn", "qrdqn", "maskable_ppo", "random", "greedy"):
+        assert word in out
+    assert "  rule " not in out  # rule.yaml holds baseline fields, not an agent preset
+
+
+ERRORS = [
+    (["train", "--env", "archgym/DigitsMLPP-v0"], "did you mean 'archgym/DigitsMLP-v0'"),
+    (["train", "--env", "CartPole-v1"], "unknown env id 'CartPole-v1'"),
+    (["train", "--env-kwargs", "cost_wieght=0.1"], "did you mean 'cost_weight'"),
+    (["train", "--env-kwargs", "cost_weight=-1"], "cost_weight must be a number >= 0.0, got -1"),
+    (["train", "--env-kwargs", "eval_mode=scrach"], "did you mean 'scratch'"),
+    (["train", "--env-kwargs", "noequals"], "write key=value"),
+    (["train", "--agent", "dqm"], "did you mean 'dqn'"),
+    (["train", "--agent", "rule"], "not an SB3 agent preset"),
+    (["train", "--hyperparams", "learning_rat=0.1"], "did you mean 'learning_rate'"),
+    (["train", "--hyperparams", "learning_rate={name: cosin}"], "did you mean 'cosine'"),
+    (["train", "--timesteps", "0"], "timesteps must be an int >= 1, got 0"),
+    (["train", "--timesteps", "abc"], "invalid int value: 'abc'"),
+    (["train", "--n-envs", "0"], "n_envs must be an int >= 1"),
+    (["train", "--device", "tpu"], "invalid choice: 'tpu'"),
+    (["train", "--threads", "0"], "--threads must be >= 1"),
+    (["train", "--resume", "/nonexistent/run"], "run dir '/nonexistent/run' does not exist"),
+    (["eval", "/nonexistent/run"], "run dir '/nonexistent/run' does not exist"),
+    (["eval", "."], "is not an archgym run dir"),
+    (["train", "--resume", "."], "is not an archgym run dir"),
+    (["export", "/nonexistent/run"], "run dir '/nonexistent/run' does not exist"),
+    (["report", "/nonexistent/run"], "run dir '/nonexistent/run' does not exist"),
+    (["search", "--strategy", "randm"], "did you mean 'random'"),
+    (["search", "--strategy", "random", "--budget", "0"], "budget must be an int >= 1"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ([], "required"),
+]
+
+
+@pytest.mark.parametrize(("args", "fragment"), ERRORS, ids=[" ".join(a) or "(none)" for a, _ in ERRORS])
+def test_user_errors_are_one_line_exit_2(
+    args: list[str], fragment: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if args and args[0] in ("train", "search") and "--resume" not in args:
+        args = [*args, "--logdir", str(tmp_path)]
+    rc, out, err = run_cli(args, capsys)
+    assert rc == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("archgym: error: "), err
+    assert fragment in lines[0]
+    assert "Traceback" not in err and out == ""
+    assert not list(tmp_path.iterdir())  # nothing written for a bad command
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the error raised where CUDA is missing")
+def test_cuda_without_cuda_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, _, err = run_cli(["train", "--device", "cuda", "--logdir", str(tmp_path)], capsys)
+    assert rc == 2 and "CUDA is not available" in err
