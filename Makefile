@@ -8,11 +8,13 @@ TORCH_PIN ?= torch==2.13.0
 STAMP  := $(VENV)/.archgym-installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: train test lint bench clean help
+.PHONY: train test test-ray test-libs lint clean help
 
 help:
 	@echo "make train   - set up .venv and train a DQN agent on archgym/DigitsMLP-v0 (logs in runs/)"
 	@echo "make test    - set up .venv (with test extras) and run the test suite"
+	@echo "make test-ray  - RLlib and the Ray search backend, in .venv-ray (its own gymnasium)"
+	@echo "make test-libs - TorchRL and Tianshou, in .venv-libs"
 	@echo "make lint    - ruff check"
 	@echo "make clean   - remove .venv, runs/ and caches"
 
@@ -29,8 +31,34 @@ train: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
 
+# Optional-library venvs reuse .venv's packages (torch, SB3, archgym) through a .pth file and add
+# only their library (no second torch); .venv-ray's own gymnasium (RLlib pins one) shadows .venv's.
+RAY_VENV  ?= .venv-ray
+LIBS_VENV ?= .venv-libs
+PURELIB := import sysconfig; print(sysconfig.get_paths()["purelib"])
+define shared_venv
+	test -x $(1)/bin/python || $(PYTHON) -m venv $(1)
+	echo "import site; site.addsitedir('$$($(BIN)/python -c '$(PURELIB)')')" > "$$($(1)/bin/python -c '$(PURELIB)')/_archgym_base.pth"
+endef
+
+$(RAY_VENV)/.archgym-installed: $(STAMP)
+	$(call shared_venv,$(RAY_VENV))
+	$(RAY_VENV)/bin/python -m pip install -q "ray[rllib]>=2.60"
+	touch $@
+
+$(LIBS_VENV)/.archgym-installed: $(STAMP)
+	$(call shared_venv,$(LIBS_VENV))
+	$(LIBS_VENV)/bin/python -m pip install -q "torchrl>=0.14" "tensordict>=0.14" "tianshou>=2.0"
+	touch $@
+
+test-ray: $(RAY_VENV)/.archgym-installed
+	ARCHGYM_REQUIRE_INTEGRATIONS=1 $(RAY_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_ray.py
+
+test-libs: $(LIBS_VENV)/.archgym-installed
+	ARCHGYM_REQUIRE_INTEGRATIONS=1 $(LIBS_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_integrations.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check archgym tests scripts
 
 clean:
-	rm -rf $(VENV) runs .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(RAY_VENV) $(LIBS_VENV) runs .pytest_cache .ruff_cache .hypothesis

@@ -2,7 +2,9 @@
 
 Every user error (unknown env id, bad kwarg or value, missing run dir, ...) is one line on stderr,
 ``archgym: error: ...``, and exit code 2; set ``ARCHGYM_DEBUG=1`` to get the traceback instead.
-Ctrl-C during training saves the agent (resume it with ``--resume``) and exits with 130.
+Ctrl-C (SIGINT) or SIGTERM during training writes a resume checkpoint at the next rollout boundary, saves
+the agent and exits with 130; ``archgym train --resume RUN_DIR`` continues exactly from it.
+``archgym eval`` verifies the run's files against the sha256 in its ``manifest.json`` (``--trust`` skips it).
 """
 
 from __future__ import annotations
@@ -104,7 +106,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         )
     print(f"open TensorBoard: tensorboard --logdir {res.run_dir}")
     if res.interrupted:
-        print(f"interrupted: the agent was saved; continue with: archgym train --resume {res.run_dir}")
+        print(f"interrupted: checkpoint and agent saved; continue with: archgym train --resume {res.run_dir}")
         return 130
     return 0
 
@@ -123,6 +125,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         device=args.device,
         env_kwargs=parse_kv(args.env_kwargs),
         strategy_kwargs=parse_kv(args.strategy_kwargs, "--strategy-kwargs"),
+        backend=args.backend,
+        workers=args.workers,
     )
     print(f"run dir: {res.run_dir} ({res.evaluations} child evaluations)")
     for line in _summary(res.initial, res.best):
@@ -135,7 +139,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """``archgym eval``."""
     from archgym.agents.evaluate import evaluate_run, result_dict
 
-    results = evaluate_run(args.run_dir, episodes=args.episodes, device=args.device, seed=args.seed)
+    results = evaluate_run(args.run_dir, episodes=args.episodes, device=args.device, seed=args.seed, trust=args.trust)
     if args.json:
         print(json.dumps([result_dict(r) for r in results], indent=2))
         return 0
@@ -257,7 +261,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("search", cmd_search, "run a baseline strategy, logged like an agent run")
     p.add_argument("--env", default=DEFAULT_ENV, help=f"env id (default {DEFAULT_ENV})")
-    p.add_argument("--strategy", required=True, help="random, greedy, rule or qlearning")
+    p.add_argument(
+        "--strategy", required=True, help="local: random, greedy, rule, qlearning; ray: random, grid, evolution"
+    )
+    p.add_argument("--backend", default="local", help="local (default) or ray (parallel scratch evaluations)")
+    p.add_argument("--workers", type=int, default=2, help="Ray tasks in flight at once (--backend ray)")
     p.add_argument("--budget", type=int, default=500, help="child evaluations (default 500)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--logdir", default="runs")
@@ -271,6 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=10_000, help="seed of the first episode")
     p.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument(
+        "--trust",
+        action="store_true",
+        help="load the agent even if its files fail the checksums of manifest.json (it holds pickled code)",
+    )
 
     p = add("export", cmd_export, "write the best child network (state_dict + architecture JSON)")
     p.add_argument("run_dir", metavar="RUN_DIR")
@@ -299,11 +312,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "threads", None) is not None:
             if args.threads < 1:
                 raise CLIError(f"--threads must be >= 1, got {args.threads}")
+        if getattr(args, "eval_episodes", 0) < 0:
+            raise CLIError(f"--eval-episodes must be >= 0, got {args.eval_episodes}")
             import torch
 
             torch.set_num_threads(args.threads)
         return args.func(args)
-    except (CLIError, ValueError, FileNotFoundError) as e:
+    except (CLIError, ValueError, FileNotFoundError, ImportError) as e:  # ImportError: a missing optional extra
         if debug:
             raise
         msg = " ".join(str(e).split()) or type(e).__name__

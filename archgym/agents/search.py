@@ -10,7 +10,6 @@ evaluations. The strategies live in :mod:`archgym.agents.baselines`.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -23,9 +22,12 @@ import gymnasium as gym
 from archgym.agents.callbacks import pareto_figure
 from archgym.agents.records import SearchLog, best_record, read_records
 from archgym.agents.run import SEARCH_FILE, check_env_kwargs, new_run_dir, write_config
+from archgym.data import unknown_name
 from archgym.device import resolve_device
 
-__all__ = ["SearchResult", "records_to_tensorboard", "run_search", "strategy_names"]
+__all__ = ["BACKENDS", "SearchResult", "records_to_tensorboard", "run_search", "strategy_names"]
+
+BACKENDS: tuple[str, ...] = ("local", "ray")
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,15 @@ def run_search(
     device: str = "auto",
     env_kwargs: Mapping[str, Any] | None = None,
     strategy_kwargs: Mapping[str, Any] | None = None,
+    backend: str = "local",
+    workers: int = 2,
 ) -> SearchResult:
     """Run a baseline strategy for ``budget`` child evaluations and write a run directory.
+
+    With ``backend="ray"`` the candidates of a :data:`~archgym.integrations.candidates.CANDIDATE_STRATEGIES`
+    strategy (``random``, ``grid``, ``evolution``) are trained from scratch as Ray tasks, ``workers``
+    at a time, with task retries (:func:`archgym.integrations.ray_search.ray_search`); the run
+    directory and its ``search.jsonl`` are the same as with the local backend.
 
     :param env_id: registered archgym env id
     :param strategy: a name of ``archgym.agents.baselines.STRATEGIES`` (random, greedy, rule, qlearning)
@@ -89,20 +98,28 @@ def run_search(
     :param device: the child's device (``auto``, ``cpu``, ``cuda``)
     :param env_kwargs: overrides of the env preset's kwargs
     :param strategy_kwargs: keyword arguments of the strategy's constructor
+    :param backend: ``local`` (this process) or ``ray`` (parallel scratch-mode evaluations)
+    :param workers: Ray tasks in flight at once (``backend="ray"``)
     :raises ValueError: any bad input, before anything is written
     """
     from archgym.agents.baselines import STRATEGIES
 
+    if backend not in BACKENDS:
+        raise unknown_name("backend", backend, BACKENDS)
+    if backend == "ray":
+        from archgym.integrations.candidates import CANDIDATE_STRATEGIES as valid
+    else:
+        valid = STRATEGIES
     env_kwargs = dict(env_kwargs or {})
     check_env_kwargs(env_id, env_kwargs)
-    if strategy not in STRATEGIES:
-        close = difflib.get_close_matches(strategy, list(STRATEGIES), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ";"
-        raise ValueError(f"unknown strategy {strategy!r}{hint} valid: {', '.join(STRATEGIES)}")
+    if strategy not in valid:
+        raise unknown_name(f"strategy for the {backend} backend", strategy, list(valid))
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
         raise ValueError(f"budget must be an int >= 1, got {budget!r}")
     resolve_device(device)
     env_kwargs.setdefault("device", device)
+    if backend == "ray":
+        return _ray_search(env_id, strategy, budget, seed, logdir, env_kwargs, strategy_kwargs, workers)
     env = gym.make(env_id, **env_kwargs)
     searcher = STRATEGIES[strategy](env, seed=seed, **dict(strategy_kwargs or {}))
     run_dir = new_run_dir(logdir, env_id, strategy, seed)
@@ -123,6 +140,53 @@ def run_search(
             searcher.search(env, budget, log)
     finally:
         env.close()
+    return _finish(run_dir)
+
+
+def _finish(run_dir: Path) -> SearchResult:
     records = read_records(run_dir / SEARCH_FILE)
     records_to_tensorboard(records, run_dir)
     return SearchResult(run_dir, len(records), records[0] if records else None, best_record(records))
+
+
+def _ray_search(
+    env_id: str,
+    strategy: str,
+    budget: int,
+    seed: int,
+    logdir: str | os.PathLike[str],
+    env_kwargs: Mapping[str, Any],
+    strategy_kwargs: Mapping[str, Any] | None,
+    workers: int,
+) -> SearchResult:
+    from archgym.integrations import require
+    from archgym.integrations.ray_search import ray_search
+
+    require("ray", "ray")  # before anything is written
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be an int >= 1, got {workers!r}")
+    run_dir = new_run_dir(logdir, env_id, f"ray-{strategy}", seed)
+    config = {
+        "kind": "search",
+        "backend": "ray",
+        "workers": int(workers),
+        "env_id": env_id,
+        "env_kwargs": dict(env_kwargs),
+        "agent": f"ray-{strategy}",
+        "strategy": strategy,
+        "strategy_kwargs": dict(strategy_kwargs or {}),
+        "seed": int(seed),
+        "budget": int(budget),
+    }
+    write_config(run_dir, config)
+    ray_search(
+        env_id,
+        strategy,
+        budget,
+        workers,
+        run_dir / SEARCH_FILE,
+        seed=seed,
+        env_kwargs=env_kwargs,
+        strategy_kwargs=strategy_kwargs,
+    )
+    return _finish(run_dir)
