@@ -1,0 +1,53 @@
+"""Online learning on drifting streams: streams, the online learner, prequential evaluation, drift detectors.
+
+=====================  ===========================================================================
+module                 contents
+=====================  ===========================================================================
+``base``               :class:`Stream` protocol, :class:`DriftPoint`, River-style concept mixing
+``digits``             :class:`DriftingDigits` (permute / shift / rotate / orthogonal / prior drifts)
+``synthetic``          :class:`SEAStream`, :class:`HyperplaneStream`
+``replay``             :class:`ArrayStream` (replay arrays, e.g. a stream materialised by River)
+``streams``            :data:`STREAMS` registry and :func:`make_stream`
+``learner``            :class:`OnlineLearner` (River API over any torch classifier), :class:`DriftReaction`
+``drift``              :class:`PageHinkley`, :class:`ADWIN`, :func:`make_detector`
+``evaluate``           :func:`prequential`, :class:`PrequentialResult`, :class:`PrequentialMonitor`
+=====================  ===========================================================================
+"""
+
+from __future__ import annotations
+
+from archgym.online.base import DriftPoint, Stream, concept_of
+from archgym.online.digits import DRIFT_KINDS, Drift, DriftingDigits
+from archgym.online.drift import ADWIN, DETECTORS, DriftDetector, PageHinkley, make_detector
+from archgym.online.evaluate import PrequentialMonitor, PrequentialResult, prequential
+from archgym.online.learner import OPTIMIZERS, DriftReaction, OnlineLearner, RunningStandardizer
+from archgym.online.replay import ArrayStream
+from archgym.online.streams import STREAMS, StreamPreset, make_stream
+from archgym.online.synthetic import HyperplaneStream, SEAStream
+
+__all__ = [
+    "ADWIN",
+    "DETECTORS",
+    "DRIFT_KINDS",
+    "OPTIMIZERS",
+    "STREAMS",
+    "ArrayStream",
+    "Drift",
+    "DriftDetector",
+    "DriftPoint",
+    "DriftReaction",
+    "DriftingDigits",
+    "HyperplaneStream",
+    "OnlineLearner",
+    "PageHinkley",
+    "PrequentialMonitor",
+    "PrequentialResult",
+    "RunningStandardizer",
+    "SEAStream",
+    "Stream",
+    "StreamPreset",
+    "concept_of",
+    "make_detector",
+    "make_stream",
+    "prequential",
+]

@@ -1,0 +1,84 @@
+"""Small argument checks shared by the online package (each raises ValueError naming what is valid)."""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def positive_int(name: str, value: Any, minimum: int = 1) -> int:
+    """Return ``value`` if it is an int ``>= minimum``, else raise ValueError.
+
+    :param name: argument name used in the message
+    :param value: the value to check
+    :param minimum: smallest valid value
+    :return: the value as an int
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def in_range(name: str, value: Any, low: float, high: float, *, open_low: bool = False) -> float:
+    """Return ``value`` as a float if ``low <= value <= high`` (``low < value`` when ``open_low``).
+
+    :param name: argument name used in the message
+    :param value: the value to check
+    :param low: lower bound
+    :param high: upper bound
+    :param open_low: exclude ``low`` itself
+    :return: the value as a float
+    """
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if ok:
+        ok = (value > low if open_low else value >= low) and value <= high
+    if not ok:
+        bracket = "(" if open_low else "["
+        raise ValueError(f"{name} must be a number in {bracket}{low}, {high}], got {value!r}")
+    return float(value)
+
+
+def lookup(kind: str, name: Any, registry: Mapping[str, T]) -> T:
+    """Look ``name`` up in ``registry``; unknown names raise ValueError with a suggestion.
+
+    :param kind: what is being looked up (``"stream"``, ``"optimizer"``...), used in the message
+    :param name: the requested name
+    :param registry: valid names to values
+    :return: the registered value
+    """
+    if isinstance(name, str) and name in registry:
+        return registry[name]
+    hint = ""
+    if isinstance(name, str):
+        close = difflib.get_close_matches(name, list(registry), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+    sep = f"{hint} " if hint else "; "
+    raise ValueError(f"unknown {kind} {name!r}{sep}valid: {', '.join(registry)}")
+
+
+def check_kwargs(owner: str, factory: Callable[..., Any], kwargs: Mapping[str, Any]) -> None:
+    """Raise ValueError if ``kwargs`` holds a keyword that ``factory`` does not accept.
+
+    :param owner: name used in the message
+    :param factory: the callable whose signature lists the valid keywords
+    :param kwargs: keywords to check
+    """
+    valid = [p for p in inspect.signature(factory).parameters if p not in ("self", "args", "kwargs")]
+    bad = sorted(set(kwargs) - set(valid))
+    if bad:
+        raise ValueError(f"unknown parameter(s) {', '.join(map(repr, bad))} for {owner}; valid: {', '.join(valid)}")
+
+
+def int_tuple(name: str, values: Iterable[Any], minimum: int = 0) -> tuple[int, ...]:
+    """Turn ``values`` into a tuple of ints ``>= minimum`` (ValueError otherwise).
+
+    :param name: argument name used in the message
+    :param values: the values
+    :param minimum: smallest valid value
+    :return: the values as a tuple of ints
+    """
+    return tuple(positive_int(f"{name}[{i}]", v, minimum) for i, v in enumerate(values))
