@@ -8,13 +8,14 @@ TORCH_PIN ?= torch==2.13.0
 STAMP  := $(VENV)/.archgym-installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: train test test-ray test-libs lint clean help
+.PHONY: train test test-ray test-libs bench gpu-check lint clean help
 
 help:
 	@echo "make train   - set up .venv and train a DQN agent on archgym/DigitsMLP-v0 (logs in runs/)"
 	@echo "make test    - set up .venv (with test extras) and run the test suite"
 	@echo "make test-ray  - RLlib and the Ray search backend, in .venv-ray (its own gymnasium)"
 	@echo "make test-libs - TorchRL and Tianshou, in .venv-libs"
+	@echo "make bench     - quick env-step and vector-env benchmarks (full runs: scripts/, docs/benchmarks.md)"
 	@echo "make lint    - ruff check"
 	@echo "make clean   - remove .venv, runs/ and caches"
 
@@ -56,6 +57,14 @@ test-ray: $(RAY_VENV)/.archgym-installed
 
 test-libs: $(LIBS_VENV)/.archgym-installed
 	ARCHGYM_REQUIRE_INTEGRATIONS=1 $(LIBS_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_integrations.py
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench_env.py --quick
+	$(BIN)/python scripts/bench_vec.py --quick
+
+# On a CUDA machine, with a CUDA build of torch in the venv: CUDA tests and GPU benchmark numbers.
+gpu-check: $(STAMP)
+	OUT=gpu_out PY=$(BIN)/python bash scripts/gpu_check.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check archgym tests scripts
