@@ -94,6 +94,7 @@ class Trainer:
     :param fast: train plain dense :class:`~archgym.child.ChildNet` models with the autograd-free
         :class:`StackedMLP` engine (see the module docstring); ``False`` always uses autograd
     :param amp: mixed precision (bfloat16 autocast) on CUDA, autograd path only; ignored on the CPU
+    :param morph_warmup: steps of linear learning-rate warm-up after the fitted model changes (0: none)
     """
 
     def __init__(
@@ -107,6 +108,7 @@ class Trainer:
         seed: int = 0,
         fast: bool = True,
         amp: bool = False,
+        morph_warmup: int = 0,
     ) -> None:
         if optimizer not in OPTIMIZERS:
             raise unknown_name("optimizer", optimizer, list(OPTIMIZERS))
@@ -114,8 +116,11 @@ class Trainer:
             raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
         if not (isinstance(weight_decay, (int, float)) and math.isfinite(weight_decay) and weight_decay >= 0):
             raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
+        if isinstance(morph_warmup, bool) or not isinstance(morph_warmup, int) or morph_warmup < 0:
+            raise ValueError(f"morph_warmup must be an int >= 0, got {morph_warmup!r}")
         self.data = data
         self.schedule = make_schedule(schedule)
+        self.morph_warmup = morph_warmup
         self.batch_size = batch_size
         self.optimizer_name = optimizer
         self.weight_decay = float(weight_decay)
@@ -129,6 +134,8 @@ class Trainer:
         self._opt: torch.optim.Optimizer | None = None
         self._opt_key: tuple[int, int] | None = None
         self._fast_state: tuple[tuple[int, int], list[torch.Tensor], _OptState] | None = None
+        self._warm_key: tuple[int, int] | None = None
+        self._warm_from = 0
 
     # ------------------------------------------------------------------ state
     def reseed(self, seed: int) -> None:
@@ -136,12 +143,28 @@ class Trainer:
         self.generator.manual_seed(seed)
         self._perm, self._pos, self.t = None, 0, 0
         self._opt, self._opt_key, self._fast_state = None, None, None
+        self._warm_key, self._warm_from = None, 0
         self.schedule.reset()  # an adaptive schedule forgets the plateaus it observed
 
     @property
     def lr(self) -> float:
         """Learning rate of the next step."""
-        return float(self.schedule(self.t))
+        return self.lr_at(self.t)
+
+    def lr_at(self, t: int) -> float:
+        """Learning rate of step ``t``: the schedule's, ramped up linearly over the first ``morph_warmup``
+        steps after the model last changed (a fresh optimizer's first Adam steps move every weight by
+        about ``lr``, which would undo what a function-preserving morph kept)."""
+        lr = float(self.schedule(t))
+        if self.morph_warmup and t - self._warm_from < self.morph_warmup:
+            lr *= (t - self._warm_from + 1) / (self.morph_warmup + 1)
+        return lr
+
+    def note_model(self, model: nn.Module) -> None:
+        """Start a warm-up when ``model`` differs from the last one fitted (new network or a morph)."""
+        key = (id(model), getattr(model, "version", 0))
+        if key != self._warm_key:
+            self._warm_key, self._warm_from = key, self.t
 
     def optimizer_for(self, model: nn.Module) -> torch.optim.Optimizer:
         """The optimizer of ``model``, rebuilt whenever its parameters changed (a morph)."""
@@ -220,6 +243,7 @@ class Trainer:
         :param on_step: ``hook(t, lr, loss)`` after every step (``loss`` stays a device tensor)
         """
         steps = self._budget(steps, epochs)
+        self.note_model(model)
         if on_step is None and self.fast and not self.amp and stackable(model, self.data):
             return fit_stacked([(self, model)], steps)[0]
         self._fast_state = None
@@ -531,7 +555,9 @@ def fit_stacked(jobs: Sequence[tuple[Trainer, ChildNet]], steps: int) -> list[Fi
     x, y = t0.data.x_train, t0.data.y_train
     size = min(t0.batch_size, x.shape[0])
     n_cls = stack.dims[-1]
-    lrs = [[float(tr.schedule(tr.t + s)) for tr in trainers] for s in range(steps)]
+    for tr, c in jobs:
+        tr.note_model(c)
+    lrs = [[tr.lr_at(tr.t + s) for tr in trainers] for s in range(steps)]
     plan = torch.stack([tr.plan_indices(steps) for tr in trainers], 1)  # (steps, K, size)
     params, grads = list(stack.flat.unbind(0)), list(stack.grad.unbind(0))
     loss_sum = torch.zeros(stack.k, device=x.device)
