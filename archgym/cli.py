@@ -309,11 +309,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = os.environ.get("ARCHGYM_DEBUG", "") not in ("", "0")
     try:
         args = build_parser().parse_args(argv)
+        if getattr(args, "eval_episodes", 0) < 0:
+            raise CLIError(f"--eval-episodes must be >= 0, got {args.eval_episodes}")
         if getattr(args, "threads", None) is not None:
             if args.threads < 1:
                 raise CLIError(f"--threads must be >= 1, got {args.threads}")
-        if getattr(args, "eval_episodes", 0) < 0:
-            raise CLIError(f"--eval-episodes must be >= 0, got {args.eval_episodes}")
             import torch
 
             torch.set_num_threads(args.threads)

@@ -35,7 +35,11 @@ def preset_dir(kind: str) -> Path:
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file with ``safe_load``; malformed YAML raises ValueError naming the file and line."""
     try:
-        return yaml.safe_load(path.read_text())
+        return yaml.safe_load(Path(path).read_text())
+    except FileNotFoundError:
+        raise ValueError(f"preset file {path} does not exist") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not a UTF-8 text (YAML) file") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

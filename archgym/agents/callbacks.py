@@ -162,6 +162,29 @@ class ArchGymCallback(BaseCallback):
         self.initial_record: Mapping[str, Any] | None = self.records[0] if self.records else None
         self._writer: Any = None
         self._last_figure = 0
+        self._pending: tuple[dict[str, Any], tuple[int, ...]] | None = None
+
+    # ------------------------------------------------------------------ resume
+    def state_dict(self) -> dict[str, Any]:
+        """The per-env episode bookkeeping, for a resume checkpoint (plain values only)."""
+        return {
+            "episode": list(self._episode),
+            "last_evals": list(self._last_evals),
+            "ep_best": list(self._ep_best),
+            "invalid_actions": int(self.invalid_actions),
+            "next_episode": int(self.next_episode),
+            "evaluations": int(self.evaluations),
+            "best_score": float(self.best_score),
+            "last_figure": int(self._last_figure),
+        }
+
+    def load_state_dict(self, state: Mapping[str, Any], restart: Sequence[int] = ()) -> None:
+        """Continue from a :meth:`state_dict` when training starts instead of opening new episodes.
+
+        :param state: the saved bookkeeping
+        :param restart: envs whose episode was restarted on resume (their reset info opens a new episode)
+        """
+        self._pending = (dict(state), tuple(restart))
 
     # ------------------------------------------------------------------ SB3 hooks
     def _on_training_start(self) -> None:
@@ -175,7 +198,16 @@ class ArchGymCallback(BaseCallback):
         step = self.num_timesteps
         self._last_figure = step
         reset_infos = getattr(self.training_env, "reset_infos", None) or [{}] * n
-        for i in range(n):
+        restart: tuple[int, ...] = tuple(range(n))
+        if self._pending is not None:
+            state, restart = self._pending
+            self._pending = None
+            self._episode, self._last_evals = list(state["episode"]), list(state["last_evals"])
+            self._ep_best = list(state["ep_best"])
+            self.invalid_actions, self.next_episode = state["invalid_actions"], state["next_episode"]
+            self.evaluations, self.best_score = state["evaluations"], state["best_score"]
+            self._last_figure = state["last_figure"]
+        for i in restart:
             self._start_episode(i, reset_infos[i], step)
         if self.hparams is not None and self._writer is not None:
             hp = HParam(flatten_hparams(self.hparams), {"archgym/best_score": 0.0})

@@ -133,15 +133,24 @@ def run_episodes(
     return out
 
 
-def load_model(run_dir: str | Path, device: str = "auto", env: Any = None) -> tuple[Any, dict[str, Any]]:
+def load_model(
+    run_dir: str | Path, device: str = "auto", env: Any = None, trust: bool = False
+) -> tuple[Any, dict[str, Any]]:
     """Load a run's newest saved agent and its config.
 
-    Security: SB3 zips contain pickled objects; load agents only from trusted sources.
+    Security: SB3 zips contain pickled objects (unpickling runs code); load agents only from
+    trusted sources. Unless ``trust`` is set, the config and the agent file must match the sha256
+    recorded in the run's ``manifest.json`` when they were saved (:mod:`archgym.agents.integrity`).
 
     :param run_dir: the run directory
     :param device: torch device of the agent
     :param env: env to attach (optional)
+    :param trust: skip the checksum verification
+    :raises IntegrityError: (a ValueError) a file is missing from the manifest or changed since it was saved
     """
+    from archgym.agents.integrity import verify_files
+    from archgym.agents.run import CONFIG_FILE
+
     config = read_config(run_dir)
     if config.get("kind") == "search":
         raise ValueError(
@@ -152,12 +161,30 @@ def load_model(run_dir: str | Path, device: str = "auto", env: Any = None) -> tu
     algo = config.get("algo", "dqn")
     if algo not in ALGOS:
         raise ValueError(f"run config names unknown algo {algo!r}; valid: {', '.join(ALGOS)}")
+    if not trust:
+        verify_files(run_dir, [Path(run_dir) / CONFIG_FILE, path])
     model = ALGOS[algo].load().load(path, env=env, device=device)
     return model, config
 
 
+def check_spaces(model: Any, env: gym.Env, run_dir: str | Path) -> None:
+    """Raise ValueError when the agent was trained on other observation or action spaces than ``env`` has.
+
+    :param model: the loaded agent
+    :param env: the env it is about to play
+    :param run_dir: the run (named in the message)
+    """
+    for what in ("observation_space", "action_space"):
+        mine, theirs = getattr(model, what), getattr(env, what)
+        if mine != theirs:
+            raise ValueError(
+                f"the agent of '{run_dir}' was trained with {what} {mine}, but the env built from its config "
+                f"has {theirs}; valid: a config.yaml whose env (search space, sparsity actions) matches the agent"
+            )
+
+
 def evaluate_run(
-    run_dir: str | Path, episodes: int = 5, device: str = "auto", seed: int = 10_000
+    run_dir: str | Path, episodes: int = 5, device: str = "auto", seed: int = 10_000, trust: bool = False
 ) -> list[EpisodeResult]:
     """Load a run's agent and play deterministic episodes on a fresh env built from its config.
 
@@ -165,12 +192,14 @@ def evaluate_run(
     :param episodes: number of episodes
     :param device: device of the agent and the child
     :param seed: seed of the first episode (default away from the training seeds)
+    :param trust: skip the checksum verification of the run's files (see :func:`load_model`)
     """
     if isinstance(episodes, bool) or not isinstance(episodes, int) or episodes < 1:
         raise ValueError(f"episodes must be an int >= 1, got {episodes!r}")
-    model, config = load_model(run_dir, device=device)
+    model, config = load_model(run_dir, device=device, trust=trust)
     env = make_env(config, device)
     try:
+        check_spaces(model, env, run_dir)
         return run_episodes(model, env, episodes, seed=seed, masked=ALGOS[config["algo"]].masked)
     finally:
         env.close()

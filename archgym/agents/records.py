@@ -50,6 +50,14 @@ class SearchLog:
             os.fsync(self._fh.fileno())
         self.count += 1
 
+    def sync(self) -> int:
+        """Flush and ``fsync`` the file; return its size in bytes (the position a resume truncates to)."""
+        if self._fh is None:
+            raise ValueError(f"SearchLog {self.path} is closed")
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        return self._fh.tell()
+
     def write_info(self, info: Mapping[str, Any], *, step: int, episode: int, evaluation: int, **extra: Any) -> None:
         """Append the record of an env ``info`` dict after a step that evaluated a child."""
         rec: dict[str, Any] = {"step": step, "episode": episode, "evaluation": evaluation}

@@ -7,6 +7,8 @@ sanitised, ``archgym/DigitsMLP-v0`` -> ``archgym_DigitsMLP-v0``) holds::
     events.out.tfevents.*        TensorBoard events (SB3's rollout/ and train/, and archgym/)
     search.jsonl                 one record per evaluated architecture (archgym.agents.records)
     model.zip                    the trained agent (SB3 zip; holds pickled objects, see load_model)
+    manifest.json                sha256 of every saved file (archgym.agents.integrity; checked by eval)
+    resume/                      the newest resume checkpoint (archgym.agents.train)
     model_replay_buffer.pkl      the replay buffer of off-policy agents (for --resume)
     checkpoints/                 periodic model_<N>_steps.zip (+ replay buffers)
     snapshot/best_child.{pt,json}  the best child seen during training, weights as evaluated
@@ -88,9 +90,13 @@ def new_run_dir(logdir: str | Path, env_id: str, agent: str, seed: int) -> Path:
 
 
 def write_config(run_dir: Path, config: Mapping[str, Any]) -> Path:
-    """Write ``config.yaml`` (plain YAML, keys in insertion order)."""
+    """Write ``config.yaml`` (plain YAML, keys in insertion order) atomically and record its checksum."""
+    from archgym.agents.integrity import record_checksums
+    from archgym.atomic import atomic_write_text
+
     path = Path(run_dir) / CONFIG_FILE
-    path.write_text(yaml.safe_dump(dict(config), sort_keys=False, default_flow_style=None))
+    atomic_write_text(path, yaml.safe_dump(dict(config), sort_keys=False, default_flow_style=None))
+    record_checksums(run_dir, [path])
     return path
 
 
@@ -105,9 +111,14 @@ def read_config(run_dir: str | Path) -> dict[str, Any]:
     path = run_dir / CONFIG_FILE
     if not path.is_file():
         raise ValueError(f"'{run_dir}' is not an archgym run dir (no {CONFIG_FILE})")
-    data = yaml.safe_load(path.read_text())
+    from archgym.presets import read_yaml
+
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise ValueError(f"{path} is not a mapping")
+    for key in ("env_id",):
+        if not isinstance(data.get(key), str):
+            raise ValueError(f"{path}: '{key}' must be a string, got {data.get(key)!r}")
     return data
 
 

@@ -3,22 +3,56 @@
 Reads top to bottom like a CleanRL script: resolve and validate the configuration (every user error
 is a ValueError raised *before* the run directory is created), build the vectorised envs and the
 agent, attach the TensorBoard logger and the callbacks, learn, save, summarise.
+
+Resume checkpoints
+------------------
+Every ``checkpoint_freq`` env steps, at the start of training, at its end, and when the process gets
+SIGINT or SIGTERM, :class:`ResumeCheckpoint` writes ``RUN_DIR/resume/ckpt_<steps>/`` holding
+
+* ``model.zip``: the agent (SB3 zip: policy, optimizer, step and episode counters, last observation),
+* ``replay_buffer.pkl``: the replay buffer (off-policy agents),
+* ``state.pt`` (``torch.save`` of plain values and tensors; loaded with ``weights_only=True``): the
+  python, numpy and torch (and CUDA) RNG states, the agent's action-space RNG, every env's state
+  (``ArchSearchEnv.get_search_state``: its ``np_random``, architecture, child ``state_dict``,
+  trainer batch order and schedule, counters) and its wrappers' (time limit, Monitor episode sums,
+  best child), the callback's episode bookkeeping, and the ``search.jsonl`` position (bytes,
+  record count, sha256 of that prefix; the log is fsynced first).
+
+It is written in a temporary folder, every file fsynced, renamed into place, and only then does
+``resume/latest.json`` (itself replaced atomically, with the sha256 of each file) point at it, so a
+kill at any moment leaves the previous checkpoint intact. Checkpoints are taken at rollout
+boundaries (SB3's ``on_rollout_start``), where the agent, its buffer and the envs agree; a signal
+stops training at the next boundary, after the checkpoint. ``archgym train --resume RUN_DIR``
+loads the newest checkpoint, cuts ``search.jsonl`` back to its position and continues exactly: on
+the CPU the resumed run writes the same records as an uninterrupted one. Env classes that override
+``reset`` (the online env, whose stream position is not captured) restart their interrupted episode
+instead, from their saved ``np_random``. Records of a run are ordered: ``evaluation`` counts 1, 2, ...
+without gaps, ``step`` never decreases (an episode's last step and the next episode's initial
+network share a step), and no ``(step, episode)`` pair repeats.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib.metadata
+import json
 import math
 import os
+import random
 import re
+import shutil
+import signal
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import gymnasium as gym
-from stable_baselines3.common.callbacks import CallbackList, CheckpointCallback
+import numpy as np
+import torch
+from stable_baselines3.common.base_class import BaseAlgorithm
+from stable_baselines3.common.callbacks import BaseCallback, CallbackList, CheckpointCallback
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.logger import configure
 from stable_baselines3.common.off_policy_algorithm import OffPolicyAlgorithm
@@ -26,6 +60,7 @@ from stable_baselines3.common.vec_env import DummyVecEnv
 
 from archgym.agents.callbacks import ArchGymCallback, BestChildTracker
 from archgym.agents.evaluate import EpisodeResult, env_kwargs_of, make_env, run_episodes
+from archgym.agents.integrity import IntegrityError, record_checksums, sha256_file
 from archgym.agents.records import SearchLog, best_record, read_records
 from archgym.agents.run import (
     CHECKPOINT_DIR,
@@ -41,9 +76,13 @@ from archgym.agents.run import (
     write_config,
 )
 from archgym.agents.sb3 import ALGOS, ScaleReward, algo_kwargs, load_agent_preset, make_agent, reward_scale_of
+from archgym.atomic import atomic_path, atomic_write_text, fsync_dir, fsync_file
 from archgym.device import resolve_device
 
-__all__ = ["TrainResult", "resume", "train"]
+__all__ = ["RESUME_DIR", "ResumeCheckpoint", "TrainResult", "latest_resume_checkpoint", "resume", "train"]
+
+RESUME_DIR = "resume"
+_LATEST = "latest.json"
 
 
 @dataclass
@@ -75,19 +114,214 @@ def _positive_int(name: str, value: Any) -> int:
 
 
 class _Checkpoints(CheckpointCallback):
-    """CheckpointCallback that keeps only the newest replay buffer (older ones are large and useless)."""
+    """CheckpointCallback that saves atomically, records checksums and keeps only the newest replay buffer.
+
+    (Older buffers are large and useless: ``--resume`` reads the resume checkpoints.)
+    """
 
     def _on_step(self) -> bool:
-        saved = self.n_calls % self.save_freq == 0
-        ok = super()._on_step()
-        if saved and self.save_replay_buffer:
+        if self.n_calls % self.save_freq != 0:
+            return True
+        run_dir = Path(self.save_path).parent
+        saved = [self._checkpoint_path(extension="zip")]
+        with atomic_path(saved[0]) as tmp:
+            self.model.save(tmp)
+        removed: list[Path] = []
+        if self.save_replay_buffer and getattr(self.model, "replay_buffer", None) is not None:
+            saved.append(self._checkpoint_path("replay_buffer_", extension="pkl"))
+            with atomic_path(saved[1]) as tmp:
+                self.model.save_replay_buffer(tmp)
             buffers = sorted(
                 Path(self.save_path).glob(f"{self.name_prefix}_replay_buffer_*_steps.pkl"),
                 key=lambda p: int(re.findall(r"(\d+)_steps", p.name)[0]),
             )
             for old in buffers[:-1]:
                 old.unlink(missing_ok=True)
-        return ok
+                removed.append(old)
+        record_checksums(run_dir, saved, removed=removed)
+        return True
+
+
+class _Interrupted(Exception):
+    """Raised at a rollout boundary after the checkpoint that a SIGINT/SIGTERM asked for."""
+
+
+def _plain_np_state() -> tuple[Any, ...]:
+    name, keys, pos, has_gauss, cached = np.random.get_state()
+    return (name, keys.tolist(), int(pos), int(has_gauss), float(cached))
+
+
+#: wrapper class name -> attributes that carry episode state across a checkpoint
+WRAPPER_STATE: dict[str, tuple[str, ...]] = {
+    "TimeLimit": ("_elapsed_steps",),
+    "OrderEnforcing": ("_has_reset",),
+    "PassiveEnvChecker": ("checked_reset", "checked_step", "checked_data_reuse"),
+    "Monitor": ("rewards", "needs_reset", "total_steps", "episode_returns", "episode_lengths", "episode_times"),
+    "BestChildTracker": ("archgym_best",),
+}
+
+
+def _env_state(env: gym.Env) -> dict[str, Any]:
+    wrappers, e = [], env
+    while isinstance(e, gym.Wrapper):
+        attrs = WRAPPER_STATE.get(type(e).__name__, ())
+        wrappers.append({a: getattr(e, a) for a in attrs if hasattr(e, a)})
+        e = e.env
+    u = env.unwrapped
+    get = getattr(u, "get_search_state", None)
+    return {"wrappers": wrappers, "np_random": u.np_random.bit_generator.state, "env": get() if get else None}
+
+
+def _restore_env(env: gym.Env, state: dict[str, Any]) -> bool:
+    """Put an env (and its wrappers) back; False when its episode must restart (no exact state)."""
+    e, k = env, 0
+    while isinstance(e, gym.Wrapper):
+        if k < len(state["wrappers"]):
+            for a, v in state["wrappers"][k].items():
+                setattr(e, a, v)
+        e, k = e.env, k + 1
+    u = env.unwrapped
+    u.np_random.bit_generator.state = state["np_random"]
+    if state["env"] is None:
+        return False
+    u.set_search_state(state["env"])
+    return True
+
+
+class ResumeCheckpoint(BaseCallback):
+    """Write resume checkpoints (see the module docstring) and stop cleanly on SIGINT/SIGTERM.
+
+    :param run_dir: the run directory
+    :param search_log: the open ``search.jsonl`` writer (synced before each checkpoint)
+    :param archgym_callback: the callback whose bookkeeping is saved
+    :param save_freq: env steps between two checkpoints
+    """
+
+    def __init__(self, run_dir: Path, search_log: SearchLog, archgym_callback: ArchGymCallback, save_freq: int) -> None:
+        super().__init__(0)
+        self.run_dir = Path(run_dir)
+        self.search_log = search_log
+        self.archgym_callback = archgym_callback
+        self.save_freq = int(save_freq)
+        self.stop_signal: int | None = None
+        self.last_saved = -1
+
+    def _on_training_start(self) -> None:
+        if self.last_saved < 0:
+            self.save()
+
+    def _on_rollout_start(self) -> None:
+        if self.stop_signal is not None:
+            self.save()
+            raise _Interrupted(signal.Signals(self.stop_signal).name)
+        if self.num_timesteps - self.last_saved >= self.save_freq:
+            self.save()
+
+    def _on_step(self) -> bool:
+        return True
+
+    def _on_training_end(self) -> None:
+        self.save()
+
+    def save(self) -> Path:
+        """Write a checkpoint of the current state (no-op if this step is already saved)."""
+        n = int(self.model.num_timesteps)
+        root = self.run_dir / RESUME_DIR
+        if n == self.last_saved:
+            return root / f"ckpt_{n}"
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = root / f".ckpt_{n}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        self.model.save(tmp / "model.zip")
+        files = ["model.zip"]
+        if isinstance(self.model, OffPolicyAlgorithm) and self.model.replay_buffer is not None:
+            self.model.save_replay_buffer(tmp / "replay_buffer.pkl")
+            files.append("replay_buffer.pkl")
+        size = self.search_log.sync()
+        venv = self.model.get_env()
+        state = {
+            "format": 1,
+            "num_timesteps": n,
+            "rng": _rng_state(self.model),
+            "envs": [_env_state(e) for e in venv.envs],
+            "reset_infos": [dict(i) for i in getattr(venv, "reset_infos", [{}] * venv.num_envs)],
+            "callback": self.archgym_callback.state_dict(),
+            "search": {"bytes": size, "records": self.search_log_records(), "sha256": _prefix_sha256(size, self)},
+        }
+        torch.save(state, tmp / "state.pt")
+        files.append("state.pt")
+        for f in files:
+            fsync_file(tmp / f)
+        fsync_dir(tmp)
+        final = root / f"ckpt_{n}"
+        shutil.rmtree(final, ignore_errors=True)  # a stale folder of a crashed run (latest.json never named it)
+        os.replace(tmp, final)
+        fsync_dir(root)
+        doc = {"dir": final.name, "num_timesteps": n, "files": {f: sha256_file(final / f) for f in files}}
+        atomic_write_text(root / _LATEST, json.dumps(doc, indent=1) + "\n")
+        for old in root.glob("ckpt_*"):
+            if old != final:
+                shutil.rmtree(old, ignore_errors=True)
+        self.last_saved = n
+        return final
+
+    def search_log_records(self) -> int:
+        """Records in ``search.jsonl`` so far (the callback's evaluation counter)."""
+        return int(self.archgym_callback.evaluations)
+
+
+def _prefix_sha256(size: int, cb: ResumeCheckpoint) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(cb.search_log.path, "rb") as fh:
+        h.update(fh.read(size))
+    return h.hexdigest()
+
+
+def _rng_state(model: BaseAlgorithm) -> dict[str, Any]:
+    return {
+        "python": random.getstate(),
+        "numpy": _plain_np_state(),
+        "torch": torch.get_rng_state(),
+        "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+        "action_space": model.action_space.np_random.bit_generator.state,
+    }
+
+
+def _restore_rng(state: dict[str, Any], model: BaseAlgorithm) -> None:
+    random.setstate(state["python"])
+    name, keys, pos, has_gauss, cached = state["numpy"]
+    np.random.set_state((name, np.asarray(keys, dtype=np.uint32), pos, has_gauss, cached))
+    torch.set_rng_state(state["torch"])
+    if state["cuda"] and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+    model.action_space.np_random.bit_generator.state = state["action_space"]
+
+
+def latest_resume_checkpoint(run_dir: str | os.PathLike[str]) -> Path | None:
+    """The newest complete resume checkpoint of a run, verified against ``resume/latest.json``.
+
+    :param run_dir: the run directory
+    :return: the checkpoint folder, or None when the run has none (a run of an older version)
+    :raises IntegrityError: the checkpoint's files are missing or differ from their recorded sha256
+    """
+    latest = Path(run_dir) / RESUME_DIR / _LATEST
+    if not latest.is_file():
+        return None
+    try:
+        doc = json.loads(latest.read_text())
+        folder, files = latest.parent / str(doc["dir"]), dict(doc["files"])
+    except (ValueError, KeyError, TypeError):
+        raise IntegrityError(
+            f"{latest} is corrupt; remove the resume/ folder to resume from the newest agent"
+        ) from None
+    for name, digest in files.items():
+        f = folder / name
+        if not f.is_file() or sha256_file(f) != digest:
+            raise IntegrityError(f"resume checkpoint file '{f}' is missing or fails its sha256 recorded in {latest}")
+    return folder
 
 
 def _wrap(env: gym.Env, reward_scale: float = 1.0) -> gym.Env:
@@ -192,10 +426,11 @@ def resume(
     progress_bar: bool = True,
     verbose: int = 0,
 ) -> TrainResult:
-    """Continue a run from its newest saved agent (and replay buffer), in the same directory.
+    """Continue a run from its newest resume checkpoint, in the same directory (see the module docstring).
 
     The step count continues (TensorBoard curves and ``search.jsonl`` go on from it); records
-    written after the newest save (a killed run) are dropped first.
+    written after the checkpoint (a killed run) are cut off first. A run without resume checkpoints
+    (an older version) continues from its newest saved agent and replay buffer, with fresh episodes.
 
     :param run_dir: the run directory
     :param timesteps: extra env steps (default: what is left of the configured ``total_timesteps``)
@@ -203,7 +438,8 @@ def resume(
     :param eval_episodes: deterministic episodes played at the end (0: none)
     :param progress_bar: show the progress bar
     :param verbose: SB3 verbosity
-    :raises ValueError: not a run dir, no saved agent, or nothing left to train
+    :raises ValueError: not a run dir, no saved agent, a checkpoint that fails its checksums, or
+        nothing left to train
     """
     run_dir = Path(run_dir)
     config = read_config(run_dir)
@@ -211,12 +447,24 @@ def resume(
         resolve_device(device)
         config["device"] = device
         config["env_kwargs"] = {**config.get("env_kwargs", {}), "device": device}
-    path = latest_model(run_dir)
     spec = ALGOS[config["algo"]] if config.get("algo") in ALGOS else None
     if spec is None:
         raise ValueError(f"run config names unknown algo {config.get('algo')!r}; valid: {', '.join(ALGOS)}")
+    ckpt = latest_resume_checkpoint(run_dir)
     venv = _vec_env(config)
-    model = spec.load().load(path, env=venv, device=config["device"], verbose=verbose)
+    state: dict[str, Any] | None = None
+    if ckpt is not None:
+        model = spec.load().load(
+            ckpt / "model.zip", env=venv, device=config["device"], verbose=verbose, force_reset=False
+        )
+        buffer = ckpt / "replay_buffer.pkl"
+        state = torch.load(ckpt / "state.pt", weights_only=True)
+        if len(state["envs"]) != venv.num_envs:
+            raise ValueError(f"checkpoint {ckpt} holds {len(state['envs'])} envs, the config {venv.num_envs}")
+    else:
+        path = latest_model(run_dir)
+        model = spec.load().load(path, env=venv, device=config["device"], verbose=verbose)
+        buffer = replay_buffer_of(path)
     if timesteps is None:
         timesteps = int(config["total_timesteps"]) - model.num_timesteps
         if timesteps < 1:
@@ -225,14 +473,59 @@ def resume(
                 "pass --timesteps N to train N more"
             )
     _positive_int("timesteps", timesteps)
-    buffer = replay_buffer_of(path)
     if isinstance(model, OffPolicyAlgorithm) and buffer.is_file():
         model.load_replay_buffer(buffer)
+    restart: list[int] = []
+    if state is not None:
+        restart = _restore_venv(model, venv, state)
     config["total_timesteps"] = model.num_timesteps + timesteps
     write_config(run_dir, config)
     return _learn(
-        model, run_dir, config, timesteps, reset=False, progress_bar=progress_bar, eval_episodes=eval_episodes
+        model,
+        run_dir,
+        config,
+        timesteps,
+        reset=False,
+        progress_bar=progress_bar,
+        eval_episodes=eval_episodes,
+        resume_state=None if state is None else (state, restart),
     )
+
+
+def _restore_venv(model: BaseAlgorithm, venv: DummyVecEnv, state: dict[str, Any]) -> list[int]:
+    """Put the envs and RNGs of a checkpoint back; return the envs whose episode had to restart."""
+    restart = [i for i, (e, st) in enumerate(zip(venv.envs, state["envs"], strict=True)) if not _restore_env(e, st)]
+    venv.reset_infos = [dict(i) for i in state["reset_infos"]]
+    venv._reset_seeds()  # the seeds of make_vec_env were used by the run's first reset
+    venv._reset_options()
+    for i in restart:
+        obs, info = venv.envs[i].reset()
+        model._last_obs[i] = obs
+        model._last_episode_starts[i] = True
+        venv.reset_infos[i] = info
+    _restore_rng(state["rng"], model)
+    return restart
+
+
+def _cut_search_log(path: Path, search: dict[str, Any]) -> list[dict[str, Any]]:
+    """Truncate ``search.jsonl`` to a checkpoint's position, after checking the kept prefix."""
+    import hashlib
+
+    size = int(search["bytes"])
+    have = path.stat().st_size if path.is_file() else 0
+    if have < size:
+        raise IntegrityError(f"{path} holds {have} bytes, fewer than the {size} of its resume checkpoint")
+    with open(path, "rb") as fh:
+        prefix = fh.read(size)
+    if hashlib.sha256(prefix).hexdigest() != search["sha256"]:
+        raise IntegrityError(f"{path}: the records before the resume checkpoint changed (sha256 mismatch)")
+    if have > size:
+        os.truncate(path, size)
+        fsync_file(path)
+    records = read_records(path)
+    if len(records) != int(search["records"]):
+        raise IntegrityError(f"{path}: {len(records)} records before the checkpoint, expected {search['records']}")
+    return records
 
 
 def _learn(
@@ -243,22 +536,25 @@ def _learn(
     reset: bool,
     progress_bar: bool,
     eval_episodes: int,
+    resume_state: tuple[dict[str, Any], list[int]] | None = None,
 ) -> TrainResult:
-    """Attach the logger and callbacks, learn, save, and play the final evaluation episodes."""
+    """Attach the logger and callbacks, learn (checkpointing; SIGINT/SIGTERM stop cleanly), save, evaluate."""
     formats = ["tensorboard"] + (["stdout"] if model.verbose >= 1 else [])
     model.set_logger(configure(str(run_dir), formats))
     search_path = run_dir / SEARCH_FILE
-    previous = []
-    if search_path.is_file():
+    previous: list[dict[str, Any]] = []
+    if resume_state is not None:
+        previous = _cut_search_log(search_path, resume_state[0]["search"])
+    elif search_path.is_file():  # a run without resume checkpoints: drop the records after the saved agent
         previous = [r for r in read_records(search_path) if r.get("step", 0) <= model.num_timesteps]
-        with SearchLog(search_path.with_suffix(".tmp")) as tmp:
+        with atomic_path(search_path) as tmp, SearchLog(tmp) as log:
             for r in previous:
-                tmp.write(r)
-        search_path.with_suffix(".tmp").replace(search_path)
+                log.write(r)
     n_envs = int(config["n_envs"])
     off_policy = isinstance(model, OffPolicyAlgorithm)
     meta = {"env_id": config["env_id"], "run_dir": str(run_dir)}
     meta["dataset"] = dataset_meta(config["env_id"], config.get("env_kwargs", {}))
+    freq = int(config.get("checkpoint_freq", 1000))
     with SearchLog(search_path) as log:
         cb = ArchGymCallback(
             log,
@@ -275,22 +571,38 @@ def _learn(
             snapshot_meta=meta,
             previous=previous,
         )
+        resume_cb = ResumeCheckpoint(run_dir, log, cb, save_freq=freq)
+        if resume_state is not None:
+            cb.load_state_dict(resume_state[0]["callback"], restart=resume_state[1])
+            resume_cb.last_saved = int(model.num_timesteps)  # that checkpoint is the one just loaded
         ckpt = _Checkpoints(
-            save_freq=max(int(config.get("checkpoint_freq", 1000)) // n_envs, 1),
+            save_freq=max(freq // n_envs, 1),
             save_path=str(run_dir / CHECKPOINT_DIR),
             name_prefix="model",
             save_replay_buffer=off_policy,
         )
         interrupted = False
-        try:
-            model.learn(steps, callback=CallbackList([cb, ckpt]), reset_num_timesteps=reset, progress_bar=progress_bar)
-        except KeyboardInterrupt:
-            interrupted = True
-            cb.write_snapshot()
+        with _StopOnSignals(resume_cb):
+            try:
+                model.learn(
+                    steps,
+                    callback=CallbackList([cb, resume_cb, ckpt]),
+                    reset_num_timesteps=reset,
+                    progress_bar=progress_bar,
+                )
+            except (_Interrupted, KeyboardInterrupt):
+                interrupted = True
+                cb.write_snapshot()
+        interrupted = interrupted or resume_cb.stop_signal is not None
         model_path = run_dir / MODEL_FILE
-        model.save(model_path)
+        saved = [model_path]
+        with atomic_path(model_path) as tmp:
+            model.save(tmp)
         if off_policy:
-            model.save_replay_buffer(run_dir / "model_replay_buffer.pkl")
+            saved.append(run_dir / "model_replay_buffer.pkl")
+            with atomic_path(saved[-1]) as tmp:
+                model.save_replay_buffer(tmp)
+        record_checksums(run_dir, saved)
         model.get_env().close()
     records = cb.records
     final: list[EpisodeResult] = []
@@ -310,3 +622,28 @@ def _learn(
         final=final,
         interrupted=interrupted,
     )
+
+
+class _StopOnSignals:
+    """While active, the first SIGINT/SIGTERM asks ``cb`` to checkpoint and stop at the next rollout
+    boundary; a second one raises KeyboardInterrupt at once. Only in the main thread (elsewhere: no-op).
+    """
+
+    def __init__(self, cb: ResumeCheckpoint) -> None:
+        self.cb = cb
+        self.old: dict[int, Any] = {}
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.cb.stop_signal is not None:
+            raise KeyboardInterrupt
+        self.cb.stop_signal = signum
+
+    def __enter__(self) -> _StopOnSignals:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self.old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self.old.items():
+            signal.signal(sig, handler)

@@ -178,6 +178,18 @@ class ArchSearchEnv(gym.Env):
     An invalid action earns ``-invalid_penalty`` (delta) or ``score - invalid_penalty``
     (absolute); ``stop`` earns 0 (delta) or the score (absolute).
 
+    A child whose training diverges (NaN or infinite loss, e.g. ``schedule=100.0`` with
+    ``optimizer="sgd"``) never poisons the search: its weights roll back to the last finite
+    state (the weights just before that fit: after the morph in inherit mode; the seeded
+    initialisation in scratch mode or when the morph itself overflowed), ``info["diverged"]``
+    is True, the observation stays finite (the rolled-back child is re-measured), and the step
+    scores the floor ``diverged_score`` (choose it below the scores of working children):
+    the reward is ``diverged_score - score(s)`` (delta) or ``diverged_score`` (absolute). The
+    episode goes on. An edit that runs out of device memory (morph or fit) is undone and treated
+    like an invalid action (``info["action_valid"]`` False, ``-invalid_penalty``); the env counts
+    these in ``oom_events`` and keeps the error text in ``last_oom`` (``divergences`` counts the
+    rolled-back fits).
+
     ## Starting State
 
     The preset's ``initial`` architecture, freshly initialised from the episode's seed and
@@ -191,7 +203,11 @@ class ArchSearchEnv(gym.Env):
     ## Arguments
 
     ``gym.make("archgym/DigitsMLP-v0", cost_weight=0.1, eval_mode="scratch", device="cuda")``;
-    every ``__init__`` keyword can be overridden this way, see its docstring.
+    every ``__init__`` keyword can be overridden this way, see its docstring. Bad values raise
+    ValueError naming the argument, the value and what is valid; an unknown keyword raises
+    Python's TypeError from ``gym.make`` (the signature is explicit, no ``**kwargs``):
+    ``archgym.envs.registration.check_preset_kwargs`` (used by the CLI and by preset loading)
+    turns that into a ValueError that lists the valid names.
 
     ## Version History
 
@@ -199,6 +215,12 @@ class ArchSearchEnv(gym.Env):
     """
 
     metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi"]}
+    #: score floor of a diverged child (subclasses that skip ``__init__`` get this default)
+    diverged_score: float = 0.0
+    #: rolled-back diverging fits, edits undone after running out of memory, and the last such error
+    divergences: int = 0
+    oom_events: int = 0
+    last_oom: str | None = None
 
     def __init__(
         self,
@@ -218,6 +240,7 @@ class ArchSearchEnv(gym.Env):
         batch_size: int = 64,
         optimizer: str = "adam",
         weight_decay: float = 0.0,
+        morph_warmup: int = 0,
         widen_noise: float = 0.01,
         narrow_criterion: str | UnitImportance = "l1",
         sparsity_actions: bool = False,
@@ -227,6 +250,7 @@ class ArchSearchEnv(gym.Env):
         regrow_method: str = "gradient",
         regrow_fraction: float = 0.5,
         invalid_penalty: float = 0.01,
+        diverged_score: float = 0.0,
         horizon: int = 10,
         data_seed: int = 0,
         scratch_seed: int = 0,
@@ -252,6 +276,8 @@ class ArchSearchEnv(gym.Env):
         :param batch_size: child training batch size
         :param optimizer: child optimizer (``adam``, ``adamw``, ``sgd``)
         :param weight_decay: child weight decay
+        :param morph_warmup: fine-tune steps of linear LR warm-up after each morph (the optimizer is rebuilt
+            then, and a fresh Adam's first steps would shake the weights a morph preserved)
         :param widen_noise: Net2WiderNet split noise (0 keeps copies identical)
         :param narrow_criterion: unit-importance criterion used by narrow (name from
             :data:`archgym.pruning.CRITERIA` or a callable)
@@ -264,6 +290,8 @@ class ArchSearchEnv(gym.Env):
         :param regrow_method: ``gradient`` (RigL: largest |dL/dw|, zero init) or ``random`` (SET)
         :param regrow_fraction: fraction of the pruned weights one ``regrow`` brings back
         :param invalid_penalty: reward penalty of an invalid action (>= 0)
+        :param diverged_score: score of a step whose child training diverged (NaN/inf loss); the
+            weights roll back, see Rewards (a finite number)
         :param horizon: episode length used to normalise the step count (``max_episode_steps``)
         :param data_seed: seed of the dataset split
         :param scratch_seed: seed of the from-scratch recipe (part of the cache key)
@@ -271,6 +299,7 @@ class ArchSearchEnv(gym.Env):
         :param device: ``auto``, ``cpu`` or ``cuda``
         :param render_mode: ``None`` or ``ansi``
         """
+        self._check_arguments({k: v for k, v in locals().items() if k not in ("self", "__class__")})
         super().__init__()
         if input not in INPUT_KINDS:
             raise unknown_name("input kind", input, INPUT_KINDS)
@@ -288,6 +317,8 @@ class ArchSearchEnv(gym.Env):
         _check_number("regrow_fraction", regrow_fraction, 1e-6, 1.0)
         if regrow_method not in ("gradient", "random"):
             raise unknown_name("regrow_method", regrow_method, ["gradient", "random"])
+        _check_number("diverged_score", diverged_score, -1e6, 1e6)
+        self.diverged_score = float(diverged_score)
         self.device = resolve_device(device)
         self.data: Dataset | None = load_dataset(
             dataset, seed=data_seed, device=self.device, image=input == "image", train_subset=train_subset
@@ -307,7 +338,12 @@ class ArchSearchEnv(gym.Env):
 
             get_criterion(prune_criterion)  # validate the name now (ValueError lists the valid ones)
         self.trainer = Trainer(
-            self.data, schedule=schedule, batch_size=batch_size, optimizer=optimizer, weight_decay=weight_decay
+            self.data,
+            schedule=schedule,
+            batch_size=batch_size,
+            optimizer=optimizer,
+            weight_decay=weight_decay,
+            morph_warmup=morph_warmup,
         )
         self._setup_search(
             input_shape=self.data.input_shape,
@@ -325,6 +361,27 @@ class ArchSearchEnv(gym.Env):
             render_mode=render_mode,
             sparsity_actions=sparsity_actions,
         )
+
+    @classmethod
+    def _check_arguments(cls, args: dict[str, Any]) -> None:
+        """Type checks the value checks below rely on: every outcome of bad input is a ValueError.
+
+        :param args: the constructor's arguments by name
+        """
+        import inspect
+
+        from archgym.envs.registration import check_kwarg_types
+
+        check_kwarg_types(dict(inspect.signature(cls.__init__).parameters), args, where=cls.__name__)
+        space = args.get("search_space")
+        if space is not None and not isinstance(space, (Mapping, SearchSpace)):
+            raise ValueError(
+                f"{cls.__name__}: search_space must be a mapping such as {{max_depth: 3, dense: {{min: 8, max: 128, "
+                f"step: 16}}}}, a SearchSpace or None, got {space!r}"
+            )
+        crit = args.get("narrow_criterion")
+        if crit is not None and not (isinstance(crit, str) or callable(crit)):
+            raise ValueError(f"{cls.__name__}: narrow_criterion must be a criterion name or a callable, got {crit!r}")
 
     def _setup_search(
         self,
@@ -367,7 +424,8 @@ class ArchSearchEnv(gym.Env):
         ref_layers = parse_layers(reference) if reference is not None else self.initial_arch.layers
         self.reference_arch = Architecture(input_shape, ref_layers, num_classes)
         self.cost_metric = cost_metric
-        self.reference_cost = max(self.cost_fn(self.reference_arch, ChildNet(self.reference_arch, seed=0)), 1.0)
+        reference_child = ChildNet(self.reference_arch, seed=0, device=self.device)  # latency: on the env device
+        self.reference_cost = max(self.cost_fn(self.reference_arch, reference_child), 1.0)
         self.cost_weight = float(cost_weight)
         self.reward_mode = reward_mode
         self.widen_noise = float(widen_noise)
@@ -530,14 +588,16 @@ class ArchSearchEnv(gym.Env):
         self._last_valid = True
         self.architecture = self.initial_arch
         if self.eval_mode == "scratch":
-            self._eval = self._scratch(self.architecture)
+            self._eval = None
+            self._eval = self._recover(self._scratch(self.architecture), None)
         else:
             child_seed, batch_seed = (int(s) for s in self.np_random.integers(0, 2**31 - 1, size=2))
             self.child = ChildNet(self.architecture, seed=child_seed, device=self.device)
             self.trainer.reseed(batch_seed)
             self._eval = None
-            self._eval = self._fit_and_eval(self.initial_steps)
-        self._score = self._score_of(self._eval)
+            before = self._weights()
+            self._eval = self._recover(self._fit_and_eval(self.initial_steps), before)
+        self._score = self.diverged_score if self._eval.diverged else self._score_of(self._eval)
         return self._obs(), self._info(True)
 
     def step(self, action: int | np.integer) -> tuple[np.ndarray, float, bool, bool, dict]:
@@ -561,16 +621,209 @@ class ArchSearchEnv(gym.Env):
         else:
             try:
                 new_arch = self._edit(self.architecture, a)
-            except InvalidEdit:
+                self._apply_guarded(a, new_arch)
+            except InvalidEdit:  # invalid, or undone after running out of memory
                 self._last_valid = False
-                self._noop()
+                self._noop_guarded()
                 reward = (self._score - prev if self.reward_mode == "delta" else self._score) - self.invalid_penalty
             else:
                 self._last_valid = True
-                self._apply(a, new_arch)
-                self._score = self._score_of(self._eval)
+                self._score = self.diverged_score if self._eval.diverged else self._score_of(self._eval)
                 reward = self._score - prev if self.reward_mode == "delta" else self._score
         return self._obs(), float(reward), terminated, False, self._info(self._last_valid)
+
+    # ------------------------------------------------------------------ failure handling
+    def _weights(self) -> dict[str, torch.Tensor] | None:
+        """A copy of the child's state (masks included) to roll back to; None without a child."""
+        if self.child is None:
+            return None
+        return {k: v.detach().clone() for k, v in self.child.state_dict().items()}
+
+    def _recover(
+        self, ev: Evaluation, before: dict[str, torch.Tensor] | None, prev: Evaluation | None = None
+    ) -> Evaluation:
+        """``ev`` unchanged, or after a diverged fit: the weights rolled back and re-measured (finite).
+
+        :param ev: the evaluation of the fit that just ran
+        :param before: the child's state before that fit; None, or a state that is not finite itself
+            (a morph of huge weights can overflow), rolls back to the seeded initialisation
+            (``scratch_seed``) of the current architecture
+        :param prev: the evaluation before the fit (default: the current one), for the train accuracy
+        """
+        if not ev.diverged:
+            return ev
+        prev = self._eval if prev is None else prev
+        self.divergences += 1
+        if before is not None and not all(bool(torch.isfinite(v).all()) for v in before.values()):
+            before = None
+        if before is None:
+            self.child = ChildNet(self.architecture, seed=self.scratch_seed, device=self.device)
+        else:
+            from archgym.pruning.masks import load_masked_state_dict
+
+            load_masked_state_dict(self.child, before)
+            self.child.version += 1  # the optimizer moments are not finite: trainers rebuild them
+        acc, loss = ev.val_accuracy, ev.val_loss
+        trainer = getattr(self, "trainer", None)
+        if trainer is not None and self.child is not None:
+            res = trainer.evaluate(self.child, "val", observe=False)
+            acc, loss = res.accuracy, res.loss
+        acc = acc if math.isfinite(acc) else 0.0
+        loss = loss if math.isfinite(loss) else LOSS_CLIP
+        train_acc = prev.train_accuracy if prev is not None and math.isfinite(prev.train_accuracy) else 0.0
+        return Evaluation(acc, loss, train_acc, cache_hit=ev.cache_hit, diverged=True)
+
+    @staticmethod
+    def _is_oom(err: BaseException) -> bool:
+        """True for a device out-of-memory error (``torch.OutOfMemoryError`` or its RuntimeError text)."""
+        oom_type = getattr(torch, "OutOfMemoryError", None)
+        if oom_type is not None and isinstance(err, oom_type):
+            return True
+        text = str(err).lower()
+        return isinstance(err, RuntimeError) and ("out of memory" in text or "can't allocate memory" in text)
+
+    def _apply_guarded(self, a: Action, new_arch: Architecture) -> None:
+        """:meth:`_apply`, with diverged fits rolled back; out of memory undoes the edit (InvalidEdit)."""
+        arch, state = self.architecture, self._weights()
+        try:
+            self._apply(a, new_arch)
+        except (RuntimeError, MemoryError) as e:
+            if not (self._is_oom(e) or isinstance(e, MemoryError)):
+                raise
+            if self.device.type == "cuda":
+                torch.cuda.empty_cache()
+            self.oom_events += 1
+            self.last_oom = f"{type(e).__name__}: {' '.join(str(e).split())[:200]}"
+            self._restore_child(arch, state)
+            raise InvalidEdit(f"{a.op}: out of memory building or training {new_arch.key()}") from None
+
+    def _restore_child(self, arch: Architecture, state: dict[str, torch.Tensor] | None) -> None:
+        """Put architecture ``arch`` with weights ``state`` back into the current child object."""
+        self.architecture = arch
+        if state is None:
+            return
+        from archgym.pruning.masks import load_masked_state_dict
+
+        fresh = ChildNet(arch, seed=0, device=self.device)
+        load_masked_state_dict(fresh, {k: v.to(self.device) for k, v in state.items()})
+        if self.child is None:
+            self.child = fresh
+            return
+        self.child.layers, self.child.head, self.child.arch = fresh.layers, fresh.head, arch
+        self.child.version += 1
+
+    def _noop_guarded(self) -> None:
+        """:meth:`_noop`; a subclass whose no-op trains (the online env) gets diverged fits rolled back."""
+        if type(self)._noop is ArchSearchEnv._noop:
+            self._noop()
+            return
+        before, prev = self._weights(), self._eval
+        self._noop()
+        if self._eval is not None and self._eval.diverged:
+            self._eval = self._recover(self._eval, before, prev)
+            self._score = self.diverged_score
+
+    # ------------------------------------------------------------------ checkpointing
+    def get_search_state(self) -> dict[str, Any] | None:
+        """The episode state, for ``archgym train --resume``: plain values and CPU tensors only
+        (it saves with ``torch.save`` and loads with ``torch.load(weights_only=True)``).
+
+        Holds the env's ``np_random`` state, the architecture, the child's ``state_dict`` (pruning
+        masks included), the current evaluation and score, the step and evaluation counters, and the
+        trainer's batch order (generator state, permutation, position), step counter and schedule
+        state. Re-derived rather than saved: the child's optimizer moments (every morph starts a fresh
+        optimizer, so they are empty at every step boundary where it matters) and the scratch-mode
+        cache (an entry is a pure function of architecture, seed and budget).
+
+        :return: the state, or None before the first reset and for a subclass that overrides
+            :meth:`reset` (its extra state, e.g. a stream position, is not covered)
+        """
+        if type(self).reset is not ArchSearchEnv.reset or self._eval is None:
+            return None
+        tr = self.trainer
+        perm = getattr(tr, "_perm", None)
+        return {
+            "format": 1,
+            "np_random": self.np_random.bit_generator.state,
+            "architecture": self.architecture.to_dict(),
+            "child": None if self.child is None else {k: v.detach().cpu() for k, v in self.child.state_dict().items()},
+            "eval": {k: getattr(self._eval, k) for k in Evaluation.__dataclass_fields__},
+            "counters": {
+                "score": float(self._score),
+                "t": int(self._t),
+                "evaluations": int(self._evaluations),
+                "total_evaluations": int(self.total_evaluations),
+                "cache_hits": int(self.cache_hits),
+                "last_valid": bool(self._last_valid),
+                "divergences": int(self.divergences),
+                "oom_events": int(self.oom_events),
+            },
+            "trainer": {
+                "t": int(tr.t),
+                "generator": tr.generator.get_state(),
+                "perm": None if perm is None else perm.detach().cpu(),
+                "pos": int(getattr(tr, "_pos", 0)),
+                "schedule": self._plain_state(tr.schedule),
+            },
+        }
+
+    def set_search_state(self, state: dict[str, Any]) -> None:
+        """Restore a :meth:`get_search_state` snapshot (the env then continues exactly from it).
+
+        :param state: the snapshot
+        :raises ValueError: not a snapshot of this env kind
+        """
+        if type(self).reset is not ArchSearchEnv.reset:
+            raise ValueError(f"{type(self).__name__} does not support set_search_state (it overrides reset)")
+        if not isinstance(state, dict) or state.get("format") != 1:
+            raise ValueError("not an archgym env state (expected a mapping with format 1)")
+        self.np_random.bit_generator.state = state["np_random"]
+        arch = Architecture.from_dict(state["architecture"])
+        self.child = None
+        self._restore_child(arch, state["child"])
+        self._eval = Evaluation(**state["eval"])
+        c = state["counters"]
+        self._score, self._t, self._evaluations = float(c["score"]), int(c["t"]), int(c["evaluations"])
+        self.total_evaluations, self.cache_hits = int(c["total_evaluations"]), int(c["cache_hits"])
+        self._last_valid, self.divergences, self.oom_events = bool(c["last_valid"]), c["divergences"], c["oom_events"]
+        tr, ts = self.trainer, state["trainer"]
+        tr.reseed(0)  # drop any optimizer state, then put the batch order and the schedule back
+        tr.generator.set_state(ts["generator"])
+        tr._perm = None if ts["perm"] is None else ts["perm"].to(self.device)
+        tr._pos, tr.t = int(ts["pos"]), int(ts["t"])
+        self._load_plain_state(tr.schedule, ts["schedule"])
+
+    @staticmethod
+    def _plain_state(obj: Any) -> dict[str, Any]:
+        """The plain-valued attributes of ``obj`` (a schedule), nested schedules included."""
+        from archgym.schedules import Schedule
+
+        out: dict[str, Any] = {}
+        for k, v in vars(obj).items():
+            if v is None or isinstance(v, (bool, int, float, str)):
+                out[k] = v
+            elif isinstance(v, Schedule):
+                out[k] = {"__schedule__": ArchSearchEnv._plain_state(v)}
+            elif isinstance(v, (list, tuple)) and all(isinstance(x, Schedule) for x in v):
+                out[k] = {"__schedules__": [ArchSearchEnv._plain_state(x) for x in v]}
+            elif isinstance(v, (list, tuple)) and all(isinstance(x, (bool, int, float, str)) for x in v):
+                out[k] = list(v)
+        return out
+
+    @staticmethod
+    def _load_plain_state(obj: Any, state: dict[str, Any]) -> None:
+        """Inverse of :meth:`_plain_state`: set the saved attributes back on ``obj``."""
+        for k, v in state.items():
+            cur = getattr(obj, k, None)
+            if isinstance(v, dict) and "__schedule__" in v:
+                ArchSearchEnv._load_plain_state(cur, v["__schedule__"])
+            elif isinstance(v, dict) and "__schedules__" in v:
+                for sub, st in zip(cur, v["__schedules__"], strict=True):
+                    ArchSearchEnv._load_plain_state(sub, st)
+            elif isinstance(v, list) and isinstance(cur, tuple):
+                setattr(obj, k, tuple(v))
+            else:
+                setattr(obj, k, v)
 
     def _sparsity_op(self, op: str) -> None:
         from archgym.pruning import prune_unstructured, regrow
@@ -590,7 +843,7 @@ class ArchSearchEnv(gym.Env):
     def _apply(self, a: Action, new_arch: Architecture) -> None:
         if self.eval_mode == "scratch":
             self.architecture = new_arch
-            self._eval = self._scratch(new_arch)
+            self._eval = self._recover(self._scratch(new_arch), None)
             return
         assert self.child is not None
         if a.op == "widen":
@@ -614,7 +867,8 @@ class ArchSearchEnv(gym.Env):
             self.child.remove(a.slot, seed=int(self.np_random.integers(0, 2**31 - 1)))
         assert self.child.arch == new_arch
         self.architecture = new_arch
-        self._eval = self._fit_and_eval(self.finetune_steps)
+        before = self._weights()  # the morphed child, to roll back to if the fine-tune diverges
+        self._eval = self._recover(self._fit_and_eval(self.finetune_steps), before)
 
     # ------------------------------------------------------------------ observation / info
     def _layer_sparsity(self) -> list[float]:

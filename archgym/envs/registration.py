@@ -1,7 +1,22 @@
-"""Register one Gymnasium id per YAML preset in ``envs/``: adding a preset file adds an id."""
+"""Register one Gymnasium id per YAML preset in ``envs/``: adding a preset file adds an id.
+
+A preset is checked when it is read: its keys, its ``kwargs`` names against the entry point's
+``__init__`` signature, and the types of the kwargs whose annotation is a plain ``int``, ``float``,
+``str`` or ``bool`` (errors name the file, the field, the value and what is valid). Ranges are
+checked by the env itself; :func:`validate_env_preset` builds the env once to check them too.
+
+``gym.make(id, bogus=1)`` raises Python's ``TypeError`` (Gymnasium passes the keywords straight to
+the constructor, and the env keeps an explicit signature rather than a ``**kwargs`` catch-all):
+check names first with :func:`check_preset_kwargs` (the CLI does, through
+``archgym.agents.run.check_env_kwargs``), which raises a ValueError naming the valid keys.
+"""
 
 from __future__ import annotations
 
+import difflib
+import importlib
+import inspect
+import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,7 +25,15 @@ import gymnasium as gym
 
 from archgym.presets import preset_dir, read_yaml
 
-__all__ = ["ENV_PRESETS", "EnvPreset", "load_env_presets", "register_envs"]
+__all__ = [
+    "ENV_PRESETS",
+    "EnvPreset",
+    "check_kwarg_types",
+    "check_preset_kwargs",
+    "load_env_presets",
+    "register_envs",
+    "validate_env_preset",
+]
 
 DEFAULT_ENTRY_POINT = "archgym.envs.arch_env:ArchSearchEnv"
 PRESET_KEYS = {"id", "description", "entry_point", "vector_entry_point", "max_episode_steps", "kwargs"}
@@ -44,15 +67,95 @@ def parse_env_preset(data: Any, path: Path) -> EnvPreset:
     kwargs = data.get("kwargs") or {}
     if not isinstance(kwargs, dict):
         raise ValueError(f"{path}: 'kwargs' must be a mapping, got {type(kwargs).__name__}")
+    entry_point = data.get("entry_point", DEFAULT_ENTRY_POINT)
+    if not isinstance(entry_point, str) or ":" not in entry_point:
+        raise ValueError(f"{path}: 'entry_point' must be 'module:Class', got {entry_point!r}")
+    check_preset_kwargs(entry_point, kwargs, where=f"{path}: kwargs")
     return EnvPreset(
         id=data["id"],
         description=str(data.get("description", "")),
-        entry_point=str(data.get("entry_point", DEFAULT_ENTRY_POINT)),
+        entry_point=entry_point,
         max_episode_steps=steps,
         kwargs={"horizon": steps, **kwargs},
         vector_entry_point=data.get("vector_entry_point"),
         path=path,
     )
+
+
+#: annotation text -> accepted python types (bool is never an int or a float here)
+_SIMPLE_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (numbers.Integral,),
+    "float": (numbers.Real,),
+    "str": (str,),
+    "bool": (bool,),
+    "int | None": (numbers.Integral, type(None)),
+    "float | None": (numbers.Real, type(None)),
+    "str | None": (str, type(None)),
+}
+
+
+def _entry_point_params(entry_point: str) -> dict[str, inspect.Parameter]:
+    module, _, name = entry_point.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        raise ValueError(f"entry point {entry_point!r} cannot be imported") from None
+    params = inspect.signature(cls.__init__).parameters
+    return {k: p for k, p in params.items() if k != "self" and p.kind is not inspect.Parameter.VAR_KEYWORD}
+
+
+def check_preset_kwargs(entry_point: str, kwargs: dict[str, Any], where: str = "kwargs") -> None:
+    """Check kwarg names (and the types of simply-annotated ones) against the entry point's ``__init__``.
+
+    :param entry_point: ``module:Class``
+    :param kwargs: the keyword arguments
+    :param where: prefix of the error messages (e.g. ``path/to/preset.yaml: kwargs``)
+    :raises ValueError: an unknown name (with a "did you mean" and the valid names) or a wrong type
+    """
+    params = _entry_point_params(entry_point)
+    valid = [k for k in params if k != "render_mode"]
+    for key in kwargs:
+        if key not in params:
+            close = difflib.get_close_matches(str(key), valid, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ";"
+            raise ValueError(f"{where}: unknown key {key!r}{hint} valid: {', '.join(valid)}")
+    check_kwarg_types(params, kwargs, where)
+
+
+def check_kwarg_types(params: dict[str, inspect.Parameter], kwargs: dict[str, Any], where: str = "kwargs") -> None:
+    """Check the values of the simply-annotated parameters (``int``, ``float``, ``str``, ``bool``, ``X | None``).
+
+    :param params: the parameters of the signature (names not in it are skipped)
+    :param kwargs: the values
+    :param where: prefix of the error message
+    :raises ValueError: a value of the wrong type (bool is never accepted as a number)
+    """
+    for key, value in kwargs.items():
+        p = params.get(key)
+        types = _SIMPLE_TYPES.get(str(p.annotation)) if p is not None else None
+        if types is None:
+            continue
+        bad_bool = isinstance(value, bool) and bool not in types
+        if bad_bool or not isinstance(value, types):
+            want = str(p.annotation).replace(" | None", " or null")
+            raise ValueError(f"{where}: {key!r} must be {want}, got {value!r} ({type(value).__name__})")
+
+
+def validate_env_preset(preset: EnvPreset) -> None:
+    """Build the preset's env once (on the CPU, without training) so that its values are range-checked.
+
+    :param preset: a parsed preset
+    :raises ValueError: the env rejects a value; the message names the preset file and the field
+    """
+    module, _, name = preset.entry_point.partition(":")
+    cls = getattr(importlib.import_module(module), name)
+    params = _entry_point_params(preset.entry_point)
+    kwargs = {**preset.kwargs, "device": "cpu"} if "device" in params else dict(preset.kwargs)
+    try:
+        env = cls(**kwargs)
+    except ValueError as e:
+        raise ValueError(f"{preset.path or preset.id}: kwargs: {e}") from None
+    env.close()
 
 
 def load_env_presets(folder: Path | None = None) -> dict[str, EnvPreset]:
