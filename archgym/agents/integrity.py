@@ -46,12 +46,16 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
 
 
 def _rel(run_dir: Path, path: str | os.PathLike[str]) -> str:
+    """``path`` relative to ``run_dir``; a relative ``path`` may be relative to the working folder
+    (``runs/x/model.zip``) or to the run dir (``model.zip``): the one inside the run dir that exists wins."""
+    root = run_dir.resolve()
     p = Path(path)
-    p = p if p.is_absolute() else run_dir / p
-    try:
-        return p.resolve().relative_to(run_dir.resolve()).as_posix()
-    except ValueError:
-        raise ValueError(f"'{p}' is not inside the run dir '{run_dir}'") from None
+    options = [p.resolve()] if p.is_absolute() else [p.resolve(), (run_dir / p).resolve()]
+    inside = [c for c in options if c == root or root in c.parents]
+    if not inside:
+        raise ValueError(f"'{p}' is not inside the run dir '{run_dir}'")
+    best = next((c for c in inside if c.exists()), inside[0])
+    return best.relative_to(root).as_posix()
 
 
 def read_manifest(run_dir: str | os.PathLike[str]) -> dict[str, str] | None:

@@ -155,9 +155,15 @@ def _plain_np_state() -> tuple[Any, ...]:
 WRAPPER_STATE: dict[str, tuple[str, ...]] = {
     "TimeLimit": ("_elapsed_steps",),
     "OrderEnforcing": ("_has_reset",),
-    "PassiveEnvChecker": ("checked_reset", "checked_step", "checked_data_reuse"),
     "Monitor": ("rewards", "needs_reset", "total_steps", "episode_returns", "episode_lengths", "episode_times"),
     "BestChildTracker": ("archgym_best",),
+}
+
+
+#: wrapper class name -> attributes set on restore (the passive checker's one-off checks ran before the save;
+#: re-running its data-reuse check would need the previous step's data, which is not saved)
+WRAPPER_RESTORE: dict[str, dict[str, Any]] = {
+    "PassiveEnvChecker": {"checked_reset": True, "checked_step": True, "checked_data_reuse": True},
 }
 
 
@@ -179,6 +185,8 @@ def _restore_env(env: gym.Env, state: dict[str, Any]) -> bool:
         if k < len(state["wrappers"]):
             for a, v in state["wrappers"][k].items():
                 setattr(e, a, v)
+        for a, v in WRAPPER_RESTORE.get(type(e).__name__, {}).items():
+            setattr(e, a, v)
         e, k = e.env, k + 1
     u = env.unwrapped
     u.np_random.bit_generator.state = state["np_random"]

@@ -56,6 +56,7 @@ INFO_KEYS = (
     "score",
     "evaluations",
     "diverged",
+    "oom",
     "arch",
 )
 
@@ -186,7 +187,7 @@ class ArchSearchEnv(gym.Env):
     scores the floor ``diverged_score`` (choose it below the scores of working children):
     the reward is ``diverged_score - score(s)`` (delta) or ``diverged_score`` (absolute). The
     episode goes on. An edit that runs out of device memory (morph or fit) is undone and treated
-    like an invalid action (``info["action_valid"]`` False, ``-invalid_penalty``); the env counts
+    like an invalid action (``info["action_valid"]`` False, ``info["oom"]`` True, ``-invalid_penalty``); the env counts
     these in ``oom_events`` and keeps the error text in ``last_oom`` (``divergences`` counts the
     rolled-back fits).
 
@@ -221,6 +222,7 @@ class ArchSearchEnv(gym.Env):
     divergences: int = 0
     oom_events: int = 0
     last_oom: str | None = None
+    _oom_now: bool = False  # this step's edit was undone after running out of memory
 
     def __init__(
         self,
@@ -612,6 +614,7 @@ class ArchSearchEnv(gym.Env):
             )
         a = self.actions[int(action)]
         self._t += 1
+        self._oom_now = False
         prev = self._score
         terminated = False
         if a.op == "stop":
@@ -693,6 +696,7 @@ class ArchSearchEnv(gym.Env):
             if self.device.type == "cuda":
                 torch.cuda.empty_cache()
             self.oom_events += 1
+            self._oom_now = True
             self.last_oom = f"{type(e).__name__}: {' '.join(str(e).split())[:200]}"
             self._restore_child(arch, state)
             raise InvalidEdit(f"{a.op}: out of memory building or training {new_arch.key()}") from None
@@ -935,6 +939,7 @@ class ArchSearchEnv(gym.Env):
             "score": float(self._score),
             "evaluations": int(self._evaluations),
             "diverged": bool(ev.diverged),
+            "oom": bool(self._oom_now),
             "arch": arch.key(),
         }
 

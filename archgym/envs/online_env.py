@@ -131,6 +131,7 @@ class DriftingArchEnv(ArchSearchEnv):
         :param device: ``auto``, ``cpu`` or ``cuda``
         :param render_mode: ``None`` or ``ansi``
         """
+        self._check_arguments({k: v for k, v in locals().items() if k not in ("self", "__class__")})
         super(ArchSearchEnv, self).__init__()
         if input not in INPUT_KINDS:
             raise unknown_name("input kind", input, INPUT_KINDS)
