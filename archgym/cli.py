@@ -68,6 +68,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     if args.resume is not None:
         fixed = {"--env": args.env, "--agent": args.agent, "--seed": args.seed, "--n-envs": args.n_envs}
+        fixed |= {"--vec": None if args.vec == "dummy" else args.vec, "--batched": args.batched or None}
         fixed |= {"--env-kwargs": args.env_kwargs, "--hyperparams": args.hyperparams}
         given = [k for k, v in fixed.items() if v is not None]
         if given:
@@ -91,6 +92,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             env_kwargs=parse_kv(args.env_kwargs),
             n_envs=1 if args.n_envs is None else args.n_envs,
             hyperparams=parse_kv(args.hyperparams, "--hyperparams"),
+            vec="batched" if args.batched else args.vec,
             checkpoint_freq=args.checkpoint_freq,
             eval_episodes=args.eval_episodes,
             progress_bar=not args.no_progress,
@@ -252,7 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", choices=DEVICE_CHOICES, default=None, help="agent and child device (default auto)")
     _kv(p, "--env-kwargs", "env preset overrides")
     _kv(p, "--hyperparams", "agent preset overrides")
-    p.add_argument("--n-envs", type=int, default=None, help="envs stepped together (DummyVecEnv; default 1)")
+    p.add_argument("--n-envs", type=int, default=None, help="envs stepped together (default 1)")
+    p.add_argument("--vec", default="dummy", help="dummy (one process, default) or subproc (a process per env)")
+    p.add_argument("--batched", action="store_true", help="train the --n-envs children together in batched kernels")
     p.add_argument("--resume", metavar="RUN_DIR", default=None, help="continue a run from its newest saved agent")
     p.add_argument("--checkpoint-freq", type=int, default=1000, help="env steps between checkpoints (default 1000)")
     p.add_argument("--eval-episodes", type=int, default=1, help="deterministic episodes played at the end")

@@ -304,7 +304,10 @@ class ArchGymCallback(BaseCallback):
         """Write the best child seen by any env to ``snapshot_dir`` if it beats the one already there."""
         if self.snapshot_dir is None:
             return None
-        bests = [b for b in self.training_env.get_attr("archgym_best") if b is not None]
+        try:
+            bests = [b for b in self.training_env.get_attr("archgym_best") if b is not None]
+        except AttributeError:  # the batched vec env has no per-env wrappers, so no best-child tracker
+            return None
         if not bests:
             return None
         best = max(bests, key=lambda b: b["info"]["score"])

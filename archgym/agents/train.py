@@ -56,7 +56,7 @@ from stable_baselines3.common.callbacks import BaseCallback, CallbackList, Check
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.logger import configure
 from stable_baselines3.common.off_policy_algorithm import OffPolicyAlgorithm
-from stable_baselines3.common.vec_env import DummyVecEnv
+from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv, VecEnvWrapper, VecMonitor
 
 from archgym.agents.callbacks import ArchGymCallback, BestChildTracker
 from archgym.agents.evaluate import EpisodeResult, env_kwargs_of, make_env, run_episodes
@@ -77,6 +77,7 @@ from archgym.agents.run import (
 )
 from archgym.agents.sb3 import ALGOS, ScaleReward, algo_kwargs, load_agent_preset, make_agent, reward_scale_of
 from archgym.atomic import atomic_path, atomic_write_text, fsync_dir, fsync_file
+from archgym.data import unknown_name
 from archgym.device import resolve_device
 
 __all__ = ["RESUME_DIR", "ResumeCheckpoint", "TrainResult", "latest_resume_checkpoint", "resume", "train"]
@@ -252,7 +253,8 @@ class ResumeCheckpoint(BaseCallback):
             "format": 1,
             "num_timesteps": n,
             "rng": _rng_state(self.model),
-            "envs": [_env_state(e) for e in venv.envs],
+            # exact env states for in-process envs; other vec kinds restart their episodes on resume
+            "envs": [_env_state(e) for e in venv.envs] if isinstance(venv, DummyVecEnv) else None,
             "reset_infos": [dict(i) for i in getattr(venv, "reset_infos", [{}] * venv.num_envs)],
             "callback": self.archgym_callback.state_dict(),
             "search": {"bytes": size, "records": self.search_log_records(), "sha256": _prefix_sha256(size, self)},
@@ -337,16 +339,54 @@ def _wrap(env: gym.Env, reward_scale: float = 1.0) -> gym.Env:
     return ScaleReward(env, reward_scale) if reward_scale != 1.0 else env
 
 
-def _vec_env(config: Mapping[str, Any], device: str | None = None) -> DummyVecEnv:
+VEC_KINDS: tuple[str, ...] = ("dummy", "subproc", "batched")
+
+
+def _make_single_thread(env_id: str, **kwargs: Any) -> gym.Env:
+    """Env factory for SubprocVecEnv workers: one torch thread each (the children are tiny), and the
+    ``archgym:`` prefix so that a fresh worker process imports archgym (which registers the ids)."""
+    torch.set_num_threads(1)
+    return gym.make(f"archgym:{env_id}", **kwargs)
+
+
+class VecScaleReward(VecEnvWrapper):
+    """Multiply the rewards of a VecEnv by ``scale`` (the batched env's ``reward_scale``; stats stay unscaled
+    when this wraps a :class:`~stable_baselines3.common.vec_env.VecMonitor`)."""
+
+    def __init__(self, venv: VecEnv, scale: float) -> None:
+        super().__init__(venv)
+        self.scale = float(scale)
+
+    def reset(self) -> Any:
+        return self.venv.reset()
+
+    def step_wait(self) -> Any:
+        obs, rew, done, info = self.venv.step_wait()
+        return obs, rew * self.scale, done, info
+
+
+def _vec_env(config: Mapping[str, Any], device: str | None = None) -> VecEnv:
+    """The run's VecEnv: ``dummy`` (one process), ``subproc`` (one process per env) or ``batched``
+    (the K children trained together in stacked kernels, :mod:`archgym.envs.batched`)."""
+    kind = config.get("vec", "dummy")
+    scale = reward_scale_of(config["hyperparams"])
+    if kind == "batched":
+        from archgym.envs.batched import make_sb3_batched_vec_env
+
+        venv: VecEnv = VecMonitor(
+            make_sb3_batched_vec_env(config["env_id"], config["n_envs"], config["seed"], env_kwargs_of(config, device))
+        )
+        return VecScaleReward(venv, scale) if scale != 1.0 else venv
     # a factory, not the id: make_vec_env would add render_mode="rgb_array", which archgym envs reject
+    factory = functools.partial(_make_single_thread if kind == "subproc" else gym.make, config["env_id"])
     return make_vec_env(
-        functools.partial(gym.make, config["env_id"]),
+        factory,
         n_envs=config["n_envs"],
         seed=config["seed"],
         env_kwargs=env_kwargs_of(config, device),
         wrapper_class=_wrap,
-        wrapper_kwargs={"reward_scale": reward_scale_of(config["hyperparams"])},
-        vec_env_cls=DummyVecEnv,
+        wrapper_kwargs={"reward_scale": scale},
+        vec_env_cls=SubprocVecEnv if kind == "subproc" else DummyVecEnv,
     )
 
 
@@ -367,6 +407,7 @@ def train(
     env_kwargs: Mapping[str, Any] | None = None,
     n_envs: int = 1,
     hyperparams: Mapping[str, Any] | None = None,
+    vec: str = "dummy",
     checkpoint_freq: int = 1000,
     figure_freq: int = 500,
     eval_episodes: int = 1,
@@ -382,8 +423,12 @@ def train(
     :param logdir: parent folder of the run directory
     :param device: ``auto``, ``cpu`` or ``cuda``: the agent's device and the child's (env kwarg ``device``)
     :param env_kwargs: overrides of the env preset's kwargs
-    :param n_envs: number of envs stepped together (DummyVecEnv)
+    :param n_envs: number of envs stepped together
     :param hyperparams: overrides of the agent preset's hyperparameters
+    :param vec: ``dummy`` (one process), ``subproc`` (SB3 SubprocVecEnv) or ``batched`` (children trained
+        together in batched kernels); resume checkpoints keep the exact env state only for ``dummy``
+        (other runs restart their episodes on resume), and ``batched`` keeps no best-child snapshot
+        (``archgym export`` retrains the best architecture)
     :param checkpoint_freq: env steps between two checkpoints
     :param figure_freq: env steps between two Pareto-front figures in TensorBoard
     :param eval_episodes: deterministic episodes played by the trained agent at the end (0: none)
@@ -402,6 +447,8 @@ def train(
     total = _positive_int("timesteps", timesteps if timesteps is not None else hp.get("n_timesteps", 3000))
     hp["n_timesteps"] = total
     _positive_int("n_envs", n_envs)
+    if vec not in VEC_KINDS:
+        raise unknown_name("vec env kind", vec, VEC_KINDS)
     _positive_int("checkpoint_freq", checkpoint_freq)
     algo_kwargs(preset.algo, hp, total)  # validates hyperparameters before any env is built
     reward_scale_of(hp)
@@ -413,6 +460,7 @@ def train(
         "algo": preset.algo,
         "seed": int(seed),
         "n_envs": int(n_envs),
+        "vec": vec,
         "device": device,
         "total_timesteps": total,
         "checkpoint_freq": int(checkpoint_freq),
@@ -467,7 +515,7 @@ def resume(
         )
         buffer = ckpt / "replay_buffer.pkl"
         state = torch.load(ckpt / "state.pt", weights_only=True)
-        if len(state["envs"]) != venv.num_envs:
+        if state["envs"] is not None and len(state["envs"]) != venv.num_envs:
             raise ValueError(f"checkpoint {ckpt} holds {len(state['envs'])} envs, the config {venv.num_envs}")
     else:
         path = latest_model(run_dir)
@@ -500,8 +548,13 @@ def resume(
     )
 
 
-def _restore_venv(model: BaseAlgorithm, venv: DummyVecEnv, state: dict[str, Any]) -> list[int]:
+def _restore_venv(model: BaseAlgorithm, venv: VecEnv, state: dict[str, Any]) -> list[int]:
     """Put the envs and RNGs of a checkpoint back; return the envs whose episode had to restart."""
+    if state["envs"] is None:  # subproc / batched runs: no per-env state, every episode restarts
+        _restore_rng(state["rng"], model)
+        model._last_obs = venv.reset()
+        model._last_episode_starts = np.ones((venv.num_envs,), dtype=bool)
+        return list(range(venv.num_envs))
     restart = [i for i, (e, st) in enumerate(zip(venv.envs, state["envs"], strict=True)) if not _restore_env(e, st)]
     venv.reset_infos = [dict(i) for i in state["reset_infos"]]
     venv._reset_seeds()  # the seeds of make_vec_env were used by the run's first reset

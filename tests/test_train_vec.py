@@ -1,0 +1,46 @@
+"""``archgym train --vec subproc`` and ``--batched``: same run layout, and --resume continues the count."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archgym.agents.records import read_records
+from archgym.agents.run import read_config
+from archgym.cli import main
+
+FAST = ["--env-kwargs", "initial_steps=5", "finetune_steps=2", "train_subset=200", "device=cpu"]
+
+
+def _train(tmp_path: Path, *flags: str, steps: int = 120) -> Path:
+    argv = ["train", "--env", "archgym/DigitsMLP-v0", "--n-envs", "2", "--timesteps", str(steps)]
+    argv += ["--logdir", str(tmp_path), "--no-progress", "--eval-episodes", "0", "--checkpoint-freq", "60"]
+    assert main([*argv, *flags, *FAST]) == 0
+    (run_dir,) = tmp_path.iterdir()
+    return run_dir
+
+
+@pytest.mark.parametrize("flags", [("--vec", "subproc"), ("--batched",)], ids=["subproc", "batched"])
+def test_vec_kinds_write_the_same_run_layout(tmp_path, flags):
+    run_dir = _train(tmp_path, *flags)
+    config = read_config(run_dir)
+    assert config["vec"] == ("subproc" if "--vec" in flags else "batched")
+    records = read_records(run_dir / "search.jsonl")
+    assert records and all(0.0 <= r["val_accuracy"] <= 1.0 for r in records)
+    assert {r["env"] for r in records} == {0, 1}
+    assert (run_dir / "model.zip").is_file()
+
+
+def test_batched_run_resumes_with_its_step_count(tmp_path):
+    run_dir = _train(tmp_path, "--batched", steps=60)
+    n_before = len(read_records(run_dir / "search.jsonl"))
+    assert main(["train", "--resume", str(run_dir), "--timesteps", "60", "--no-progress", "--eval-episodes", "0"]) == 0
+    assert read_config(run_dir)["total_timesteps"] == 120
+    assert len(read_records(run_dir / "search.jsonl")) > n_before
+
+
+def test_unknown_vec_kind_is_a_one_line_error(tmp_path, capsys):
+    assert main(["train", "--vec", "threads", "--logdir", str(tmp_path), *FAST]) == 2
+    assert "valid: dummy, subproc, batched" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
