@@ -18,7 +18,7 @@ An env steps the same way, one chunk per step::
 >>> _ = torch.manual_seed(0)  # the linear model's initialisation
 >>> learner = OnlineLearner(nn.Linear(3, 2), lr=0.05, standardize=True, device="cpu")
 >>> result = prequential(learner, make_stream("sea", positions=(), variants=(0,)), 4000, 32, window=1000)
->>> result.n_samples, len(result.curve), result.curve[-1] > 0.85  # the last window: learned
+>>> result.n_samples, len(result.curve), bool(result.curve[-1] > 0.85)  # the last window: learned
 (4000, 4, True)
 """
 
