@@ -10,6 +10,6 @@ from archgym.arch import Architecture, InvalidEdit, LayerSpec, SearchSpace
 __version__ = "0.1.0"
 __all__ = ["Architecture", "InvalidEdit", "LayerSpec", "SearchSpace", "__version__"]
 
-from archgym.envs.registration import register_envs as _register_envs  # noqa: E402
+from archgym.envs.registration import register_envs as _register_envs
 
 _register_envs()

@@ -35,27 +35,13 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from archgym.agents.run import parse_kv  # the CLI's k=v parser (values read as YAML)
 from archgym.integrations.rllib import dqn_config, register_rllib_env
 
 QUICK_ENV_KWARGS = {"initial_steps": 5, "finetune_steps": 2, "scratch_steps": 5, "train_subset": 200}
-
-
-def parse_kv(items: list[str]) -> dict[str, Any]:
-    """``["a=1", "b=x"]`` -> ``{"a": 1, "b": "x"}`` (values parsed as JSON when they parse)."""
-    out: dict[str, Any] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise SystemExit(f"bad --env-kwargs item {item!r}; write KEY=VALUE, e.g. device=cpu")
-        try:
-            out[key] = json.loads(value)
-        except json.JSONDecodeError:
-            out[key] = value
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:

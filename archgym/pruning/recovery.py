@@ -56,7 +56,20 @@ __all__ = [
 ]
 
 
+def _amount_or_count(amount: float | None, count: int | None) -> float | None:
+    """Check that exactly one of ``amount`` (a fraction in [0, 1]) and ``count`` (an int >= 0) is given."""
+    if (amount is None) == (count is None):
+        raise ValueError("give exactly one of amount, count")
+    if amount is not None:
+        return check_fraction("amount", amount)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ValueError(f"count must be an int >= 0, got {count!r}")
+    return None
+
+
 # --------------------------------------------------------------------------- weight regrowth
+
+
 def _init_zero(layer: PrunableLayer, pos: torch.Tensor, gen: torch.Generator) -> None:
     layer.weight_orig.view(-1)[pos] = 0.0
 
@@ -146,12 +159,7 @@ def regrow(
         raise unknown_name("regrowth init", init, list(REGROW_INITS))
     if scope not in SCOPES:
         raise unknown_name("scope", scope, SCOPES)
-    if (amount is None) == (count is None):
-        raise ValueError("give exactly one of amount, count")
-    if amount is not None:
-        amount = check_fraction("amount", amount)
-    elif isinstance(count, bool) or not isinstance(count, int) or count < 0:
-        raise ValueError(f"count must be an int >= 0, got {count!r}")
+    amount = _amount_or_count(amount, count)
     names, mods = select_layers(target, layers, include_head)
     gen = torch.Generator().manual_seed(seed)
     model = target if isinstance(target, nn.Module) else None
@@ -352,12 +360,7 @@ def regrow_units(
     :param layers: positions or names (default: every pruned layer)
     :return: layer name -> restored units (original numbering)
     """
-    if (amount is None) == (count is None):
-        raise ValueError("give exactly one of amount, count")
-    if amount is not None:
-        amount = check_fraction("amount", amount)
-    elif isinstance(count, bool) or not isinstance(count, int) or count < 0:
-        raise ValueError(f"count must be an int >= 0, got {count!r}")
+    amount = _amount_or_count(amount, count)
     chain = as_chain(model)
     positions = sorted(result.kept) if layers is None else chain.select(layers)
     gen = torch.Generator().manual_seed(seed)
