@@ -250,6 +250,9 @@ def test_out_of_memory_is_an_invalid_action_not_a_crash(where: str, monkeypatch:
     monkeypatch.undo()
     _, _, _, _, info = env.step(0)  # the env still works
     assert info["action_valid"] and not info["oom"] and info["arch"] == "64-[24]-10"
+    monkeypatch.setattr(env.child, "widen", oom)
+    assert env.step(0)[-1]["oom"]
+    assert not env.reset(seed=1)[1]["oom"]  # the flag is per step: a reset clears it
 
 
 def test_other_runtime_errors_still_raise(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -588,6 +588,7 @@ class ArchSearchEnv(gym.Env):
         self._t = 0
         self._evaluations = 0
         self._last_valid = True
+        self._oom_now = False
         self.architecture = self.initial_arch
         if self.eval_mode == "scratch":
             self._eval = None

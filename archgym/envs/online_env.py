@@ -201,6 +201,7 @@ class DriftingArchEnv(ArchSearchEnv):
         self._t = 0
         self._evaluations = 0
         self._last_valid = True
+        self._oom_now = False
         self._drift_now = False
         self._last_detection = None
         self.architecture = self.initial_arch
