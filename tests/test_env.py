@@ -5,6 +5,7 @@ import math
 import gymnasium as gym
 import numpy as np
 import pytest
+import torch
 from gymnasium.utils.env_checker import check_env as gym_check_env
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -172,3 +173,17 @@ def test_import_registers_without_side_effects():
     assert (
         ENV_PRESETS["archgym/DigitsMLP-v0"].kwargs["horizon"] == ENV_PRESETS["archgym/DigitsMLP-v0"].max_episode_steps
     )
+
+
+def test_scratch_cache_is_bounded_in_bytes():
+    from archgym.envs.arch_env import Evaluation, ScratchCache
+
+    cache = ScratchCache(max_bytes=3 * 400)
+    ev = Evaluation(0.5, 1.0, 0.5)
+    for i in range(5):  # each entry holds 100 float32 = 400 bytes
+        cache.put((f"a{i}", 0, 1), ev, {"w": torch.full((100,), float(i))})
+    assert len(cache) == 3 and cache.nbytes == 1200
+    assert cache.get(("a0", 0, 1)) is None and cache.get(("a1", 0, 1)) is None
+    assert cache.get(("a2", 0, 1)) is not None  # a2 is now the most recently used
+    cache.put(("a5", 0, 1), ev, {"w": torch.zeros(100)})
+    assert cache.get(("a3", 0, 1)) is None and cache.get(("a2", 0, 1))[1]["w"][0] == 2.0

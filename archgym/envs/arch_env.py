@@ -110,6 +110,47 @@ class Evaluation:
     diverged: bool = False
 
 
+class ScratchCache:
+    """LRU cache of scratch-mode results, ``(arch key, seed, budget) -> (evaluation, weights)``, bounded in bytes.
+
+    A repeated architecture costs nothing; the least recently used entries go once the weights held
+    exceed ``max_bytes`` (a long search visits thousands of architectures).
+
+    :param max_bytes: budget for the cached weights
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = int(max_bytes)
+        self.nbytes = 0
+        self._entries: OrderedDict[tuple[str, int, int], tuple[Evaluation, dict[str, torch.Tensor], int]] = (
+            OrderedDict()
+        )
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: tuple[str, int, int]) -> tuple[Evaluation, dict[str, torch.Tensor]] | None:
+        """The cached evaluation and weights of ``key`` (marked as recently used), or None."""
+        hit = self._entries.get(key)
+        if hit is None:
+            return None
+        self._entries.move_to_end(key)
+        return hit[0], hit[1]
+
+    def put(self, key: tuple[str, int, int], ev: Evaluation, state: dict[str, torch.Tensor]) -> None:
+        """Store a result (a copy of ``state``), evicting the least recently used beyond the budget."""
+        copy = {k: v.detach().clone() for k, v in state.items()}
+        size = sum(v.numel() * v.element_size() for v in copy.values())
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.nbytes -= old[2]
+        self._entries[key] = (ev, copy, size)
+        self.nbytes += size
+        while self.nbytes > self.max_bytes and len(self._entries) > 1:
+            _, (_, _, freed) = self._entries.popitem(last=False)
+            self.nbytes -= freed
+
+
 def _check_number(name: str, value: Any, low: float, high: float = math.inf, integer: bool = False) -> None:
     kind = "an int" if integer else "a number"
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
@@ -256,6 +297,7 @@ class ArchSearchEnv(gym.Env):
         horizon: int = 10,
         data_seed: int = 0,
         scratch_seed: int = 0,
+        scratch_cache_mb: float = 256.0,
         train_subset: int | None = None,
         device: str = "auto",
         render_mode: str | None = None,
@@ -297,6 +339,7 @@ class ArchSearchEnv(gym.Env):
         :param horizon: episode length used to normalise the step count (``max_episode_steps``)
         :param data_seed: seed of the dataset split
         :param scratch_seed: seed of the from-scratch recipe (part of the cache key)
+        :param scratch_cache_mb: memory for the weights of cached scratch results (least recently used go first)
         :param train_subset: train on the first N training samples only (fast tests)
         :param device: ``auto``, ``cpu`` or ``cuda``
         :param render_mode: ``None`` or ``ansi``
@@ -330,6 +373,8 @@ class ArchSearchEnv(gym.Env):
         self.finetune_steps = int(finetune_steps)
         self.scratch_steps = int(scratch_steps)
         self.scratch_seed = int(scratch_seed)
+        _check_number("scratch_cache_mb", scratch_cache_mb, 0.0)
+        self.scratch_cache_mb = float(scratch_cache_mb)
         self.prune_step = float(prune_step)
         self.max_sparsity = float(max_sparsity)
         self.regrow_method = regrow_method
@@ -454,9 +499,7 @@ class ArchSearchEnv(gym.Env):
 
         self.child: ChildNet | None = None
         self.architecture: Architecture = self.initial_arch
-        self._scratch_cache: OrderedDict[tuple[str, int, int], tuple[Evaluation, dict[str, torch.Tensor]]] = (
-            OrderedDict()
-        )
+        self._scratch_cache = ScratchCache(int(getattr(self, "scratch_cache_mb", 256.0) * 2**20))
         self._eval: Evaluation | None = None
         self._score = 0.0
         self._t = 0
@@ -563,7 +606,6 @@ class ArchSearchEnv(gym.Env):
         key = (arch.key(), self.scratch_seed, self.scratch_steps)
         hit = self._scratch_cache.get(key)
         if hit is not None:
-            self._scratch_cache.move_to_end(key)
             ev, state = hit
             self.child = ChildNet(arch, device=self.device)
             self.child.load_state_dict(state)
@@ -573,9 +615,7 @@ class ArchSearchEnv(gym.Env):
         self.child = ChildNet(arch, seed=self.scratch_seed, device=self.device)
         self.trainer.reseed(self.scratch_seed)
         ev = self._fit_and_eval(self.scratch_steps)
-        self._scratch_cache[key] = (ev, {k: v.detach().clone() for k, v in self.child.state_dict().items()})
-        if len(self._scratch_cache) > 4096:
-            self._scratch_cache.popitem(last=False)
+        self._scratch_cache.put(key, ev, self.child.state_dict())
         return ev
 
     def _score_of(self, ev: Evaluation) -> float:
