@@ -214,12 +214,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         spec = ALGOS[preset.algo]
         note = "" if spec.available else f"  [needs pip install 'archgym[{spec.extra}]']"
         print(f"  {name:<24} {spec.cls_name} ({spec.module}){note}")
-    try:
-        from archgym.agents.search import strategy_names
+    from archgym.agents.search import strategy_names
+    from archgym.integrations.candidates import CANDIDATE_STRATEGIES
 
-        print(f"search strategies (archgym search --strategy NAME): {', '.join(strategy_names())}")
-    except ImportError:  # pragma: no cover - only while baselines.py is missing
-        print("search strategies: unavailable")
+    print(f"search strategies (archgym search --strategy NAME): {', '.join(strategy_names())}")
+    print(f"  with --backend ray (needs archgym[ray]): {', '.join(CANDIDATE_STRATEGIES)}")
     return 0
 
 
