@@ -184,10 +184,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise CLIError(f"run dir '{d}' does not exist")
         if not (d / SEARCH_FILE).is_file():
             raise CLIError(f"'{d}' holds no {SEARCH_FILE}; is it an archgym run dir?")
-    try:
-        from archgym.agents.report import make_report
-    except ImportError as e:  # pragma: no cover - only while report.py is missing
-        raise CLIError(f"report is unavailable: {e}") from None
+    from archgym.agents.report import make_report
+
     if args.out is not None:
         out = Path(args.out)
     elif len(dirs) == 1:

@@ -43,6 +43,7 @@ from torch.nn import functional as F
 
 from archgym.device import resolve_device
 from archgym.online._checks import in_range, lookup, positive_int
+from archgym.schedules import make_schedule
 
 __all__ = ["OPTIMIZERS", "DriftReaction", "OnlineLearner", "RunningStandardizer"]
 
@@ -113,33 +114,12 @@ class RunningStandardizer:
 def _resolve_schedule(lr: float | Callable[[int], float] | str | Mapping[str, Any]) -> Callable[[int], float]:
     """A callable ``t -> lr`` from a float, a callable or a :func:`archgym.schedules.make_schedule` spec."""
     if isinstance(lr, (int, float)) and not isinstance(lr, bool):
-        rate = in_range("lr", lr, 0.0, math.inf, open_low=True)
-        try:
-            from archgym.schedules import make_schedule
-        except ImportError:
-            return _Constant(rate)
-        return make_schedule(rate)
+        return make_schedule(in_range("lr", lr, 0.0, math.inf, open_low=True))
     if callable(lr):
         return lr
     if isinstance(lr, (str, Mapping)):
-        try:
-            from archgym.schedules import make_schedule
-        except ImportError:
-            raise ValueError(
-                f"lr spec {lr!r} needs archgym.schedules; valid here: a float or a callable t -> lr"
-            ) from None
         return make_schedule(lr)
     raise ValueError(f"bad lr {lr!r}; valid: a float > 0, a callable t -> lr, a schedule name or dict")
-
-
-@dataclass(frozen=True)
-class _Constant:
-    """Constant learning rate (fallback when archgym.schedules is absent)."""
-
-    lr: float
-
-    def __call__(self, t: int) -> float:
-        return self.lr
 
 
 class OnlineLearner:
