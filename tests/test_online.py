@@ -211,6 +211,57 @@ def test_predict_then_learn_equals_predict_many_then_learn_many() -> None:
         assert torch.allclose(pa, pb, atol=1e-6)
 
 
+@pytest.mark.parametrize(
+    ("optimizer", "kwargs"),
+    [("adam", {}), ("adamw", {"weight_decay": 0.1}), ("sgd", {"momentum": 0.9}), ("sgd", {}),
+     ("adam", {"betas": (0.8, 0.99), "eps": 1e-6})],
+)  # fmt: skip
+def test_fast_path_matches_autograd(optimizer: str, kwargs: dict) -> None:
+    """The autograd-free engine gives autograd's predictions and weights (two hidden layers, two steps per
+    chunk, a drift reaction that resets the optimizer, the single-sample API)."""
+    rng = np.random.default_rng(0)
+    x = (rng.normal(size=(400, 5)) * 3 + 1).astype(np.float32)
+    y = ((x[:, 0] + x[:, 1] > 2).astype(np.int64) + (x[:, 2] > 1)).astype(np.int64)
+    runs = []
+    for fast in (True, False):
+        child = ChildNet(Architecture.mlp(5, [16, 8], 3), seed=0)
+        learner = OnlineLearner(child, lr=0.01, optimizer=optimizer, optimizer_kwargs=kwargs, standardize=True,
+                                steps_per_batch=2, drift_reaction=DriftReaction(), fast=fast, device="cpu")  # fmt: skip
+        correct = []
+        for i in range(0, 400, 4):
+            correct.append(learner.predict_then_learn(x[i : i + 4], y[i : i + 4]))
+            if i == 200:
+                learner.signal_drift()
+        learner.learn_many(x[:7], y[:7])
+        learner.learn_one(x[3], int(y[3]))
+        assert (learner._fused is not None) == fast
+        runs.append((torch.cat(correct), [p.detach().clone() for p in learner.model.parameters()], learner.n_updates))
+    (ca, pa, na), (cb, pb, nb) = runs
+    assert torch.equal(ca, cb) and na == nb == 2 * (100 + 2)
+    for a, b in zip(pa, pb, strict=True):
+        assert torch.allclose(a, b, atol=1e-4), (a - b).abs().max()
+
+
+def test_fast_path_follows_morphs_and_steps_aside() -> None:
+    """A morph gives the engine the new parameters; unsupported settings fall back to autograd and learn."""
+    s = make_stream("sea", seed=0)
+    x, y = s.next_batch(256)
+    learner = mlp_learner(s, optimizer="adam", lr=0.01)
+    learner.learn_many(x, y)
+    engine = learner._fused
+    assert engine is not None
+    learner.model.widen(0, 8, np.random.default_rng(0))  # replaces the first layer and the head
+    before = [p.detach().clone() for p in learner.model.parameters()]
+    learner.learn_many(x, y)
+    assert learner._fused is not engine and learner._fused.matches(learner.model)
+    assert all(not torch.equal(a, b) for a, b in zip(before, learner.model.parameters(), strict=True))
+    # amsgrad has no fused kernel here: autograd + torch.optim serve it
+    slow = mlp_learner(s, optimizer="adam", lr=0.01, optimizer_kwargs={"amsgrad": True})
+    w0 = slow.model.head.weight.detach().clone()
+    slow.learn_many(x, y)
+    assert slow._fused is None and slow.optimizer.state and not torch.equal(w0, slow.model.head.weight)
+
+
 def test_schedules_and_drift_reaction() -> None:
     seen: list[int] = []
     observed: list[float] = []

@@ -19,6 +19,12 @@ optimizer state. ``standardize=True`` scales inputs with running means and varia
 River's ``StandardScaler``), updated after each learned batch (the first learned batch seeds
 them before it is used).
 
+Fast path: a plain dense :class:`~archgym.child.ChildNet` (see :func:`archgym.training.stackable`)
+with ``sgd``, ``adam`` or ``adamw`` learns without autograd: hand-written forward and backward
+matmuls on the module's own parameters and one fused optimizer kernel per update
+(:class:`_FusedDense`), about 3x fewer operator calls per chunk than autograd + ``torch.optim``
+and the same numbers (tested to ~1e-6). Anything else, or ``fast=False``, uses autograd.
+
 >>> import torch
 >>> from torch import nn
 >>> learner = OnlineLearner(nn.Linear(2, 2), lr=0.5, input_shape=(2,), seed=0)
@@ -44,6 +50,7 @@ from torch.nn import functional as F
 from archgym.device import resolve_device
 from archgym.online._checks import in_range, lookup, positive_int
 from archgym.schedules import make_schedule
+from archgym.training import stackable
 
 __all__ = ["OPTIMIZERS", "DriftReaction", "OnlineLearner", "RunningStandardizer"]
 
@@ -98,17 +105,116 @@ class RunningStandardizer:
         """Fold a batch ``x`` of shape ``(n, *shape)`` into the statistics."""
         n = x.shape[0]
         total = self.count + n
-        b_mean = x.mean(0)
+        b_var, b_mean = torch.var_mean(x, 0, correction=0)
         delta = b_mean - self.mean
-        self.m2.add_((x - b_mean).square_().sum(0)).add_(delta.square() * (self.count * n / total))
+        self.m2.add_(b_var, alpha=n).addcmul_(delta, delta, value=self.count * n / total)
         self.mean.add_(delta, alpha=n / total)
         self.count = total
         if total > 1:
-            torch.rsqrt(self.m2 / total + self.eps, out=self.scale)
+            torch.rsqrt(self.m2.div(total).add_(self.eps), out=self.scale)
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         """Standardise ``x``."""
         return (x - self.mean) * self.scale
+
+
+class _FusedDense:
+    """Autograd-free learning for a plain dense ChildNet, on the module's own parameters.
+
+    Forward: ``z_l = h_{l-1} W_l^T + b_l``, ``h_l = relu(z_l)``, logits from the head. Backward of the
+    mean cross-entropy: ``g = (softmax(logits) - onehot(y)) / n`` then the usual chain rule through
+    the stored pre-activations. Gradients land in preallocated buffers and one fused optimizer
+    kernel (``torch._fused_adam_`` / ``_fused_adamw_`` / ``_fused_sgd_``, what ``torch.optim``
+    runs with ``fused=True``) updates every parameter in place.
+
+    :param model: a ChildNet for which :func:`archgym.training.stackable` is true
+    :param optimizer: ``sgd``, ``adam`` or ``adamw``
+    :param kwargs: the optimizer's options (see :data:`FUSED_OPTIONS`)
+    """
+
+    def __init__(self, model: nn.Module, optimizer: str, kwargs: Mapping[str, Any]) -> None:
+        self.model = model
+        self.mods: tuple[nn.Linear, ...] = (*model.layers, model.head)
+        self.version = getattr(model, "version", 0)
+        self.params = [p for m in self.mods for p in (m.weight, m.bias)]
+        self.weights = [m.weight for m in self.mods]
+        self.biases = [m.bias for m in self.mods]
+        self.grads = [torch.empty_like(p) for p in self.params]
+        self.optimizer = optimizer
+        defaults = OPTIMIZERS[optimizer]([torch.zeros(1)]).defaults
+        self.opts = {**{k: defaults[k] for k in FUSED_OPTIONS[optimizer]}, **kwargs}
+        self._neg: dict[int, torch.Tensor] = {}
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the optimizer state (moments, momentum, step counts)."""
+        self.m = [torch.zeros_like(p) for p in self.params]
+        self.v = [torch.zeros_like(p) for p in self.params] if self.optimizer != "sgd" else []
+        device = self.params[0].device
+        self.step_base = torch.zeros(len(self.params), device=device)
+        self.steps = list(self.step_base.unbind(0))
+        self.first = True
+
+    def matches(self, model: nn.Module) -> bool:
+        """True while ``model`` is the one packed here, unmorphed (same layer and parameter objects)."""
+        return (
+            model is self.model
+            and getattr(model, "version", 0) == self.version
+            and all(m.weight is w and m.bias is b for m, w, b in zip(self.mods, self.weights, self.biases, strict=True))
+        )
+
+    @staticmethod
+    def supports(model: nn.Module, optimizer: str, kwargs: Mapping[str, Any]) -> bool:
+        """Whether the fast path can learn ``model`` with this optimizer and options."""
+        return optimizer in FUSED_OPTIONS and set(kwargs) <= set(FUSED_OPTIONS[optimizer]) and stackable(model)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor], list[torch.Tensor]]:
+        """Logits of ``x`` with each layer's input and pre-activation (for :meth:`learn`; call under no_grad)."""
+        hs, zs, h = [x], [], x
+        for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
+            z = torch.addmm(b, h, w.t())
+            h = torch.relu(z)
+            zs.append(z)
+            hs.append(h)
+        return torch.addmm(self.biases[-1], h, self.weights[-1].t()), hs, zs
+
+    def learn(
+        self, logits: torch.Tensor, hs: list[torch.Tensor], zs: list[torch.Tensor], y: torch.Tensor, lr: float
+    ) -> None:
+        """One optimizer step on the mean cross-entropy of ``logits`` (from :meth:`forward`) against ``y``
+        (call under ``torch.no_grad()``)."""
+        n = y.shape[0]
+        neg = self._neg.get(n)
+        if neg is None or neg.device != y.device:
+            neg = self._neg[n] = torch.full((n, 1), -1.0, device=y.device)
+        g = torch.softmax(logits, 1).scatter_add_(1, y.unsqueeze(1), neg).mul_(1.0 / n)
+        depth = len(self.mods) - 1
+        for li in range(depth, -1, -1):
+            torch.mm(g.t(), hs[li], out=self.grads[2 * li])
+            torch.sum(g, 0, out=self.grads[2 * li + 1])
+            if li > 0:
+                g = torch.ops.aten.threshold_backward(torch.mm(g, self.weights[li]), zs[li - 1], 0.0)
+        o = self.opts
+        if self.optimizer == "sgd":
+            bufs = self.m if o["momentum"] != 0 else []
+            torch._fused_sgd_(self.params, self.grads, bufs, weight_decay=o["weight_decay"], momentum=o["momentum"],
+                              lr=lr, dampening=o["dampening"], nesterov=o["nesterov"], maximize=False,
+                              is_first_step=self.first)  # fmt: skip
+            self.first = False
+            return
+        self.step_base.add_(1.0)
+        kernel = torch._fused_adam_ if self.optimizer == "adam" else torch._fused_adamw_
+        beta1, beta2 = o["betas"]
+        kernel(self.params, self.grads, self.m, self.v, [], self.steps, lr=lr, beta1=beta1, beta2=beta2,
+               weight_decay=o["weight_decay"], eps=o["eps"], amsgrad=False, maximize=False)  # fmt: skip
+
+
+#: optimizer -> the options its fused kernel takes (an ``optimizer_kwargs`` key outside these selects autograd)
+FUSED_OPTIONS: dict[str, tuple[str, ...]] = {
+    "sgd": ("momentum", "weight_decay", "dampening", "nesterov"),
+    "adam": ("betas", "eps", "weight_decay"),
+    "adamw": ("betas", "eps", "weight_decay"),
+}
 
 
 def _resolve_schedule(lr: float | Callable[[int], float] | str | Mapping[str, Any]) -> Callable[[int], float]:
@@ -136,6 +242,8 @@ class OnlineLearner:
     :param n_classes: number of classes (default: ``model.arch.num_classes`` or the logits' width)
     :param device: device of the model and of every tensor (``"auto"``: CUDA if available)
     :param seed: seed of torch's global RNG at construction (None: leave it)
+    :param fast: learn plain dense ChildNets without autograd (:class:`_FusedDense`, same numbers);
+        ``False`` always uses autograd and ``torch.optim``
     """
 
     def __init__(
@@ -152,6 +260,7 @@ class OnlineLearner:
         n_classes: int | None = None,
         device: str | torch.device = "auto",
         seed: int | None = None,
+        fast: bool = True,
     ) -> None:
         if not isinstance(model, nn.Module):
             raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
@@ -175,6 +284,8 @@ class OnlineLearner:
         self.n_updates = 0
         self.n_seen = 0
         self._boost_until = -1
+        self.fast = bool(fast)
+        self._fused: _FusedDense | None = None
         self.optimizer = self._make_optimizer()
 
     # ------------------------------------------------------------------ optimisation state
@@ -190,6 +301,22 @@ class OnlineLearner:
     def reset_optimizer(self) -> None:
         """Rebuild the optimizer (forget moments and momentum; also needed after the model's layers change)."""
         self.optimizer = self._make_optimizer()
+        self._fused = None
+
+    def _engine(self) -> _FusedDense | None:
+        """The fast-path engine for the current model, or None when autograd must learn it."""
+        f = self._fused
+        if f is not None and f.matches(self.model):
+            return f
+        self._fused = None
+        if self.fast and _FusedDense.supports(self.model, self.optimizer_name, self.optimizer_kwargs):
+            if f is None:
+                # switching from autograd: the torch optimizer's state does not carry over
+                self.optimizer = self._make_optimizer()
+            self._fused = _FusedDense(self.model, self.optimizer_name, self.optimizer_kwargs)
+        elif f is not None:
+            self.optimizer = self._make_optimizer()  # the model changed under the fast path
+        return self._fused
 
     def current_lr(self) -> float:
         """Learning rate of the next update (schedule value times the drift boost, if active)."""
@@ -288,7 +415,14 @@ class OnlineLearner:
     ) -> None:
         """``steps_per_batch`` gradient steps on ``(x, y)``; the first may reuse ``logits``."""
         self._mode(True)
-        for s in range(self.steps_per_batch):
+        fused = self._engine()
+        if fused is not None:
+            xs = self._scaler(x) if self.standardize and self._scaler is not None else x
+            with torch.no_grad():
+                for _ in range(self.steps_per_batch):
+                    fused.learn(*fused.forward(xs), y, self.current_lr())
+                    self.n_updates += 1
+        for s in range(self.steps_per_batch if fused is None else 0):
             lr = self.current_lr()
             for group in self.optimizer.param_groups:
                 group["lr"] = lr
@@ -346,9 +480,24 @@ class OnlineLearner:
         labels = self._labels(y, len(x))
         primed = self._prime_scaler(x)
         self._mode(True)
-        logits = self._logits(x)
-        correct = logits.detach().argmax(1) == labels
-        self._step(x, labels, logits, update_scaler=not primed)
+        fused = self._engine()
+        if fused is None:
+            logits = self._logits(x)
+            correct = logits.detach().argmax(1) == labels
+            self._step(x, labels, logits, update_scaler=not primed)
+            return correct
+        with torch.no_grad():
+            xs = self._scaler(x) if self.standardize and self._scaler is not None else x
+            logits, hs, zs = fused.forward(xs)
+            correct = logits.argmax(1) == labels
+            for s in range(self.steps_per_batch):
+                if s:
+                    logits, hs, zs = fused.forward(xs)
+                fused.learn(logits, hs, zs, labels, self.current_lr())
+                self.n_updates += 1
+        if self._scaler is not None and not primed:
+            self._scaler.update(x)
+        self.n_seen += len(labels)
         return correct
 
     def score_many(self, X: ArrayLike, y: ArrayLike) -> float:
