@@ -10,6 +10,8 @@ Morphisms change the module in place, keep the trained weights and update ``arch
   ones chosen by the caller's RNG, and each replicated unit's outgoing weights are split between
   its copies, so the function is unchanged. Optional ``noise`` perturbs the split shares (they
   still sum to one, so the function is still unchanged) to break the symmetry of the copies.
+  With ``init="zero"`` the new units instead get fresh random incoming weights and zero outgoing
+  weights (also exact, and the new units are distinct from the first step: the envs' default).
 * :meth:`ChildNet.deepen` — Net2DeeperNet: a new layer after layer ``i`` initialised to the
   identity (identity matrix, or identity kernel for conv); with ReLU the function is unchanged.
 * :meth:`ChildNet.narrow` — structured removal of the ``k`` least important units of layer ``i``
@@ -37,10 +39,20 @@ from torch import nn
 from archgym.arch import Architecture, InvalidEdit, LayerSpec
 from archgym.pruning.surgery import keep_in_units, keep_out_units, weight_param
 
-__all__ = ["ChildNet", "UnitImportance", "l1_unit_importance"]
+__all__ = ["WIDEN_INITS", "ChildNet", "UnitImportance", "l1_unit_importance"]
+
+#: how :meth:`ChildNet.widen` initialises new units: ``net2net`` (replicate units, split their
+#: outgoing weights) or ``zero`` (fresh incoming weights, zero outgoing weights)
+WIDEN_INITS = ("net2net", "zero")
 
 UnitImportance = Callable[["ChildNet", int], torch.Tensor]
 """``importance(child, i) -> scores`` of shape ``(width_i,)``: higher means more important."""
+
+
+def _refresh_masked(layer: nn.Linear | nn.Conv2d, w: torch.Tensor) -> None:
+    """After editing ``w`` = :func:`weight_param` of a pruned layer, recompute its masked weight now."""
+    if w is not layer.weight:
+        layer.weight = w * layer.weight_mask
 
 
 @torch.no_grad()
@@ -156,34 +168,55 @@ class ChildNet(nn.Module):
 
     # ------------------------------------------------------------------ morphisms
     @torch.no_grad()
-    def widen(self, i: int, k: int, rng: np.random.Generator, noise: float = 0.0) -> None:
-        """Net2WiderNet: add ``k`` units to layer ``i`` by replicating units drawn with ``rng``.
+    def widen(self, i: int, k: int, rng: np.random.Generator, noise: float = 0.0, init: str = "net2net") -> None:
+        """Add ``k`` units to layer ``i`` without changing the function the network computes.
+
+        ``init="net2net"`` (Net2WiderNet): the new units replicate units drawn with ``rng``, and each
+        replicated unit's outgoing weights are split between its copies. ``init="zero"``: the new
+        units get fresh incoming weights and biases drawn with ``rng`` from torch's default layer
+        init (uniform, bound ``1 / sqrt(fan_in)``) and zero outgoing weights, so they start silent
+        but distinct and begin learning from the first gradient step (copies only slowly break their
+        symmetry; see docs/benchmarks.md for what that does to inherit-mode rewards).
 
         :param i: hidden layer index
         :param k: number of units to add
-        :param rng: the caller's RNG (the env's), which picks the replicated units
-        :param noise: spread of the outgoing-weight split between copies (0 = even split); the
-            shares of each unit's copies always sum to one, so the function is preserved
+        :param rng: the caller's RNG (the env's): picks the replicated units or draws the new weights
+        :param noise: ``net2net`` only: spread of the outgoing-weight split between copies (0 = even
+            split); the shares of each unit's copies always sum to one, so the function is preserved
+        :param init: ``net2net`` or ``zero`` (see :data:`WIDEN_INITS`)
         """
+        if init not in WIDEN_INITS:
+            raise ValueError(f"unknown widen init {init!r}; valid: {', '.join(WIDEN_INITS)}")
         new_arch = self.arch.widen(i, k)
         width = self.arch.layers[i].width
         group = self.arch.in_group(i + 1)
         src = torch.from_numpy(rng.integers(0, width, size=k)).long()
         idx = torch.cat([torch.arange(width), src]).to(self.device)
-        counts = torch.bincount(idx, minlength=width).to(self.head.weight.dtype)
-        share = 1.0 / counts[idx]
-        if noise > 0:
-            eps = torch.from_numpy(rng.normal(0.0, noise, size=idx.numel())).to(share)
-            # remove each unit's mean perturbation so the shares of its copies still sum to 1
-            mean = torch.zeros(width, dtype=share.dtype, device=share.device).index_add_(0, idx, eps) / counts
-            share = share * (1.0 + eps - mean[idx])
-        self.layers[i] = keep_out_units(self.layers[i], idx)
+        layer = keep_out_units(self.layers[i], idx)
         nxt = keep_in_units(self.next_layer(i), idx, group)
-        scale = share.repeat_interleave(group)
         w = weight_param(nxt)
-        w.mul_(scale.view(1, -1, 1, 1) if isinstance(nxt, nn.Conv2d) else scale.view(1, -1))
-        if w is not nxt.weight:  # masked: refresh the derived weight now, not only at the next forward
-            nxt.weight = w * nxt.weight_mask
+        if init == "zero":
+            lw = weight_param(layer)
+            bound = 1.0 / math.sqrt(lw[0].numel())
+            fresh = rng.uniform(-bound, bound, size=(k, lw[0].numel() + 1))
+            fresh_t = torch.from_numpy(fresh).to(lw)
+            lw[width:] = fresh_t[:, :-1].view_as(lw[width:])
+            if layer.bias is not None:
+                layer.bias[width:] = fresh_t[:, -1]
+            _refresh_masked(layer, lw)
+            w[:, width * group :] = 0.0  # columns of the new units (unit-major, ``group`` columns each)
+        else:
+            counts = torch.bincount(idx, minlength=width).to(self.head.weight.dtype)
+            share = 1.0 / counts[idx]
+            if noise > 0:
+                eps = torch.from_numpy(rng.normal(0.0, noise, size=idx.numel())).to(share)
+                # remove each unit's mean perturbation so the shares of its copies still sum to 1
+                mean = torch.zeros(width, dtype=share.dtype, device=share.device).index_add_(0, idx, eps) / counts
+                share = share * (1.0 + eps - mean[idx])
+            scale = share.repeat_interleave(group)
+            w.mul_(scale.view(1, -1, 1, 1) if isinstance(nxt, nn.Conv2d) else scale.view(1, -1))
+        _refresh_masked(nxt, w)
+        self.layers[i] = layer
         self._set_next(i, nxt)
         self.arch = new_arch
         self.version += 1

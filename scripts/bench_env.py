@@ -47,6 +47,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -65,7 +66,7 @@ from archgym.arch import Architecture
 from archgym.child import ChildNet
 from archgym.device import resolve_device
 from archgym.envs import ENV_PRESETS
-from archgym.training import Trainer, fit_stacked
+from archgym.training import Trainer, evaluate_stacked, fit_stacked
 
 ENV_ID = "archgym/DigitsMLP-v0"
 PRESET = ENV_PRESETS[ENV_ID].kwargs
@@ -174,12 +175,13 @@ def random_archs(n: int, seed: int) -> list[Architecture]:
     return list(out.values())
 
 
-def inherit_accuracy(arch: Architecture, device: str, seed: int, finetune_steps: int) -> float:
+def inherit_accuracy(arch: Architecture, device: str, seed: int, finetune_steps: int, **env_kwargs: Any) -> float:
     """Val accuracy the inherit-mode env reports on reaching ``arch`` from the initial network.
 
     Path: insert copies of layer 0 up to the depth, then widen / narrow each layer to its width.
+    ``env_kwargs`` override more of the preset (e.g. ``widen_init``).
     """
-    env = gym.make(ENV_ID, device=device, finetune_steps=finetune_steps).unwrapped
+    env = gym.make(ENV_ID, device=device, finetune_steps=finetune_steps, **env_kwargs).unwrapped
     _, info = env.reset(seed=seed)
     step = PRESET["search_space"]["dense"]["step"]
     w0 = env.initial_arch.layers[0].width
@@ -201,6 +203,26 @@ def trained_accuracy(arch: Architecture, device: torch.device, steps: int, seed:
     child = ChildNet(arch, seed=seed, device=device)
     trainer.fit(child, steps=steps)
     return trainer.evaluate(child, split, observe=False).accuracy
+
+
+def full_recipe_accuracy(
+    archs: list[Architecture], device: torch.device, steps: int, seeds: range, split: str
+) -> list[float]:
+    """Mean over ``seeds`` of :func:`trained_accuracy` for every architecture, all trained together per seed
+    (:func:`archgym.training.fit_stacked`: the same batches and updates as one fit per architecture)."""
+    data = archgym.data.load_dataset("digits", seed=PRESET.get("data_seed", 0), device=device)
+    per_seed = []
+    for seed in seeds:
+        jobs = []
+        for a in archs:
+            tr = Trainer(
+                data, schedule=PRESET["schedule"], batch_size=PRESET["batch_size"], optimizer=PRESET["optimizer"]
+            )
+            tr.reseed(seed)
+            jobs.append((tr, ChildNet(a, seed=seed, device=device)))
+        fit_stacked(jobs, steps)
+        per_seed.append([r.accuracy for r in evaluate_stacked(jobs, split, observe=False)])
+    return [statistics.fmean(col) for col in zip(*per_seed, strict=True)]
 
 
 def tau(x: list[float], y: list[float]) -> float:
@@ -354,14 +376,18 @@ def main() -> None:
 
     # 2. fidelity
     archs = random_archs(n_archs, seed=0)
-    truth = [statistics.fmean(trained_accuracy(a, dev, full_steps, s, "test") for s in range(3)) for a in archs]
+    truth = full_recipe_accuracy(archs, dev, full_steps, range(3), "test")
+    # the truth's own reliability: an independent replicate (3 other seeds) ranked against it
+    replicate = full_recipe_accuracy(archs, dev, full_steps, range(3, 6), "test")
     inh_acc = [
         inherit_accuracy(a, device, seed=i, finetune_steps=PRESET["finetune_steps"]) for i, a in enumerate(archs)
     ]
     scr_acc = [trained_accuracy(a, dev, PRESET["scratch_steps"], 0, "val") for a in archs]
     res.update(kendall_tau_inherit=tau(inh_acc, truth), kendall_tau_scratch=tau(scr_acc, truth), n_archs=n_archs,
+               kendall_tau_replicate=tau(replicate, truth),
                full_recipe_steps=full_steps, truth_range=[min(truth), max(truth)])  # fmt: skip
-    print(f"tau inherit {res['kendall_tau_inherit']:.3f}  scratch {res['kendall_tau_scratch']:.3f}", flush=True)
+    print(f"tau inherit {res['kendall_tau_inherit']:.3f}  scratch {res['kendall_tau_scratch']:.3f}  "
+          f"replicate {res['kendall_tau_replicate']:.3f}", flush=True)  # fmt: skip
     sweep = []
     if args.sweep:
         for steps in (1000, 2000):
@@ -370,7 +396,14 @@ def main() -> None:
         for ft in (120, 300):
             accs = [inherit_accuracy(a, device, seed=i, finetune_steps=ft) for i, a in enumerate(archs)]
             sweep.append(("finetune_steps", ft, tau(accs, truth)))
-        val_truth = [statistics.fmean(trained_accuracy(a, dev, full_steps, s, "val") for s in range(3)) for a in archs]
+        ft = PRESET["finetune_steps"]
+        accs = [
+            inherit_accuracy(a, device, seed=i, finetune_steps=ft, widen_init="net2net") for i, a in enumerate(archs)
+        ]
+        sweep.append(("widen_init (inherit; preset: zero)", "net2net", tau(accs, truth)))
+        accs = [inherit_accuracy(a, device, seed=100 + i, finetune_steps=ft) for i, a in enumerate(archs)]
+        sweep.append(("inherit, other env seeds: tau vs the first inherit run", "-", tau(accs, inh_acc)))
+        val_truth = full_recipe_accuracy(archs, dev, full_steps, range(3), "val")
         sweep.append(("scratch_steps (truth on val)", PRESET["scratch_steps"], tau(scr_acc, val_truth)))
         res["sweep"] = [{"budget": b, "value": v, "tau": t} for b, v, t in sweep]
         print("sweep", res["sweep"], flush=True)
@@ -426,7 +459,9 @@ def render(res: dict, eff_rows: list, sweep: list, prof: str | None, argv: str, 
         f"Reward fidelity over {res['n_archs']} random architectures (truth: test accuracy after "
         f"{res['full_recipe_steps']} steps from scratch, mean of 3 seeds; range "
         f"{res['truth_range'][0]:.3f}-{res['truth_range'][1]:.3f}): Kendall tau inherit "
-        f"**{res['kendall_tau_inherit']:.3f}**, scratch **{res['kendall_tau_scratch']:.3f}**.",
+        f"**{res['kendall_tau_inherit']:.3f}**, scratch **{res['kendall_tau_scratch']:.3f}**. "
+        f"Ceiling: an independent replicate of the truth itself (the full recipe, mean of 3 other seeds, same "
+        f"test split) ranks the architectures at tau **{res['kendall_tau_replicate']:.3f}** against it.",
     ]
     if sweep:
         lines += ["", "| budget | value | tau |", "|---|---|---|"]
@@ -436,17 +471,17 @@ def render(res: dict, eff_rows: list, sweep: list, prof: str | None, argv: str, 
         "",
         f"Reading: the true accuracies span only {lo:.3f}-{hi:.3f} (about {round((hi - lo) * 360)} of 360 test "
         "samples), no more than the seed-to-seed and validation-vs-test noise of a single training run. "
-        "The sweep rows show it: one run of the full recipe itself ranks the architectures no better against "
-        "the 3-seed test mean, and scoring on the validation split for both sides raises tau; so tau >= 0.8 "
-        "is out of reach for any single-run budget on this dataset, and a better truth needs more seeds or "
-        "cross-validated splits. Inherit-mode accuracy is "
-        f"{'anti-correlated with' if res['kendall_tau_inherit'] < -0.2 else 'barely correlated with'} the truth "
-        f"(tau {res['kendall_tau_inherit']:.2f}): architectures far "
-        "from the initial network are reached by many edits, and after every morph the optimizer is rebuilt, so "
-        "its first bias-corrected Adam steps move every weight by about lr. The preset's `morph_warmup` "
-        "(a linear LR warm-up over each post-morph fine-tune) softens this: it raised tau from 0.03 (before, "
-        "same 30 architectures) to the value above. Carrying the Adam moments through the morphs is the next "
-        "step to try.",
+        f"The ceiling above measures it: the truth agrees with a second measurement of itself at tau "
+        f"{res['kendall_tau_replicate']:.2f}, so no reward, however faithful, can be expected to reach tau >= 0.8 "
+        "against it on this dataset; a target like that needs a truth of many more seeds and cross-validated "
+        "splits (and a reward evaluated on more than 360 validation samples). Inherit mode: the preset widens "
+        "with `widen_init: zero` (new units get fresh random incoming weights and zero outgoing weights, so the "
+        "function is kept and the units are distinct from the first step). With Net2WiderNet replication "
+        "(the `widen_init` row) the copies of the starting network's 8 units barely break their symmetry within "
+        "a 40-step fine-tune, so a network reached from [8] scores about like [8] whatever its width, and the "
+        "inherit reward is mostly noise. What "
+        "still separates inherit from scratch is path dependence: a network reached by many edits has had more "
+        "fine-tuning, and each morph restarts Adam (the preset's `morph_warmup` ramps the LR after a morph).",
     ]
     lines += [
         "",

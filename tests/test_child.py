@@ -20,14 +20,14 @@ def test_params_match_architecture(arch):
 
 
 @pytest.mark.parametrize("arch", ARCHS, ids=lambda a: a.key())
-@pytest.mark.parametrize("noise", [0.0, 0.05])
-def test_widen_preserves_function(arch, noise):
+@pytest.mark.parametrize(("init", "noise"), [("net2net", 0.0), ("net2net", 0.05), ("zero", 0.0)])
+def test_widen_preserves_function(arch, init, noise):
     child = ChildNet(arch, seed=0)
     x = _batch(arch)
     before = child(x)
     rng = np.random.default_rng(0)
     for i in range(arch.depth):
-        child.widen(i, 5, rng, noise=noise)
+        child.widen(i, 5, rng, noise=noise, init=init)
     after = child(x)
     assert child.arch.layers[0].width == arch.layers[0].width + 5
     assert (after - before).abs().max().item() < 1e-5
@@ -53,6 +53,37 @@ def test_widen_noise_breaks_symmetry_of_copies():
     # a replicated unit's outgoing columns are no longer identical with noise
     cols = {tuple(torch.round(w[:, j], decimals=6).tolist()) for j in range(8)}
     assert len(cols) == 8
+
+
+@pytest.mark.parametrize("arch", ARCHS, ids=lambda a: a.key())
+def test_widen_zero_init_units_are_fresh_and_silent(arch):
+    """New units: distinct random incoming weights within torch's init bound, zero outgoing weights;
+    after one gradient step they carry signal (a replicated unit would only move in step with its source)."""
+    child = ChildNet(arch, seed=0)
+    w0 = arch.layers[0].width
+    child.widen(0, 4, np.random.default_rng(0), init="zero")
+    new_in = child.layers[0].weight[w0:].flatten(1)
+    bound = 1 / new_in.shape[1] ** 0.5
+    assert new_in.abs().max() <= bound and len({tuple(r.tolist()) for r in new_in}) == 4
+    assert not any(torch.equal(r, old) for r in new_in for old in child.layers[0].weight[:w0].flatten(1))
+    nxt = child.next_layer(0).weight
+    group = nxt.shape[1] // child.arch.layers[0].width
+    assert torch.all(nxt[:, w0 * group :] == 0) and torch.any(nxt[:, : w0 * group] != 0)
+    child(_batch(child.arch)).logsumexp(1).sum().backward()
+    assert child.next_layer(0).weight.grad[:, w0 * group :].abs().sum() > 0
+
+
+def test_widen_zero_init_keeps_pruning_masks_exact():
+    from archgym.pruning import prune_unstructured
+
+    child = ChildNet(Architecture.mlp(64, [24, 12], 10), seed=0)
+    prune_unstructured(child, 0.5)
+    x = _batch(child.arch)
+    before = child(x)
+    child.widen(0, 6, np.random.default_rng(0), init="zero")
+    assert (child(x) - before).abs().max().item() < 1e-5
+    with pytest.raises(ValueError, match="valid: net2net, zero"):
+        child.widen(0, 1, np.random.default_rng(0), init="copy")
 
 
 @pytest.mark.parametrize("arch", ARCHS, ids=lambda a: a.key())

@@ -108,6 +108,17 @@ def test_invalid_action_is_a_penalised_noop():
     assert obs[-1] == 0.0
 
 
+@pytest.mark.parametrize("widen_init", ["zero", "net2net"])
+def test_widen_keeps_the_function_in_inherit_mode(widen_init):
+    """With no fine-tuning, a widen (either init) leaves the validation accuracy and loss unchanged."""
+    env = gym.make("archgym/DigitsMLP-v0", widen_init=widen_init, **{**FAST_ENV_KWARGS, "finetune_steps": 0})
+    _, info0 = env.reset(seed=0)
+    _, _, _, _, info = env.step(env.unwrapped.action_meanings().index("widen layer 0"))
+    assert info["action_valid"] and info["params"] > info0["params"]
+    assert info["val_accuracy"] == info0["val_accuracy"]
+    assert info["val_loss"] == pytest.approx(info0["val_loss"], abs=1e-5)
+
+
 def test_absolute_reward_mode():
     env = gym.make("archgym/DigitsMLP-v0", reward_mode="absolute", **FAST_ENV_KWARGS)
     env.reset(seed=0)
@@ -140,6 +151,7 @@ def test_scratch_mode_caches_repeated_architectures():
         ({"device": "tpu"}, "valid: auto, cpu, cuda"),
         ({"finetune_steps": -1}, "finetune_steps"),
         ({"optimizer": "adagrad"}, "valid: adam, adamw, sgd"),
+        ({"widen_init": "copy"}, "valid: net2net, zero"),
         ({"initial": "64"}, "must be a list"),
     ],
 )

@@ -49,6 +49,7 @@ PLAUSIBLE = {
     "optimizer": st.sampled_from(["adam", "adamw", "sgd", "rmsprop"]),
     "weight_decay": st.floats(-1, 1),
     "widen_noise": st.floats(-0.5, 1.5),
+    "widen_init": st.sampled_from(["zero", "net2net", "copy"]),
     "narrow_criterion": st.sampled_from(["l1", "l2", "taylor", "random", "l3"]),
     "sparsity_actions": st.booleans(),
     "prune_step": st.floats(-0.5, 1.5),

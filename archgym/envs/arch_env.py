@@ -14,7 +14,7 @@ import torch
 from gymnasium import spaces
 
 from archgym.arch import Architecture, InvalidEdit, LayerSpec, SearchSpace
-from archgym.child import ChildNet, UnitImportance
+from archgym.child import WIDEN_INITS, ChildNet, UnitImportance
 from archgym.cost import get_cost_metric
 from archgym.data import Dataset, load_dataset, unknown_name
 from archgym.device import resolve_device
@@ -285,6 +285,7 @@ class ArchSearchEnv(gym.Env):
         weight_decay: float = 0.0,
         morph_warmup: int = 0,
         widen_noise: float = 0.01,
+        widen_init: str = "zero",
         narrow_criterion: str | UnitImportance = "l1",
         sparsity_actions: bool = False,
         prune_step: float = 0.2,
@@ -322,7 +323,9 @@ class ArchSearchEnv(gym.Env):
         :param weight_decay: child weight decay
         :param morph_warmup: fine-tune steps of linear LR warm-up after each morph (the optimizer is rebuilt
             then, and a fresh Adam's first steps would shake the weights a morph preserved)
-        :param widen_noise: Net2WiderNet split noise (0 keeps copies identical)
+        :param widen_noise: Net2WiderNet split noise (0 keeps copies identical; ``widen_init="net2net"`` only)
+        :param widen_init: how a widen initialises the new units: ``zero`` (fresh random incoming,
+            zero outgoing weights; default) or ``net2net`` (replicated units), see :data:`archgym.child.WIDEN_INITS`
         :param narrow_criterion: unit-importance criterion used by narrow (name from
             :data:`archgym.pruning.CRITERIA` or a callable)
         :param sparsity_actions: add the global actions ``prune`` (raise the unstructured sparsity of
@@ -402,6 +405,7 @@ class ArchSearchEnv(gym.Env):
             cost_weight=cost_weight,
             reward_mode=reward_mode,
             widen_noise=widen_noise,
+            widen_init=widen_init,
             narrow_criterion=narrow_criterion,
             invalid_penalty=invalid_penalty,
             horizon=horizon,
@@ -443,6 +447,7 @@ class ArchSearchEnv(gym.Env):
         reward_mode: str,
         widen_noise: float,
         narrow_criterion: str | UnitImportance,
+        widen_init: str = "zero",
         invalid_penalty: float,
         horizon: int,
         render_mode: str | None,
@@ -456,6 +461,8 @@ class ArchSearchEnv(gym.Env):
         _check_number("cost_weight", cost_weight, 0.0)
         _check_number("invalid_penalty", invalid_penalty, 0.0)
         _check_number("widen_noise", widen_noise, 0.0, 1.0)
+        if widen_init not in WIDEN_INITS:
+            raise unknown_name("widen_init", widen_init, WIDEN_INITS)
         _check_number("horizon", horizon, 1, integer=True)
         self.cost_fn = get_cost_metric(cost_metric)
         self.space = (
@@ -476,6 +483,7 @@ class ArchSearchEnv(gym.Env):
         self.cost_weight = float(cost_weight)
         self.reward_mode = reward_mode
         self.widen_noise = float(widen_noise)
+        self.widen_init = widen_init
         self.invalid_penalty = float(invalid_penalty)
         self.horizon = int(horizon)
         self.render_mode = render_mode
@@ -895,6 +903,7 @@ class ArchSearchEnv(gym.Env):
                 new_arch.layers[a.slot].width - self.architecture.layers[a.slot].width,
                 self.np_random,
                 noise=self.widen_noise,
+                init=self.widen_init,
             )
         elif a.op == "narrow":
             self.child.narrow(

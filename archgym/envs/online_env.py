@@ -98,6 +98,7 @@ class DriftingArchEnv(ArchSearchEnv):
         drift_lr_factor: float = 2.0,
         drift_boost_updates: int = 50,
         widen_noise: float = 0.01,
+        widen_init: str = "zero",
         narrow_criterion: str | UnitImportance = "l1",
         invalid_penalty: float = 0.01,
         horizon: int = 20,
@@ -124,7 +125,8 @@ class DriftingArchEnv(ArchSearchEnv):
         :param detector: drift detector name (``page_hinkley``, ``adwin``), spec, or None
         :param drift_lr_factor: learning-rate multiplier after a detected drift
         :param drift_boost_updates: updates the boost lasts
-        :param widen_noise: Net2WiderNet split noise
+        :param widen_noise: Net2WiderNet split noise (``widen_init="net2net"`` only)
+        :param widen_init: ``zero`` (fresh incoming, zero outgoing weights) or ``net2net`` (replicated units)
         :param narrow_criterion: unit-importance criterion of narrow (data-free criteria only)
         :param invalid_penalty: penalty of an invalid action
         :param horizon: episode length (``max_episode_steps``)
@@ -171,6 +173,7 @@ class DriftingArchEnv(ArchSearchEnv):
             cost_weight=cost_weight,
             reward_mode=reward_mode,
             widen_noise=widen_noise,
+            widen_init=widen_init,
             narrow_criterion=narrow_criterion,
             invalid_penalty=invalid_penalty,
             horizon=horizon,
