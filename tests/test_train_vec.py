@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from archgym.agents.records import read_records
-from archgym.agents.run import read_config
+from archgym.agents.run import load_child, read_config
 from archgym.cli import main
 
 FAST = ["--env-kwargs", "initial_steps=5", "finetune_steps=2", "train_subset=200", "device=cpu"]
@@ -30,6 +31,11 @@ def test_vec_kinds_write_the_same_run_layout(tmp_path, flags):
     assert records and all(0.0 <= r["val_accuracy"] <= 1.0 for r in records)
     assert {r["env"] for r in records} == {0, 1}
     assert (run_dir / "model.zip").is_file()
+    # every vec kind snapshots the best child it saw: the best score of the records, and its weights
+    snap = json.loads((run_dir / "snapshot" / "best_child.json").read_text())
+    assert snap["metrics"]["score"] == pytest.approx(max(r["score"] for r in records))
+    child = load_child(run_dir / "snapshot")
+    assert child.arch.key() == snap["key"] and child.num_params() == snap["metrics"]["params"]
 
 
 def test_batched_run_resumes_with_its_step_count(tmp_path):

@@ -43,6 +43,22 @@ SCALAR_KEYS = ("val_accuracy", "cost", "params", "flops", "depth", "score", "lr"
 _NOT_TB = ("stdout", "log", "json", "csv")
 
 
+def better_child(best: dict[str, Any] | None, child: ChildNet | None, info: Mapping[str, Any]) -> dict[str, Any] | None:
+    """``best`` updated with a CPU copy of ``child`` when ``info["score"]`` beats it (else ``best`` itself).
+
+    :param best: the record so far (``{"arch", "state", "info"}``) or None
+    :param child: the env's current child (the one ``info`` describes)
+    :param info: the env's info of that child
+    """
+    score = info.get("score")
+    if not isinstance(score, (int, float)) or not math.isfinite(score) or child is None:
+        return best
+    if best is not None and score <= best["info"]["score"]:
+        return best
+    state = {k: v.detach().to("cpu", copy=True) for k, v in child.state_dict().items()}
+    return {"arch": child.arch.to_dict(), "state": state, "info": dict(info)}
+
+
 class BestChildTracker(gym.Wrapper):
     """Keep a CPU copy of the best-scoring child this env produced (``self.archgym_best``).
 
@@ -54,16 +70,7 @@ class BestChildTracker(gym.Wrapper):
         self.archgym_best: dict[str, Any] | None = None
 
     def _see(self, info: Mapping[str, Any]) -> None:
-        score = info.get("score")
-        if not isinstance(score, (int, float)) or not math.isfinite(score):
-            return
-        if self.archgym_best is not None and score <= self.archgym_best["info"]["score"]:
-            return
-        child = self.env.unwrapped.child
-        if child is None:
-            return
-        state = {k: v.detach().to("cpu", copy=True) for k, v in child.state_dict().items()}
-        self.archgym_best = {"arch": child.arch.to_dict(), "state": state, "info": dict(info)}
+        self.archgym_best = better_child(self.archgym_best, self.env.unwrapped.child, info)
 
     def reset(self, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
         """Reset and look at the initial child."""
@@ -304,10 +311,7 @@ class ArchGymCallback(BaseCallback):
         """Write the best child seen by any env to ``snapshot_dir`` if it beats the one already there."""
         if self.snapshot_dir is None:
             return None
-        try:
-            bests = [b for b in self.training_env.get_attr("archgym_best") if b is not None]
-        except AttributeError:  # the batched vec env has no per-env wrappers, so no best-child tracker
-            return None
+        bests = [b for b in self.training_env.get_attr("archgym_best") if b is not None]
         if not bests:
             return None
         best = max(bests, key=lambda b: b["info"]["score"])

@@ -374,7 +374,9 @@ def _vec_env(config: Mapping[str, Any], device: str | None = None) -> VecEnv:
         from archgym.envs.batched import make_sb3_batched_vec_env
 
         venv: VecEnv = VecMonitor(
-            make_sb3_batched_vec_env(config["env_id"], config["n_envs"], config["seed"], env_kwargs_of(config, device))
+            make_sb3_batched_vec_env(
+                config["env_id"], config["n_envs"], config["seed"], env_kwargs_of(config, device), track_best=True
+            )
         )
         return VecScaleReward(venv, scale) if scale != 1.0 else venv
     # a factory, not the id: make_vec_env would add render_mode="rgb_array", which archgym envs reject
@@ -427,8 +429,7 @@ def train(
     :param hyperparams: overrides of the agent preset's hyperparameters
     :param vec: ``dummy`` (one process), ``subproc`` (SB3 SubprocVecEnv) or ``batched`` (children trained
         together in batched kernels); resume checkpoints keep the exact env state only for ``dummy``
-        (other runs restart their episodes on resume), and ``batched`` keeps no best-child snapshot
-        (``archgym export`` retrains the best architecture)
+        (other runs restart their episodes on resume)
     :param checkpoint_freq: env steps between two checkpoints
     :param figure_freq: env steps between two Pareto-front figures in TensorBoard
     :param eval_episodes: deterministic episodes played by the trained agent at the end (0: none)

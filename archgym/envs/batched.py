@@ -193,6 +193,9 @@ class BatchedArchSearchVecEnv(VectorEnv):
     :param max_episode_steps: truncate an episode after this many steps (``None``: never)
     :param autoreset_mode: ``next_step`` (Gymnasium's default) or ``same_step``
     :param env_cls: the env class (``ArchSearchEnv`` or a subclass)
+    :param track_best: keep a CPU copy of each sub-env's best-scoring child in the sub-env's
+        ``archgym_best`` attribute (what :class:`archgym.agents.callbacks.BestChildTracker` gives a
+        wrapped env; ``archgym train --batched`` snapshots it)
     :param env_kwargs: constructor keywords of every sub-env (``device``, ``eval_mode``, ...)
     """
 
@@ -202,6 +205,7 @@ class BatchedArchSearchVecEnv(VectorEnv):
         max_episode_steps: int | None = None,
         autoreset_mode: str = "next_step",
         env_cls: type[ArchSearchEnv] = ArchSearchEnv,
+        track_best: bool = False,
         **env_kwargs: Any,
     ) -> None:
         if isinstance(num_envs, bool) or not isinstance(num_envs, int) or num_envs < 1:
@@ -232,14 +236,29 @@ class BatchedArchSearchVecEnv(VectorEnv):
         self._elapsed = np.zeros(num_envs, dtype=np.int64)
         self._autoreset = np.zeros(num_envs, dtype=bool)
         self._obs = np.zeros((num_envs, *first.observation_space.shape), dtype=np.float32)
+        self.track_best = bool(track_best)
+        if self.track_best:
+            for e in self.envs:
+                e.archgym_best = None  # type: ignore[attr-defined]
+
+    def _see(self, k: int, info: dict) -> None:
+        """Snapshot sub-env ``k``'s child if it is its best so far (``track_best``)."""
+        if self.track_best:
+            from archgym.agents.callbacks import better_child
+
+            e = self.envs[k]
+            e.archgym_best = better_child(e.archgym_best, e.child, info)  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------------ per-env tasks
     def _reset_one(self, k: int, seed: int | None, options: dict | None) -> tuple[np.ndarray, dict]:
         self._elapsed[k] = 0
-        return self.envs[k].reset(seed=seed, options=options)
+        obs, info = self.envs[k].reset(seed=seed, options=options)
+        self._see(k, info)
+        return obs, info
 
     def _step_one(self, k: int, action: int) -> tuple[np.ndarray, float, bool, bool, dict, Any]:
         obs, rew, term, trunc, info = self.envs[k].step(action)
+        self._see(k, info)
         self._elapsed[k] += 1
         if self.max_episode_steps is not None and self._elapsed[k] >= self.max_episode_steps:
             trunc = True
@@ -433,7 +452,11 @@ class SB3BatchedVecEnv(VecEnv):
 
 
 def make_sb3_batched_vec_env(
-    env_id: str, n_envs: int, seed: int | None = None, env_kwargs: dict[str, Any] | None = None
+    env_id: str,
+    n_envs: int,
+    seed: int | None = None,
+    env_kwargs: dict[str, Any] | None = None,
+    track_best: bool = False,
 ) -> VecEnv:
     """An SB3 ``VecEnv`` of ``n_envs`` batched sub-envs of the registered ``env_id`` (``archgym train --batched``).
 
@@ -441,6 +464,7 @@ def make_sb3_batched_vec_env(
     :param n_envs: number of sub-envs
     :param seed: sub-env ``k`` is seeded ``seed + k`` at the first reset
     :param env_kwargs: overrides of the preset's constructor keywords
+    :param track_best: keep each sub-env's best child (see :class:`BatchedArchSearchVecEnv`)
     """
     spec = gym.spec(env_id)
     cls = (
@@ -457,6 +481,7 @@ def make_sb3_batched_vec_env(
         max_episode_steps=spec.max_episode_steps,
         autoreset_mode="same_step",
         env_cls=cls,
+        track_best=track_best,
         **{**spec.kwargs, **(env_kwargs or {})},
     )
     out = SB3BatchedVecEnv(venv)
