@@ -12,7 +12,9 @@ What it measures, side by side in one run on one machine (issue 6):
 2. *Reward fidelity*: over random architectures of the default search space, Kendall tau
    between the reward-mode validation accuracy (inherit: reached by an edit
    path from the initial network; scratch: the env's scratch recipe) and the test accuracy of the
-   same architecture trained from scratch with the full recipe (``--full-steps``), mean of 3 seeds.
+   same architecture trained from scratch with the full recipe (``--full-steps``), mean of 3 seeds;
+   and the truth's own ceiling: the full recipe with 3 other seeds, on the test split
+   (``kendall_tau_replicate``) and on the validation split a reward reads (``kendall_tau_val_ceiling``).
    The space (depth, reachable widths) and the initial network are read from the preset.
    ``--sweep`` adds tau for larger scratch / fine-tune budgets.
 3. *Hardware efficiency*: training FLOP/s of a child (fwd + bwd = 3 x 2 x ``Architecture.flops()``
@@ -379,12 +381,14 @@ def main() -> None:
     truth = full_recipe_accuracy(archs, dev, full_steps, range(3), "test")
     # the truth's own reliability: an independent replicate (3 other seeds) ranked against it
     replicate = full_recipe_accuracy(archs, dev, full_steps, range(3, 6), "test")
+    # the best any reward read off the validation split can do: the full recipe itself (3 other seeds) on val
+    replicate_val = full_recipe_accuracy(archs, dev, full_steps, range(3, 6), "val")
     inh_acc = [
         inherit_accuracy(a, device, seed=i, finetune_steps=PRESET["finetune_steps"]) for i, a in enumerate(archs)
     ]
     scr_acc = [trained_accuracy(a, dev, PRESET["scratch_steps"], 0, "val") for a in archs]
     res.update(kendall_tau_inherit=tau(inh_acc, truth), kendall_tau_scratch=tau(scr_acc, truth), n_archs=n_archs,
-               kendall_tau_replicate=tau(replicate, truth),
+               kendall_tau_replicate=tau(replicate, truth), kendall_tau_val_ceiling=tau(replicate_val, truth),
                full_recipe_steps=full_steps, truth_range=[min(truth), max(truth)])  # fmt: skip
     print(f"tau inherit {res['kendall_tau_inherit']:.3f}  scratch {res['kendall_tau_scratch']:.3f}  "
           f"replicate {res['kendall_tau_replicate']:.3f}", flush=True)  # fmt: skip
@@ -461,7 +465,8 @@ def render(res: dict, eff_rows: list, sweep: list, prof: str | None, argv: str, 
         f"{res['truth_range'][0]:.3f}-{res['truth_range'][1]:.3f}): Kendall tau inherit "
         f"**{res['kendall_tau_inherit']:.3f}**, scratch **{res['kendall_tau_scratch']:.3f}**. "
         f"Ceiling: an independent replicate of the truth itself (the full recipe, mean of 3 other seeds, same "
-        f"test split) ranks the architectures at tau **{res['kendall_tau_replicate']:.3f}** against it.",
+        f"test split) ranks the architectures at tau **{res['kendall_tau_replicate']:.3f}** against it; read off "
+        f"the validation split, as a reward is, the same replicate reaches **{res['kendall_tau_val_ceiling']:.3f}**.",
     ]
     if sweep:
         lines += ["", "| budget | value | tau |", "|---|---|---|"]
@@ -472,9 +477,11 @@ def render(res: dict, eff_rows: list, sweep: list, prof: str | None, argv: str, 
         f"Reading: the true accuracies span only {lo:.3f}-{hi:.3f} (about {round((hi - lo) * 360)} of 360 test "
         "samples), no more than the seed-to-seed and validation-vs-test noise of a single training run. "
         f"The ceiling above measures it: the truth agrees with a second measurement of itself at tau "
-        f"{res['kendall_tau_replicate']:.2f}, so no reward, however faithful, can be expected to reach tau >= 0.8 "
-        "against it on this dataset; a target like that needs a truth of many more seeds and cross-validated "
-        "splits (and a reward evaluated on more than 360 validation samples). Inherit mode: the preset widens "
+        f"{res['kendall_tau_replicate']:.2f}, and a reward that *is* the full recipe (3 seeds) but is read off the "
+        f"360 validation samples reaches {res['kendall_tau_val_ceiling']:.2f}: no reward, however faithful, can "
+        "reach tau >= 0.8 against this truth on this dataset. A target like that needs a truth of many more seeds "
+        "and cross-validated splits, and a reward evaluated on more than 360 validation samples. Inherit mode: "
+        "the preset widens "
         "with `widen_init: zero` (new units get fresh random incoming weights and zero outgoing weights, so the "
         "function is kept and the units are distinct from the first step). With Net2WiderNet replication "
         "(the `widen_init` row) the copies of the starting network's 8 units barely break their symmetry within "

@@ -390,12 +390,16 @@ class OnlineLearner:
         return t.to(torch.int64)
 
     # ------------------------------------------------------------------ batched API
+    def _scaled(self, x: torch.Tensor) -> torch.Tensor:
+        """``x`` standardised when ``standardize`` (the statistics start empty: identity)."""
+        if not self.standardize:
+            return x
+        if self._scaler is None:
+            self._scaler = RunningStandardizer(tuple(x.shape[1:]), self.device)
+        return self._scaler(x)
+
     def _logits(self, x: torch.Tensor) -> torch.Tensor:
-        if self.standardize:
-            if self._scaler is None:
-                self._scaler = RunningStandardizer(tuple(x.shape[1:]), self.device)
-            x = self._scaler(x)
-        return self.model(x)
+        return self.model(self._scaled(x))
 
     def _mode(self, train: bool) -> None:
         """Switch the model to train / eval mode only when needed (``Module.train`` walks every submodule)."""
@@ -410,27 +414,24 @@ class OnlineLearner:
         self._scaler.update(x)
         return True
 
-    def _step(
-        self, x: torch.Tensor, y: torch.Tensor, logits: torch.Tensor | None = None, update_scaler: bool = True
-    ) -> None:
-        """``steps_per_batch`` gradient steps on ``(x, y)``; the first may reuse ``logits``."""
+    def _step(self, x: torch.Tensor, y: torch.Tensor, first: Any = None, update_scaler: bool = True) -> None:
+        """``steps_per_batch`` gradient steps on ``(x, y)``; the first may reuse ``first``, the forward pass of
+        ``x`` already made (autograd path: the logits; fast path: :meth:`_FusedDense.forward`'s triple)."""
         self._mode(True)
         fused = self._engine()
-        if fused is not None:
-            xs = self._scaler(x) if self.standardize and self._scaler is not None else x
-            with torch.no_grad():
-                for _ in range(self.steps_per_batch):
-                    fused.learn(*fused.forward(xs), y, self.current_lr())
-                    self.n_updates += 1
-        for s in range(self.steps_per_batch if fused is None else 0):
-            lr = self.current_lr()
-            for group in self.optimizer.param_groups:
-                group["lr"] = lr
-            out = logits if (s == 0 and logits is not None) else self._logits(x)
-            loss = F.cross_entropy(out, y)
-            self.optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            self.optimizer.step()
+        for s in range(self.steps_per_batch):
+            reuse = first if s == 0 else None
+            if fused is not None:
+                with torch.no_grad():
+                    fused.learn(*(reuse or fused.forward(self._scaled(x))), y, self.current_lr())
+            else:
+                lr = self.current_lr()
+                for group in self.optimizer.param_groups:
+                    group["lr"] = lr
+                loss = F.cross_entropy(reuse if reuse is not None else self._logits(x), y)
+                self.optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                self.optimizer.step()
             self.n_updates += 1
         if self._scaler is not None and update_scaler:
             self._scaler.update(x)
@@ -482,22 +483,14 @@ class OnlineLearner:
         self._mode(True)
         fused = self._engine()
         if fused is None:
-            logits = self._logits(x)
-            correct = logits.detach().argmax(1) == labels
-            self._step(x, labels, logits, update_scaler=not primed)
-            return correct
-        with torch.no_grad():
-            xs = self._scaler(x) if self.standardize and self._scaler is not None else x
-            logits, hs, zs = fused.forward(xs)
-            correct = logits.argmax(1) == labels
-            for s in range(self.steps_per_batch):
-                if s:
-                    logits, hs, zs = fused.forward(xs)
-                fused.learn(logits, hs, zs, labels, self.current_lr())
-                self.n_updates += 1
-        if self._scaler is not None and not primed:
-            self._scaler.update(x)
-        self.n_seen += len(labels)
+            first: Any = self._logits(x)
+            logits = first.detach()
+        else:
+            with torch.no_grad():
+                first = fused.forward(self._scaled(x))
+            logits = first[0]
+        correct = logits.argmax(1) == labels
+        self._step(x, labels, first, update_scaler=not primed)
         return correct
 
     def score_many(self, X: ArrayLike, y: ArrayLike) -> float:
