@@ -159,3 +159,38 @@ def test_sigterm_checkpoints_and_exits_130(tmp_path: Path) -> None:
     assert sorted(p.name for p in (run_dir / "resume").iterdir()) == [latest["dir"], "latest.json"]
     records = _check_records(run_dir / "search.jsonl")
     assert records[-1]["step"] <= latest["num_timesteps"]  # nothing was logged after the checkpoint
+
+
+@pytest.mark.slow
+def test_batched_run_resumes_exactly(tmp_path: Path) -> None:
+    """``--batched``: the sub-envs live in-process, so a resumed run also equals an uninterrupted one."""
+    flags = ["--batched", "--n-envs", "2"]
+    ref = _cli(*_args(tmp_path / "reference"), *flags)
+    assert ref.returncode == 0, ref.stderr
+    (ref_dir,) = (tmp_path / "reference").iterdir()
+    reference = _check_records(ref_dir / "search.jsonl")
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    cut = tmp_path / "cut"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "archgym.cli", *_args(cut), *flags], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            dirs = list(cut.glob("*/search.jsonl"))
+            if dirs and _count_lines(dirs[0]) >= 40:
+                break
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, out
+    (run_dir,) = cut.iterdir()
+    assert 0 < json.loads((run_dir / "resume" / "latest.json").read_text())["num_timesteps"] < STEPS
+    res = _cli("train", "--resume", str(run_dir), "--no-progress", "--eval-episodes", "0")
+    assert res.returncode == 0, res.stderr
+    assert _check_records(run_dir / "search.jsonl") == reference

@@ -50,3 +50,21 @@ def test_unknown_vec_kind_is_a_one_line_error(tmp_path, capsys):
     assert main(["train", "--vec", "threads", "--logdir", str(tmp_path), *FAST]) == 2
     assert "valid: dummy, subproc, batched" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_batched_run_records_what_a_dummy_run_records(tmp_path):
+    """Same seed, same actions: ``--batched`` logs the same evaluations as ``--vec dummy`` (the initial network of
+    every episode included: its reset info is read from the innermost VecEnv, not from VecMonitor's copy)."""
+    runs = {}
+    for name, flags in (("dummy", ("--vec", "dummy")), ("batched", ("--batched",))):
+        argv = ["train", "--env", "archgym/DigitsMLP-v0", "--n-envs", "2", "--timesteps", "40", "--no-progress"]
+        argv += ["--logdir", str(tmp_path / name), "--eval-episodes", "0"]
+        assert main([*argv, *flags, *FAST]) == 0
+        (run_dir,) = (tmp_path / name).iterdir()
+        runs[name] = read_records(run_dir / "search.jsonl")
+    keys = ("step", "episode", "env", "evaluation", "arch", "params")
+    assert [{k: r[k] for k in keys} for r in runs["batched"]] == [{k: r[k] for k in keys} for r in runs["dummy"]]
+    for a, b in zip(runs["batched"], runs["dummy"], strict=True):
+        assert a["val_accuracy"] == pytest.approx(b["val_accuracy"], abs=0.02)
+    starts = [r for r in runs["batched"] if r["step"] == 0]
+    assert [r["env"] for r in starts] == [0, 1]  # both envs' initial networks, at step 0

@@ -31,6 +31,7 @@ import gymnasium as gym
 from matplotlib.figure import Figure as MplFigure
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.logger import Figure, HParam, TensorBoardOutputFormat
+from stable_baselines3.common.vec_env import VecEnv, VecEnvWrapper
 
 from archgym.agents.records import SearchLog, pareto_front
 from archgym.arch import Architecture
@@ -41,6 +42,14 @@ __all__ = ["SCALAR_KEYS", "ArchGymCallback", "BestChildTracker", "pareto_figure"
 #: info keys logged as ``archgym/<key>`` every env step.
 SCALAR_KEYS = ("val_accuracy", "cost", "params", "flops", "depth", "score", "lr", "sparsity")
 _NOT_TB = ("stdout", "log", "json", "csv")
+
+
+def innermost_vec_env(venv: VecEnv) -> VecEnv:
+    """``venv`` without its ``VecEnvWrapper`` layers (``VecMonitor`` and friends keep their own, never
+    updated ``reset_infos``; the envs' reset infos live in the innermost VecEnv)."""
+    while isinstance(venv, VecEnvWrapper):
+        venv = venv.venv
+    return venv
 
 
 def better_child(best: dict[str, Any] | None, child: ChildNet | None, info: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -204,7 +213,7 @@ class ArchGymCallback(BaseCallback):
         )
         step = self.num_timesteps
         self._last_figure = step
-        reset_infos = getattr(self.training_env, "reset_infos", None) or [{}] * n
+        reset_infos = getattr(innermost_vec_env(self.training_env), "reset_infos", None) or [{}] * n
         restart: tuple[int, ...] = tuple(range(n))
         if self._pending is not None:
             state, restart = self._pending
@@ -231,7 +240,7 @@ class ArchGymCallback(BaseCallback):
             self._see_step(i, info, step)
             if dones[i]:
                 self._end_episode(i, info, step)
-                reset_infos = getattr(self.training_env, "reset_infos", None)
+                reset_infos = getattr(innermost_vec_env(self.training_env), "reset_infos", None)
                 self._start_episode(i, reset_infos[i] if reset_infos else {}, step)
         if self.figure_freq > 0 and self.num_timesteps - self._last_figure >= self.figure_freq:
             self._last_figure = self.num_timesteps

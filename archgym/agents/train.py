@@ -24,7 +24,10 @@ kill at any moment leaves the previous checkpoint intact. Checkpoints are taken 
 boundaries (SB3's ``on_rollout_start``), where the agent, its buffer and the envs agree; a signal
 stops training at the next boundary, after the checkpoint. ``archgym train --resume RUN_DIR``
 loads the newest checkpoint, cuts ``search.jsonl`` back to its position and continues exactly: on
-the CPU the resumed run writes the same records as an uninterrupted one. Env classes that override
+the CPU the resumed run writes the same records as an uninterrupted one; that holds for ``--batched``
+runs too (their sub-envs are in-process: their states, episode step counts, best children and the
+``VecMonitor`` sums are saved), while ``--vec subproc`` runs restart their episodes (the env states
+live in the worker processes). Env classes that override
 ``reset`` (the online env, whose stream position is not captured) restart their interrupted episode
 instead, from their saved ``np_random``. Records of a run are ordered: ``evaluation`` counts 1, 2, ...
 without gaps, ``step`` never decreases (an episode's last step and the next episode's initial
@@ -58,7 +61,7 @@ from stable_baselines3.common.logger import configure
 from stable_baselines3.common.off_policy_algorithm import OffPolicyAlgorithm
 from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv, VecEnvWrapper, VecMonitor
 
-from archgym.agents.callbacks import ArchGymCallback, BestChildTracker
+from archgym.agents.callbacks import ArchGymCallback, BestChildTracker, innermost_vec_env
 from archgym.agents.evaluate import EpisodeResult, env_kwargs_of, make_env, run_episodes
 from archgym.agents.integrity import IntegrityError, record_checksums, sha256_file
 from archgym.agents.records import SearchLog, best_record, read_records
@@ -168,6 +171,59 @@ WRAPPER_RESTORE: dict[str, dict[str, Any]] = {
 }
 
 
+#: VecEnvWrapper class name -> attributes that carry episode state across a checkpoint (numpy arrays as lists)
+VEC_WRAPPER_STATE: dict[str, tuple[str, ...]] = {
+    "VecMonitor": ("episode_returns", "episode_lengths", "episode_count"),
+}
+
+
+def _batched_of(venv: VecEnv) -> Any:
+    """The :class:`~archgym.envs.batched.SB3BatchedVecEnv` under ``venv``'s wrappers, or None."""
+    from archgym.envs.batched import SB3BatchedVecEnv
+
+    inner = innermost_vec_env(venv)
+    return inner if isinstance(inner, SB3BatchedVecEnv) else None
+
+
+def _venv_envs(venv: VecEnv) -> list[gym.Env] | None:
+    """The in-process envs of ``venv`` (dummy: the wrapped envs; batched: the sub-envs), or None (subproc)."""
+    if isinstance(venv, DummyVecEnv):
+        return list(venv.envs)
+    batched = _batched_of(venv)
+    return list(batched.venv.envs) if batched is not None else None
+
+
+def _vec_state(venv: VecEnv) -> dict[str, Any] | None:
+    """Episode state kept by a batched run outside its sub-envs (None for other vec kinds)."""
+    batched = _batched_of(venv)
+    if batched is None:
+        return None
+    wrappers, w = [], venv
+    while isinstance(w, VecEnvWrapper):
+        attrs = VEC_WRAPPER_STATE.get(type(w).__name__, ())
+        wrappers.append({a: np.asarray(getattr(w, a)).tolist() for a in attrs if hasattr(w, a)})
+        w = w.venv
+    bv = batched.venv
+    return {
+        "wrappers": wrappers,
+        "elapsed": [int(n) for n in bv._elapsed],
+        "best": [getattr(e, "archgym_best", None) for e in bv.envs],
+    }
+
+
+def _restore_vec_state(venv: VecEnv, state: dict[str, Any]) -> None:
+    """Inverse of :func:`_vec_state`."""
+    w, k = venv, 0
+    while isinstance(w, VecEnvWrapper):
+        for a, v in (state["wrappers"][k] if k < len(state["wrappers"]) else {}).items():
+            setattr(w, a, np.asarray(v, dtype=np.asarray(getattr(w, a)).dtype) if isinstance(v, list) else v)
+        w, k = w.venv, k + 1
+    bv = _batched_of(venv).venv
+    bv._elapsed[:] = state["elapsed"]
+    for e, best in zip(bv.envs, state["best"], strict=True):
+        e.archgym_best = best
+
+
 def _env_state(env: gym.Env) -> dict[str, Any]:
     wrappers, e = [], env
     while isinstance(e, gym.Wrapper):
@@ -253,9 +309,10 @@ class ResumeCheckpoint(BaseCallback):
             "format": 1,
             "num_timesteps": n,
             "rng": _rng_state(self.model),
-            # exact env states for in-process envs; other vec kinds restart their episodes on resume
-            "envs": [_env_state(e) for e in venv.envs] if isinstance(venv, DummyVecEnv) else None,
-            "reset_infos": [dict(i) for i in getattr(venv, "reset_infos", [{}] * venv.num_envs)],
+            # exact env states for in-process envs (dummy, batched); subproc runs restart their episodes
+            "envs": None if (envs := _venv_envs(venv)) is None else [_env_state(e) for e in envs],
+            "vec": _vec_state(venv),
+            "reset_infos": [dict(i) for i in getattr(innermost_vec_env(venv), "reset_infos", [{}] * venv.num_envs)],
             "callback": self.archgym_callback.state_dict(),
             "search": {"bytes": size, "records": self.search_log_records(), "sha256": _prefix_sha256(size, self)},
         }
@@ -551,20 +608,25 @@ def resume(
 
 def _restore_venv(model: BaseAlgorithm, venv: VecEnv, state: dict[str, Any]) -> list[int]:
     """Put the envs and RNGs of a checkpoint back; return the envs whose episode had to restart."""
-    if state["envs"] is None:  # subproc / batched runs: no per-env state, every episode restarts
+    envs = _venv_envs(venv)
+    if state["envs"] is None or envs is None:  # subproc runs: no per-env state, every episode restarts
         _restore_rng(state["rng"], model)
         model._last_obs = venv.reset()
         model._last_episode_starts = np.ones((venv.num_envs,), dtype=bool)
         return list(range(venv.num_envs))
-    restart = [i for i, (e, st) in enumerate(zip(venv.envs, state["envs"], strict=True)) if not _restore_env(e, st)]
-    venv.reset_infos = [dict(i) for i in state["reset_infos"]]
-    venv._reset_seeds()  # the seeds of make_vec_env were used by the run's first reset
-    venv._reset_options()
+    restart = [i for i, (e, st) in enumerate(zip(envs, state["envs"], strict=True)) if not _restore_env(e, st)]
+    batched = _batched_of(venv)
+    holder = innermost_vec_env(venv)  # the VecEnv whose reset_infos the callback reads
+    holder.reset_infos = [dict(i) for i in state["reset_infos"]]
+    holder._reset_seeds()  # the seeds of the first reset were used by the run's first reset
+    holder._reset_options()
+    if state.get("vec") is not None and batched is not None:
+        _restore_vec_state(venv, state["vec"])
     for i in restart:
-        obs, info = venv.envs[i].reset()
+        obs, info = batched.venv._reset_one(i, None, None) if batched is not None else envs[i].reset()
         model._last_obs[i] = obs
         model._last_episode_starts[i] = True
-        venv.reset_infos[i] = info
+        holder.reset_infos[i] = info
     _restore_rng(state["rng"], model)
     return restart
 

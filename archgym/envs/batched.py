@@ -152,7 +152,8 @@ class _DeferredTrainer:
     """Stands in for a sub-env's :class:`Trainer`: ``fit`` and ``evaluate`` go through the batcher.
 
     ``fit`` also evaluates on the validation split in the same batch; the env's following
-    ``evaluate(child, "val")`` returns that result. Every other attribute is the real trainer's.
+    ``evaluate(child, "val")`` returns that result. Every other attribute is the real trainer's (read and
+    written through).
     """
 
     def __init__(self, trainer: Trainer, batcher: _Batcher) -> None:
@@ -160,8 +161,17 @@ class _DeferredTrainer:
         self._batcher = batcher
         self._ready: tuple[ChildNet, EvalResult] | None = None
 
+    _OWN = ("_trainer", "_batcher", "_ready")
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._trainer, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # transparent both ways: e.g. ``set_search_state`` restoring the batch order must reach the real trainer
+        if name in self._OWN:
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._trainer, name, value)
 
     def fit(self, model: ChildNet, steps: int | None = None, epochs: float | None = None, **kw: Any) -> FitResult:
         """Batched :meth:`Trainer.fit` (plus the validation pass the env asks for next)."""
