@@ -282,6 +282,35 @@ def test_search_state_round_trip_continues_exactly() -> None:
         assert np.array_equal(oa, ob) and ra == rb and ia == ib
 
 
+def test_online_env_state_is_a_replay_that_continues_exactly() -> None:
+    """The online env (it overrides reset: stream, learner, detector) is restored by replaying its episode."""
+    import io
+
+    from tests.conftest import fast_kwargs_for
+
+    def make() -> ArchSearchEnv:
+        return gym.make("archgym/DriftingDigits-v0", **fast_kwargs_for("archgym/DriftingDigits-v0")).unwrapped
+
+    a, b = make(), make()
+    a.reset(seed=4)
+    for act in (0, 2, 0, 7):
+        a.step(act)
+    state = a.get_search_state()
+    assert state["replay"]["actions"] == [0, 2, 0, 7]
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    buf.seek(0)
+    b.reset(seed=99)
+    b.set_search_state(torch.load(buf, weights_only=True))
+    assert b.total_evaluations == a.total_evaluations and b.architecture == a.architecture
+    for act in (1, 0, 5, 3, 0):
+        oa, ra, *_, ia = a.step(act)
+        ob, rb, *_, ib = b.step(act)
+        assert np.array_equal(oa, ob) and ra == rb and ia == ib
+    with pytest.raises(ValueError, match="cannot restore a replay"):
+        _env().set_search_state(state)
+
+
 # --------------------------------------------------------------------------- untrusted files
 def test_every_torch_load_uses_weights_only() -> None:
     calls = []

@@ -161,10 +161,21 @@ def test_sigterm_checkpoints_and_exits_130(tmp_path: Path) -> None:
     assert records[-1]["step"] <= latest["num_timesteps"]  # nothing was logged after the checkpoint
 
 
+ONLINE_ENV = [
+    "--env",
+    "archgym/DriftingDigits-v0",
+    "--env-kwargs",
+    "chunk_size=16",
+    "chunks_per_step=2",
+    "warmup_chunks=2",
+]
+
+
 @pytest.mark.slow
-def test_batched_run_resumes_exactly(tmp_path: Path) -> None:
-    """``--batched``: the sub-envs live in-process, so a resumed run also equals an uninterrupted one."""
-    flags = ["--batched", "--n-envs", "2"]
+@pytest.mark.parametrize("flags", [["--batched", "--n-envs", "2"], ONLINE_ENV], ids=["batched", "online-env"])
+def test_sigterm_then_resume_equals_an_uninterrupted_run(flags: list[str], tmp_path: Path) -> None:
+    """``--batched`` (sub-envs in-process, saved whole) and the online env (saved as a replay of its episode):
+    a run stopped by SIGTERM and resumed writes the same records as one that was never stopped."""
     ref = _cli(*_args(tmp_path / "reference"), *flags)
     assert ref.returncode == 0, ref.stderr
     (ref_dir,) = (tmp_path / "reference").iterdir()

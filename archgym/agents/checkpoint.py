@@ -21,11 +21,11 @@ loads the newest checkpoint, cuts ``search.jsonl`` back to its position and cont
 the CPU the resumed run writes the same records as an uninterrupted one; that holds for ``--batched``
 runs too (their sub-envs are in-process: their states, episode step counts, best children and the
 ``VecMonitor`` sums are saved), while ``--vec subproc`` runs restart their episodes (the env states
-live in the worker processes). Env classes that override
-``reset`` (the online env, whose stream position is not captured) restart their interrupted episode
-instead, from their saved ``np_random``. Records of a run are ordered: ``evaluation`` counts 1, 2, ...
-without gaps, ``step`` never decreases (an episode's last step and the next episode's initial
-network share a step), and no ``(step, episode)`` pair repeats.
+live in the worker processes). Env classes that override ``reset`` (the online env: stream, learner
+and drift detector) are saved as a replay of their episode (``np_random`` at its start and the
+actions since; ``ArchSearchEnv.get_search_state``) and rebuilt by replaying it. Records of a run are
+ordered: ``evaluation`` counts 1, 2, ... without gaps, ``step`` never decreases (an episode's last step
+and the next episode's initial network share a step), and no ``(step, episode)`` pair repeats.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -515,6 +516,8 @@ class ArchSearchEnv(gym.Env):
         self.total_evaluations = 0
         self.cache_hits = 0
         self._last_valid = True
+        self._episode_origin: dict[str, Any] | None = None  # see _begin_episode
+        self._episode_actions: list[int] = []
 
     # ------------------------------------------------------------------ helpers
     def _resolve_importance(self, criterion: str | UnitImportance) -> UnitImportance | None:
@@ -631,6 +634,7 @@ class ArchSearchEnv(gym.Env):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[np.ndarray, dict]:
         """Start an episode from the preset's initial architecture."""
         super().reset(seed=seed)
+        self._begin_episode()
         self._t = 0
         self._evaluations = 0
         self._last_valid = True
@@ -660,6 +664,7 @@ class ArchSearchEnv(gym.Env):
                 f"action {action!r} is not in Discrete({len(self.actions)}): valid ids are 0..{len(self.actions) - 1}"
             )
         a = self.actions[int(action)]
+        self._episode_actions.append(int(action))
         self._t += 1
         self._oom_now = False
         prev = self._score
@@ -775,6 +780,24 @@ class ArchSearchEnv(gym.Env):
             self._score = self.diverged_score
 
     # ------------------------------------------------------------------ checkpointing
+    def _begin_episode(self) -> None:
+        """Remember how this episode began (``np_random`` right after seeding) and log its actions from here:
+        a subclass's episode is restored by replaying them (:meth:`set_search_state`)."""
+        self._episode_origin = deepcopy(self.np_random.bit_generator.state)
+        self._episode_actions = []
+
+    def _counters(self) -> dict[str, Any]:
+        return {
+            "score": float(self._score),
+            "t": int(self._t),
+            "evaluations": int(self._evaluations),
+            "total_evaluations": int(self.total_evaluations),
+            "cache_hits": int(self.cache_hits),
+            "last_valid": bool(self._last_valid),
+            "divergences": int(self.divergences),
+            "oom_events": int(self.oom_events),
+        }
+
     def get_search_state(self) -> dict[str, Any] | None:
         """The episode state, for ``archgym train --resume``: plain values and CPU tensors only
         (it saves with ``torch.save`` and loads with ``torch.load(weights_only=True)``).
@@ -786,11 +809,22 @@ class ArchSearchEnv(gym.Env):
         optimizer, so they are empty at every step boundary where it matters) and the scratch-mode
         cache (an entry is a pure function of architecture, seed and budget).
 
-        :return: the state, or None before the first reset and for a subclass that overrides
-            :meth:`reset` (its extra state, e.g. a stream position, is not covered)
+        A subclass that overrides :meth:`reset` (the online env: its stream, learner and drift
+        detector hold more state) is saved as a *replay*: ``np_random`` at the episode's start and
+        the actions taken since, plus the run-long counters. Restoring resets from that state and
+        replays the actions, which rebuilds everything the episode built (bit for bit on the CPU;
+        at most ``max_episode_steps`` steps of work).
+
+        :return: the state, or None before the first reset
         """
-        if type(self).reset is not ArchSearchEnv.reset or self._eval is None:
+        if self._eval is None:
             return None
+        if type(self).reset is not ArchSearchEnv.reset:
+            return {
+                "format": 1,
+                "replay": {"np_random": self._episode_origin, "actions": list(self._episode_actions)},
+                "counters": self._counters(),
+            }
         tr = self.trainer
         perm = getattr(tr, "_perm", None)
         return {
@@ -799,16 +833,7 @@ class ArchSearchEnv(gym.Env):
             "architecture": self.architecture.to_dict(),
             "child": None if self.child is None else {k: v.detach().cpu() for k, v in self.child.state_dict().items()},
             "eval": {k: getattr(self._eval, k) for k in Evaluation.__dataclass_fields__},
-            "counters": {
-                "score": float(self._score),
-                "t": int(self._t),
-                "evaluations": int(self._evaluations),
-                "total_evaluations": int(self.total_evaluations),
-                "cache_hits": int(self.cache_hits),
-                "last_valid": bool(self._last_valid),
-                "divergences": int(self.divergences),
-                "oom_events": int(self.oom_events),
-            },
+            "counters": self._counters(),
             "trainer": {
                 "t": int(tr.t),
                 "generator": tr.generator.get_state(),
@@ -824,10 +849,20 @@ class ArchSearchEnv(gym.Env):
         :param state: the snapshot
         :raises ValueError: not a snapshot of this env kind
         """
-        if type(self).reset is not ArchSearchEnv.reset:
-            raise ValueError(f"{type(self).__name__} does not support set_search_state (it overrides reset)")
         if not isinstance(state, dict) or state.get("format") != 1:
             raise ValueError("not an archgym env state (expected a mapping with format 1)")
+        if (type(self).reset is ArchSearchEnv.reset) == ("replay" in state):
+            kind = "a replay" if "replay" in state else "a full state"
+            raise ValueError(f"{type(self).__name__} cannot restore {kind}: it was saved by another env class")
+        if "replay" in state:
+            self.np_random.bit_generator.state = state["replay"]["np_random"]
+            self.reset()
+            for a in state["replay"]["actions"]:
+                self.step(a)
+            c = state["counters"]
+            self.total_evaluations, self.cache_hits = int(c["total_evaluations"]), int(c["cache_hits"])
+            self.divergences, self.oom_events = int(c["divergences"]), int(c["oom_events"])
+            return
         self.np_random.bit_generator.state = state["np_random"]
         arch = Architecture.from_dict(state["architecture"])
         self.child = None

@@ -198,6 +198,7 @@ class DriftingArchEnv(ArchSearchEnv):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[np.ndarray, dict]:
         """New child, new stream draw (both seeded from the episode seed), warm-up, first observation."""
         super(ArchSearchEnv, self).reset(seed=seed)
+        self._begin_episode()
         child_seed, stream_seed = (int(s) for s in self.np_random.integers(0, 2**31 - 1, size=2))
         self.stream.reset(stream_seed)
         self.monitor.reset()
