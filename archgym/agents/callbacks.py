@@ -36,6 +36,7 @@ from stable_baselines3.common.vec_env import VecEnv, VecEnvWrapper
 from archgym.agents.records import SearchLog, pareto_front
 from archgym.arch import Architecture
 from archgym.child import ChildNet
+from archgym.envs.best import better_child
 
 __all__ = ["SCALAR_KEYS", "ArchGymCallback", "BestChildTracker", "pareto_figure"]
 
@@ -50,22 +51,6 @@ def innermost_vec_env(venv: VecEnv) -> VecEnv:
     while isinstance(venv, VecEnvWrapper):
         venv = venv.venv
     return venv
-
-
-def better_child(best: dict[str, Any] | None, child: ChildNet | None, info: Mapping[str, Any]) -> dict[str, Any] | None:
-    """``best`` updated with a CPU copy of ``child`` when ``info["score"]`` beats it (else ``best`` itself).
-
-    :param best: the record so far (``{"arch", "state", "info"}``) or None
-    :param child: the env's current child (the one ``info`` describes)
-    :param info: the env's info of that child
-    """
-    score = info.get("score")
-    if not isinstance(score, (int, float)) or not math.isfinite(score) or child is None:
-        return best
-    if best is not None and score <= best["info"]["score"]:
-        return best
-    state = {k: v.detach().to("cpu", copy=True) for k, v in child.state_dict().items()}
-    return {"arch": child.arch.to_dict(), "state": state, "info": dict(info)}
 
 
 class BestChildTracker(gym.Wrapper):
@@ -320,7 +305,10 @@ class ArchGymCallback(BaseCallback):
         """Write the best child seen by any env to ``snapshot_dir`` if it beats the one already there."""
         if self.snapshot_dir is None:
             return None
-        bests = [b for b in self.training_env.get_attr("archgym_best") if b is not None]
+        try:
+            bests = [b for b in self.training_env.get_attr("archgym_best") if b is not None]
+        except AttributeError:  # envs without a best-child tracker (not built by archgym train): no snapshot
+            return None
         if not bests:
             return None
         best = max(bests, key=lambda b: b["info"]["score"])

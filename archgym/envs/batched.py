@@ -39,6 +39,7 @@ from stable_baselines3.common.vec_env.base_vec_env import VecEnv, VecEnvIndices,
 from archgym.child import ChildNet
 from archgym.data import unknown_name
 from archgym.envs.arch_env import ArchSearchEnv
+from archgym.envs.best import better_child
 from archgym.training import EvalResult, FitResult, Trainer, evaluate_stacked, fit_stacked, stackable
 
 __all__ = [
@@ -254,8 +255,6 @@ class BatchedArchSearchVecEnv(VectorEnv):
     def _see(self, k: int, info: dict) -> None:
         """Snapshot sub-env ``k``'s child if it is its best so far (``track_best``)."""
         if self.track_best:
-            from archgym.agents.callbacks import better_child
-
             e = self.envs[k]
             e.archgym_best = better_child(e.archgym_best, e.child, info)  # type: ignore[attr-defined]
 
