@@ -172,10 +172,15 @@ ONLINE_ENV = [
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("flags", [["--batched", "--n-envs", "2"], ONLINE_ENV], ids=["batched", "online-env"])
+@pytest.mark.parametrize(
+    "flags",
+    [["--batched", "--n-envs", "2"], ["--vec", "subproc", "--n-envs", "2"], ONLINE_ENV],
+    ids=["batched", "subproc", "online-env"],
+)
 def test_sigterm_then_resume_equals_an_uninterrupted_run(flags: list[str], tmp_path: Path) -> None:
-    """``--batched`` (sub-envs in-process, saved whole) and the online env (saved as a replay of its episode):
-    a run stopped by SIGTERM and resumed writes the same records as one that was never stopped."""
+    """``--batched`` (sub-envs in-process), ``--vec subproc`` (states read in the workers) and the online env
+    (saved as a replay of its episode): a run stopped by SIGTERM and resumed writes the same records as one
+    that was never stopped."""
     ref = _cli(*_args(tmp_path / "reference"), *flags)
     assert ref.returncode == 0, ref.stderr
     (ref_dir,) = (tmp_path / "reference").iterdir()

@@ -66,6 +66,19 @@ class BestChildTracker(gym.Wrapper):
     def _see(self, info: Mapping[str, Any]) -> None:
         self.archgym_best = better_child(self.archgym_best, self.env.unwrapped.child, info)
 
+    def archgym_env_state(self) -> dict[str, Any]:
+        """This env's resume state (wrappers from here down, then the env); what a SubprocVecEnv worker
+        sends back for a checkpoint (``env_method("archgym_env_state")``)."""
+        from archgym.agents.checkpoint import env_state
+
+        return env_state(self)
+
+    def archgym_restore_env(self, state: dict[str, Any]) -> bool:
+        """Restore :meth:`archgym_env_state`; False when the episode must restart instead."""
+        from archgym.agents.checkpoint import restore_env
+
+        return restore_env(self, state)
+
     def reset(self, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
         """Reset and look at the initial child."""
         obs, info = self.env.reset(**kwargs)

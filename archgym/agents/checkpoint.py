@@ -20,8 +20,9 @@ stops training at the next boundary, after the checkpoint. ``archgym train --res
 loads the newest checkpoint, cuts ``search.jsonl`` back to its position and continues exactly: on
 the CPU the resumed run writes the same records as an uninterrupted one; that holds for ``--batched``
 runs too (their sub-envs are in-process: their states, episode step counts, best children and the
-``VecMonitor`` sums are saved), while ``--vec subproc`` runs restart their episodes (the env states
-live in the worker processes). Env classes that override ``reset`` (the online env: stream, learner
+``VecMonitor`` sums are saved) and for ``--vec subproc`` runs (each worker process reads and restores its
+env's state, through the ``archgym_env_state`` / ``archgym_restore_env`` methods of the
+``BestChildTracker`` wrapper). Env classes that override ``reset`` (the online env: stream, learner
 and drift detector) are saved as a replay of their episode (``np_random`` at its start and the
 actions since; ``ArchSearchEnv.get_search_state``) and rebuilt by replaying it. Records of a run are
 ordered: ``evaluation`` counts 1, 2, ... without gaps, ``step`` never decreases (an episode's last step
@@ -46,7 +47,7 @@ import torch
 from stable_baselines3.common.base_class import BaseAlgorithm
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.off_policy_algorithm import OffPolicyAlgorithm
-from stable_baselines3.common.vec_env import DummyVecEnv, VecEnv, VecEnvWrapper
+from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv, VecEnvWrapper
 
 from archgym.agents.callbacks import ArchGymCallback, innermost_vec_env
 from archgym.agents.integrity import IntegrityError, sha256_file
@@ -145,7 +146,8 @@ def _restore_vec_state(venv: VecEnv, state: dict[str, Any]) -> None:
         e.archgym_best = best
 
 
-def _env_state(env: gym.Env) -> dict[str, Any]:
+def env_state(env: gym.Env) -> dict[str, Any]:
+    """The resume state of an env: its wrappers' (from ``env`` down, by position) and the unwrapped env's."""
     wrappers, e = [], env
     while isinstance(e, gym.Wrapper):
         attrs = WRAPPER_STATE.get(type(e).__name__, ())
@@ -156,8 +158,8 @@ def _env_state(env: gym.Env) -> dict[str, Any]:
     return {"wrappers": wrappers, "np_random": u.np_random.bit_generator.state, "env": get() if get else None}
 
 
-def _restore_env(env: gym.Env, state: dict[str, Any]) -> bool:
-    """Put an env (and its wrappers) back; False when its episode must restart (no exact state)."""
+def restore_env(env: gym.Env, state: dict[str, Any]) -> bool:
+    """Put an env (and its wrappers) back from :func:`env_state`; False when its episode must restart."""
     e, k = env, 0
     while isinstance(e, gym.Wrapper):
         if k < len(state["wrappers"]):
@@ -230,8 +232,7 @@ class ResumeCheckpoint(BaseCallback):
             "format": 1,
             "num_timesteps": n,
             "rng": _rng_state(self.model),
-            # exact env states for in-process envs (dummy, batched); subproc runs restart their episodes
-            "envs": None if (envs := _venv_envs(venv)) is None else [_env_state(e) for e in envs],
+            "envs": _env_states(venv),
             "vec": _vec_state(venv),
             "reset_infos": [dict(i) for i in getattr(innermost_vec_env(venv), "reset_infos", [{}] * venv.num_envs)],
             "callback": self.archgym_callback.state_dict(),
@@ -310,15 +311,34 @@ def latest_resume_checkpoint(run_dir: str | os.PathLike[str]) -> Path | None:
     return folder
 
 
+def _in_workers(venv: VecEnv) -> bool:
+    """True for a SubprocVecEnv whose worker envs carry :class:`~archgym.agents.callbacks.BestChildTracker`
+    (its ``archgym_env_state`` / ``archgym_restore_env`` run :func:`env_state` / :func:`restore_env` there)."""
+    return isinstance(innermost_vec_env(venv), SubprocVecEnv) and venv.has_attr("archgym_env_state")
+
+
+def _env_states(venv: VecEnv) -> list[dict[str, Any]] | None:
+    """Every env's :func:`env_state`: read in-process (dummy, batched) or in the worker processes (subproc)."""
+    envs = _venv_envs(venv)
+    if envs is not None:
+        return [env_state(e) for e in envs]
+    return list(venv.env_method("archgym_env_state")) if _in_workers(venv) else None
+
+
 def restore_venv(model: BaseAlgorithm, venv: VecEnv, state: dict[str, Any]) -> list[int]:
     """Put the envs and RNGs of a checkpoint back; return the envs whose episode had to restart."""
     envs = _venv_envs(venv)
-    if state["envs"] is None or envs is None:  # subproc runs: no per-env state, every episode restarts
+    workers = envs is None and _in_workers(venv)
+    if state["envs"] is None or (envs is None and not workers):  # no env states: every episode restarts
         _restore_rng(state["rng"], model)
         model._last_obs = venv.reset()
         model._last_episode_starts = np.ones((venv.num_envs,), dtype=bool)
         return list(range(venv.num_envs))
-    restart = [i for i, (e, st) in enumerate(zip(envs, state["envs"], strict=True)) if not _restore_env(e, st)]
+    if workers:
+        restored = [venv.env_method("archgym_restore_env", st, indices=[i])[0] for i, st in enumerate(state["envs"])]
+    else:
+        restored = [restore_env(e, st) for e, st in zip(envs, state["envs"], strict=True)]
+    restart = [i for i, ok in enumerate(restored) if not ok]
     batched = _batched_of(venv)
     holder = innermost_vec_env(venv)  # the VecEnv whose reset_infos the callback reads
     holder.reset_infos = [dict(i) for i in state["reset_infos"]]
@@ -327,7 +347,10 @@ def restore_venv(model: BaseAlgorithm, venv: VecEnv, state: dict[str, Any]) -> l
     if state.get("vec") is not None and batched is not None:
         _restore_vec_state(venv, state["vec"])
     for i in restart:
-        obs, info = batched.venv._reset_one(i, None, None) if batched is not None else envs[i].reset()
+        if batched is not None:
+            obs, info = batched.venv._reset_one(i, None, None)
+        else:
+            obs, info = venv.env_method("reset", indices=[i])[0] if workers else envs[i].reset()
         model._last_obs[i] = obs
         model._last_episode_starts[i] = True
         holder.reset_infos[i] = info

@@ -213,8 +213,7 @@ def train(
     :param n_envs: number of envs stepped together
     :param hyperparams: overrides of the agent preset's hyperparameters
     :param vec: ``dummy`` (one process), ``subproc`` (SB3 SubprocVecEnv) or ``batched`` (children trained
-        together in batched kernels); resume checkpoints keep the exact env states of ``dummy`` and
-        ``batched`` runs (``subproc`` runs restart their episodes on resume)
+        together in batched kernels); resume checkpoints keep the exact env states of all three
     :param checkpoint_freq: env steps between two checkpoints
     :param figure_freq: env steps between two Pareto-front figures in TensorBoard
     :param eval_episodes: deterministic episodes played by the trained agent at the end (0: none)
