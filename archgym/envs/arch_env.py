@@ -169,8 +169,9 @@ class ArchSearchEnv(gym.Env):
     Neural architecture search as a sequential decision problem. The state is a *child network*
     (an MLP, or a small CNN with a dense head) trained on a classification dataset (default:
     scikit-learn's digits, held on the device). Each step the agent grows or prunes one layer,
-    the child is morphed keeping its trained weights (Net2WiderNet / Net2DeeperNet growth,
-    structured narrowing by unit importance, layer removal), fine-tuned for a small budget
+    the child is morphed keeping its trained weights (function-preserving growth: new units with
+    zero outgoing weights or Net2WiderNet replicas, Net2DeeperNet identity layers; structured
+    narrowing by unit importance; layer removal), fine-tuned for a small budget
     (``eval_mode="inherit"``) or retrained from scratch with a cached recipe
     (``eval_mode="scratch"``), and scored on the validation split.
 
@@ -180,7 +181,7 @@ class ArchSearchEnv(gym.Env):
 
     | Num        | Action                                                                 |
     |------------|------------------------------------------------------------------------|
-    | 4i + 0     | widen layer i by the search-space step of its kind (Net2WiderNet)      |
+    | 4i + 0     | widen layer i by the search-space step of its kind (``widen_init``)    |
     | 4i + 1     | narrow layer i by the step: remove the least important units           |
     | 4i + 2     | insert an identity-initialised copy of layer i after it (Net2DeeperNet) |
     | 4i + 3     | remove layer i                                                         |
