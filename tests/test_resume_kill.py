@@ -133,25 +133,31 @@ def test_sigkill_then_resume_loses_nothing(window: tuple[int, int], reference: l
     assert read_records(run_dir / "search.jsonl") == reference
 
 
-def test_sigterm_checkpoints_and_exits_130(tmp_path: Path) -> None:
+def _train_until_sigterm(logdir: Path, records: int, *flags: str) -> tuple[int, str]:
+    """Run ``archgym train`` (``_args(logdir)`` + ``flags``) and SIGTERM it once it logged ``records``
+    records; return its exit code and stdout."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "archgym.cli", *_args(tmp_path)], env=env, stdout=subprocess.PIPE, text=True
-    )
+    cmd = [sys.executable, "-m", "archgym.cli", *_args(logdir), *flags]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and proc.poll() is None:
-            dirs = list(tmp_path.glob("*/search.jsonl"))
-            if dirs and _count_lines(dirs[0]) >= 20:
+            dirs = list(logdir.glob("*/search.jsonl"))
+            if dirs and _count_lines(dirs[0]) >= records:
                 break
-            time.sleep(0.01)
+            time.sleep(0.005)
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert proc.returncode == 130, out
+    return proc.returncode, out
+
+
+def test_sigterm_checkpoints_and_exits_130(tmp_path: Path) -> None:
+    code, out = _train_until_sigterm(tmp_path, 20)
+    assert code == 130, out
     assert "continue with: archgym train --resume" in out
     (run_dir,) = tmp_path.iterdir()
     latest = json.loads((run_dir / "resume" / "latest.json").read_text())
@@ -186,25 +192,9 @@ def test_sigterm_then_resume_equals_an_uninterrupted_run(flags: list[str], tmp_p
     (ref_dir,) = (tmp_path / "reference").iterdir()
     reference = _check_records(ref_dir / "search.jsonl")
 
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     cut = tmp_path / "cut"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "archgym.cli", *_args(cut), *flags], env=env, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and proc.poll() is None:
-            dirs = list(cut.glob("*/search.jsonl"))
-            if dirs and _count_lines(dirs[0]) >= 40:
-                break
-            time.sleep(0.005)
-        proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 130, out
+    code, out = _train_until_sigterm(cut, 40, *flags)
+    assert code == 130, out
     (run_dir,) = cut.iterdir()
     assert 0 < json.loads((run_dir / "resume" / "latest.json").read_text())["num_timesteps"] < STEPS
     res = _cli("train", "--resume", str(run_dir), "--no-progress", "--eval-episodes", "0")
