@@ -220,6 +220,12 @@ def markdown(results: Results, command: str, machine: str, n: int, extra: dict[i
             f"Goal (River's best accuracy at >= 10x ARF's throughput): **{'met' if met else 'not met'}**: {text}.",
             "",
         ]
+    if n < 50_000:
+        lines += [
+            f"Note: a {n:,}-sample run; the goal is judged on the default 50,000 samples (shorter streams favour the "
+            "linear model, which converges faster over the first few thousand samples).",
+            "",
+        ]
     if extra:
         lines += [
             "### Other stream seeds",
