@@ -15,7 +15,7 @@ help:
 	@echo "make test    - set up .venv (with test extras) and run the test suite"
 	@echo "make test-ray  - RLlib and the Ray search backend, in .venv-ray (its own gymnasium)"
 	@echo "make test-libs - TorchRL and Tianshou, in .venv-libs"
-	@echo "make bench     - quick env-step and vector-env benchmarks (full runs: scripts/, docs/benchmarks.md)"
+	@echo "make bench     - quick env-step and vector-env benchmarks, printed (full runs: scripts/, docs/benchmarks.md)"
 	@echo "make lint    - ruff check"
 	@echo "make clean   - remove .venv, runs/ and caches"
 
@@ -59,8 +59,8 @@ test-libs: $(LIBS_VENV)/.archgym-installed
 	ARCHGYM_REQUIRE_INTEGRATIONS=1 $(LIBS_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_integrations.py
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench_env.py --quick
-	$(BIN)/python scripts/bench_vec.py --quick
+	$(BIN)/python scripts/bench_env.py --quick --no-doc
+	$(BIN)/python scripts/bench_vec.py --quick --no-doc
 
 # On a CUDA machine, with a CUDA build of torch in the venv: CUDA tests and GPU benchmark numbers.
 gpu-check: $(STAMP)
