@@ -311,6 +311,36 @@ def test_online_env_state_is_a_replay_that_continues_exactly() -> None:
         _env().set_search_state(state)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_online_env_replay_restore_at_random_points(seed: int) -> None:
+    """Random actions (invalid ones, stops and resets included), a save at a random point, then the same
+    random continuation on the saved env and on a restored one: identical observations, rewards, infos."""
+    import io
+
+    from tests.conftest import fast_kwargs_for
+
+    kw = fast_kwargs_for("archgym/DriftingDigits-v0")
+    rng = np.random.default_rng(seed)
+    a = gym.make("archgym/DriftingDigits-v0", **kw).unwrapped
+    b = gym.make("archgym/DriftingDigits-v0", **kw).unwrapped
+    a.reset(seed=seed)
+    for _ in range(int(rng.integers(0, 12))):
+        if a.step(int(rng.integers(a.action_space.n)))[2]:
+            a.reset()
+    buf = io.BytesIO()
+    torch.save(a.get_search_state(), buf)
+    buf.seek(0)
+    b.reset(seed=999)
+    b.set_search_state(torch.load(buf, weights_only=True))
+    for _ in range(6):
+        act = int(rng.integers(a.action_space.n))
+        oa, ra, ta, _, ia = a.step(act)
+        ob, rb, _, _, ib = b.step(act)
+        assert np.array_equal(oa, ob) and ra == rb and ia == ib
+        if ta:
+            break
+
+
 # --------------------------------------------------------------------------- untrusted files
 def test_every_torch_load_uses_weights_only() -> None:
     calls = []
