@@ -25,8 +25,9 @@ autograd path, which serves every other model.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,13 +40,17 @@ from archgym.data import Dataset, unknown_name
 from archgym.schedules import Schedule, make_schedule
 
 __all__ = [
+    "FUSED_OPTIONS",
+    "FUSED_STEPS",
     "OPTIMIZERS",
     "EvalResult",
     "FitResult",
+    "OptState",
     "StackedMLP",
     "Trainer",
     "evaluate_stacked",
     "fit_stacked",
+    "fused_options",
     "stackable",
 ]
 
@@ -133,7 +138,7 @@ class Trainer:
         self._pos = 0
         self._opt: torch.optim.Optimizer | None = None
         self._opt_key: tuple[int, int] | None = None
-        self._fast_state: tuple[tuple[int, int], list[torch.Tensor], _OptState] | None = None
+        self._fast_state: tuple[tuple[int, int], list[torch.Tensor], OptState] | None = None
         self._warm_key: tuple[int, int] | None = None
         self._warm_from = 0
 
@@ -166,14 +171,19 @@ class Trainer:
         if key != self._warm_key:
             self._warm_key, self._warm_from = key, self.t
 
+    def fused_given(self) -> dict[str, Any]:
+        """This trainer's optimizer options, as :func:`fused_options` takes them (the torch.optim path's too)."""
+        return {
+            "weight_decay": self.weight_decay,
+            **({"momentum": self.momentum} if self.optimizer_name == "sgd" else {}),
+        }
+
     def optimizer_for(self, model: nn.Module) -> torch.optim.Optimizer:
         """The optimizer of ``model``, rebuilt whenever its parameters changed (a morph)."""
         key = (id(model), getattr(model, "version", 0))
         if self._opt is None or self._opt_key != key or not self._same_params(model):
             cls = OPTIMIZERS[self.optimizer_name]
-            kw: dict[str, Any] = {"lr": self.lr, "weight_decay": self.weight_decay}
-            if self.optimizer_name == "sgd":
-                kw["momentum"] = self.momentum
+            kw: dict[str, Any] = {"lr": self.lr, **self.fused_given()}
             if any(p.is_cuda for p in model.parameters()) or self.data.device.type == "cpu":
                 kw["fused"] = all(p.dtype == torch.float32 for p in model.parameters())
             self._opt = cls(model.parameters(), **kw)
@@ -300,16 +310,26 @@ class Trainer:
         return res
 
 
-# ====================================================================== stacked dense engine
+# ====================================================================== fused optimizer steps
 @dataclass
-class _OptState:
-    """Per-child optimizer state rows of a :class:`StackedMLP` (flat, one row per child)."""
+class OptState:
+    """State of a fused optimizer step: one tensor per parameter (a :class:`StackedMLP` row per child, or
+    one per parameter of a module for :class:`archgym.online.OnlineLearner`)."""
 
     m: list[torch.Tensor]
     v: list[torch.Tensor] = field(default_factory=list)
     steps: list[torch.Tensor] = field(default_factory=list)
     first: bool = True
-    step_base: torch.Tensor | None = None  # the (K,) tensor ``steps`` are views of: one add_ counts a step
+    step_base: torch.Tensor | None = None  # the tensor ``steps`` are views of: one add_ counts a step
+
+    @classmethod
+    def zeros(cls, params: Sequence[torch.Tensor], optimizer: str) -> OptState:
+        """A fresh state for ``params`` (momentum buffers; Adam's moments and step counts)."""
+        m = [torch.zeros_like(p) for p in params]
+        if optimizer == "sgd":
+            return cls(m=m)
+        base = torch.zeros(len(params), device=params[0].device)
+        return cls(m=m, v=[torch.zeros_like(p) for p in params], steps=list(base.unbind(0)), step_base=base)
 
     def count_step(self) -> None:
         """Advance every child's step counter."""
@@ -319,24 +339,50 @@ class _OptState:
             torch._foreach_add_(self.steps, 1.0)
 
 
+#: optimizer -> the options its fused kernel takes (see :func:`fused_options`)
+FUSED_OPTIONS: dict[str, tuple[str, ...]] = {
+    "sgd": ("momentum", "weight_decay", "dampening", "nesterov"),
+    "adam": ("betas", "eps", "weight_decay"),
+    "adamw": ("betas", "eps", "weight_decay"),
+}
+
+
+@functools.cache
+def _torch_defaults(optimizer: str) -> dict[str, Any]:
+    return dict(OPTIMIZERS[optimizer]([torch.zeros(1)]).defaults)
+
+
+def fused_options(optimizer: str, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Options of :data:`FUSED_STEPS` ``[optimizer]``: torch's defaults for that optimizer, overridden by ``given``.
+
+    :param optimizer: ``sgd``, ``adam`` or ``adamw``
+    :param given: keys of :data:`FUSED_OPTIONS` ``[optimizer]`` (``weight_decay``, ``momentum``, ``betas``...)
+    """
+    defaults = _torch_defaults(optimizer)
+    return {**{k: defaults[k] for k in FUSED_OPTIONS[optimizer]}, **given}
+
+
 def _adam_like(kernel: Callable[..., None]) -> Callable[..., None]:
-    def step(p: list[torch.Tensor], g: list[torch.Tensor], st: _OptState, lr: float, tr: Trainer) -> None:
+    def step(p: list[torch.Tensor], g: list[torch.Tensor], st: OptState, lr: float, o: Mapping[str, Any]) -> None:
         st.count_step()
-        kernel(p, g, st.m, st.v, [], st.steps, lr=lr, beta1=0.9, beta2=0.999, weight_decay=tr.weight_decay,
-               eps=1e-8, amsgrad=False, maximize=False)  # fmt: skip
+        beta1, beta2 = o["betas"]
+        kernel(p, g, st.m, st.v, [], st.steps, lr=lr, beta1=beta1, beta2=beta2, weight_decay=o["weight_decay"],
+               eps=o["eps"], amsgrad=False, maximize=False)  # fmt: skip
 
     return step
 
 
-def _sgd(p: list[torch.Tensor], g: list[torch.Tensor], st: _OptState, lr: float, tr: Trainer) -> None:
-    bufs = st.m if tr.momentum != 0 else []
-    torch._fused_sgd_(p, g, bufs, weight_decay=tr.weight_decay, momentum=tr.momentum, lr=lr, dampening=0.0,
-                      nesterov=False, maximize=False, is_first_step=st.first)  # fmt: skip
+def _sgd(p: list[torch.Tensor], g: list[torch.Tensor], st: OptState, lr: float, o: Mapping[str, Any]) -> None:
+    bufs = st.m if o["momentum"] != 0 else []
+    torch._fused_sgd_(p, g, bufs, weight_decay=o["weight_decay"], momentum=o["momentum"], lr=lr,
+                      dampening=o["dampening"], nesterov=o["nesterov"], maximize=False,
+                      is_first_step=st.first)  # fmt: skip
     st.first = False
 
 
-#: fused optimizer kernels of the fast path, same names and defaults as :data:`OPTIMIZERS`
-FUSED_STEPS: dict[str, Callable[[list[torch.Tensor], list[torch.Tensor], _OptState, float, Trainer], None]] = {
+#: fused optimizer kernels (what ``torch.optim`` runs with ``fused=True``): ``step(params, grads, state, lr,
+#: options)``, the options from :func:`fused_options`
+FUSED_STEPS: dict[str, Callable[[list[torch.Tensor], list[torch.Tensor], OptState, float, Mapping[str, Any]], None]] = {
     "adam": _adam_like(torch._fused_adam_),
     "adamw": _adam_like(torch._fused_adamw_),
     "sgd": _sgd,
@@ -513,14 +559,6 @@ def _check_jobs(jobs: Sequence[tuple[Trainer, ChildNet]]) -> None:
             raise ValueError("stacked trainers must share dataset shape, batch_size and optimizer settings")
 
 
-def _opt_state(stack: StackedMLP, name: str) -> _OptState:
-    rows = lambda: list(torch.zeros_like(stack.flat).unbind(0))  # noqa: E731
-    if name == "sgd":
-        return _OptState(m=rows())
-    base = torch.zeros(stack.k, device=stack.device)
-    return _OptState(m=rows(), v=rows(), steps=list(base.unbind(0)), step_base=base)
-
-
 def fit_stacked(jobs: Sequence[tuple[Trainer, ChildNet]], steps: int) -> list[FitResult]:
     """Train ``K`` dense children together, each with its own trainer's batch order and schedule.
 
@@ -540,6 +578,7 @@ def fit_stacked(jobs: Sequence[tuple[Trainer, ChildNet]], steps: int) -> list[Fi
     t0 = trainers[0]
     stack = StackedMLP(children)
     step_fn = FUSED_STEPS[t0.optimizer_name]
+    opts = fused_options(t0.optimizer_name, t0.fused_given())
     state = None
     if len(jobs) == 1:
         key = (id(children[0]), children[0].version)
@@ -548,7 +587,7 @@ def fit_stacked(jobs: Sequence[tuple[Trainer, ChildNet]], steps: int) -> list[Fi
         if cached is not None and cached[0] == key and all(a is b for a, b in zip(cached[1], params, strict=True)):
             state = cached[2]
     if state is None:
-        state = _opt_state(stack, t0.optimizer_name)
+        state = OptState.zeros(list(stack.flat.unbind(0)), t0.optimizer_name)
     for tr, c in jobs:
         c.train()
         tr._opt, tr._opt_key = None, None
@@ -580,9 +619,9 @@ def fit_stacked(jobs: Sequence[tuple[Trainer, ChildNet]], steps: int) -> list[Fi
                 stack.backward(torch.add(ts, _softmax(logits), alpha=1.0 / size), hs, zs)
                 row = lrs[c0 + s]
                 if len(set(row)) == 1:
-                    step_fn(params, grads, state, row[0], t0)
+                    step_fn(params, grads, state, row[0], opts)
                 else:
-                    _step_groups(step_fn, params, grads, state, row, t0)
+                    _step_groups(step_fn, params, grads, state, row, opts)
             acc, nll = _accuracy_and_loss(logits_buf.transpose(0, 1).flatten(1, 2), yb.transpose(0, 1).flatten(1))
             loss_sum += nll * (s_n * size)
             correct += acc * (s_n * size)
@@ -600,20 +639,20 @@ def _step_groups(
     step_fn: Callable[..., None],
     params: list[torch.Tensor],
     grads: list[torch.Tensor],
-    state: _OptState,
+    state: OptState,
     lrs: list[float],
-    trainer: Trainer,
+    opts: Mapping[str, Any],
 ) -> None:
     """One optimizer call per distinct learning rate (children at different schedule steps)."""
     for lr in dict.fromkeys(lrs):
         ks = [k for k, v in enumerate(lrs) if v == lr]
-        sub = _OptState(
+        sub = OptState(
             m=[state.m[k] for k in ks],
             v=[state.v[k] for k in ks] if state.v else [],
             steps=[state.steps[k] for k in ks] if state.steps else [],
             first=state.first,
         )
-        step_fn([params[k] for k in ks], [grads[k] for k in ks], sub, lr, trainer)
+        step_fn([params[k] for k in ks], [grads[k] for k in ks], sub, lr, opts)
     state.first = False
 
 

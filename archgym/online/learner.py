@@ -50,7 +50,7 @@ from torch.nn import functional as F
 from archgym.device import resolve_device
 from archgym.online._checks import in_range, lookup, positive_int
 from archgym.schedules import make_schedule
-from archgym.training import stackable
+from archgym.training import FUSED_OPTIONS, FUSED_STEPS, OptState, fused_options, stackable
 
 __all__ = ["OPTIMIZERS", "DriftReaction", "OnlineLearner", "RunningStandardizer"]
 
@@ -124,12 +124,11 @@ class _FusedDense:
     Forward: ``z_l = h_{l-1} W_l^T + b_l``, ``h_l = relu(z_l)``, logits from the head. Backward of the
     mean cross-entropy: ``g = (softmax(logits) - onehot(y)) / n`` then the usual chain rule through
     the stored pre-activations. Gradients land in preallocated buffers and one fused optimizer
-    kernel (``torch._fused_adam_`` / ``_fused_adamw_`` / ``_fused_sgd_``, what ``torch.optim``
-    runs with ``fused=True``) updates every parameter in place.
+    kernel (:data:`archgym.training.FUSED_STEPS`, the child trainer's) updates every parameter in place.
 
     :param model: a ChildNet for which :func:`archgym.training.stackable` is true
     :param optimizer: ``sgd``, ``adam`` or ``adamw``
-    :param kwargs: the optimizer's options (see :data:`FUSED_OPTIONS`)
+    :param kwargs: the optimizer's options (see :data:`archgym.training.FUSED_OPTIONS`)
     """
 
     def __init__(self, model: nn.Module, optimizer: str, kwargs: Mapping[str, Any]) -> None:
@@ -141,19 +140,14 @@ class _FusedDense:
         self.biases = [m.bias for m in self.mods]
         self.grads = [torch.empty_like(p) for p in self.params]
         self.optimizer = optimizer
-        defaults = OPTIMIZERS[optimizer]([torch.zeros(1)]).defaults
-        self.opts = {**{k: defaults[k] for k in FUSED_OPTIONS[optimizer]}, **kwargs}
+        self.opts = fused_options(optimizer, kwargs)
+        self._step = FUSED_STEPS[optimizer]
         self._neg: dict[int, torch.Tensor] = {}
         self.reset()
 
     def reset(self) -> None:
         """Forget the optimizer state (moments, momentum, step counts)."""
-        self.m = [torch.zeros_like(p) for p in self.params]
-        self.v = [torch.zeros_like(p) for p in self.params] if self.optimizer != "sgd" else []
-        device = self.params[0].device
-        self.step_base = torch.zeros(len(self.params), device=device)
-        self.steps = list(self.step_base.unbind(0))
-        self.first = True
+        self.state = OptState.zeros(self.params, self.optimizer)
 
     def matches(self, model: nn.Module) -> bool:
         """True while ``model`` is the one packed here, unmorphed (same layer and parameter objects)."""
@@ -194,27 +188,7 @@ class _FusedDense:
             torch.sum(g, 0, out=self.grads[2 * li + 1])
             if li > 0:
                 g = torch.ops.aten.threshold_backward(torch.mm(g, self.weights[li]), zs[li - 1], 0.0)
-        o = self.opts
-        if self.optimizer == "sgd":
-            bufs = self.m if o["momentum"] != 0 else []
-            torch._fused_sgd_(self.params, self.grads, bufs, weight_decay=o["weight_decay"], momentum=o["momentum"],
-                              lr=lr, dampening=o["dampening"], nesterov=o["nesterov"], maximize=False,
-                              is_first_step=self.first)  # fmt: skip
-            self.first = False
-            return
-        self.step_base.add_(1.0)
-        kernel = torch._fused_adam_ if self.optimizer == "adam" else torch._fused_adamw_
-        beta1, beta2 = o["betas"]
-        kernel(self.params, self.grads, self.m, self.v, [], self.steps, lr=lr, beta1=beta1, beta2=beta2,
-               weight_decay=o["weight_decay"], eps=o["eps"], amsgrad=False, maximize=False)  # fmt: skip
-
-
-#: optimizer -> the options its fused kernel takes (an ``optimizer_kwargs`` key outside these selects autograd)
-FUSED_OPTIONS: dict[str, tuple[str, ...]] = {
-    "sgd": ("momentum", "weight_decay", "dampening", "nesterov"),
-    "adam": ("betas", "eps", "weight_decay"),
-    "adamw": ("betas", "eps", "weight_decay"),
-}
+        self._step(self.params, self.grads, self.state, lr, self.opts)
 
 
 def _resolve_schedule(lr: float | Callable[[int], float] | str | Mapping[str, Any]) -> Callable[[int], float]:
