@@ -260,6 +260,7 @@ class OnlineLearner:
         self._boost_until = -1
         self.fast = bool(fast)
         self._fused: _FusedDense | None = None
+        self._autograd_key: tuple[int, int] | None = None  # (model id, version) the fast path cannot learn
         self.optimizer = self._make_optimizer()
 
     # ------------------------------------------------------------------ optimisation state
@@ -283,14 +284,16 @@ class OnlineLearner:
         if f is not None and f.matches(self.model):
             return f
         self._fused = None
+        key = (id(self.model), getattr(self.model, "version", 0))
+        if self._autograd_key == key:  # this model, unmorphed, was found unsupported: skip the check
+            return None
         if self.fast and _FusedDense.supports(self.model, self.optimizer_name, self.optimizer_kwargs):
-            if f is None:
-                # switching from autograd: the torch optimizer's state does not carry over
-                self.optimizer = self._make_optimizer()
             self._fused = _FusedDense(self.model, self.optimizer_name, self.optimizer_kwargs)
-        elif f is not None:
+            return self._fused
+        self._autograd_key = key
+        if f is not None:
             self.optimizer = self._make_optimizer()  # the model changed under the fast path
-        return self._fused
+        return None
 
     def current_lr(self) -> float:
         """Learning rate of the next update (schedule value times the drift boost, if active)."""
@@ -388,11 +391,18 @@ class OnlineLearner:
         self._scaler.update(x)
         return True
 
-    def _step(self, x: torch.Tensor, y: torch.Tensor, first: Any = None, update_scaler: bool = True) -> None:
+    def _step(
+        self,
+        x: torch.Tensor,
+        y: torch.Tensor,
+        fused: _FusedDense | None,
+        first: Any = None,
+        update_scaler: bool = True,
+    ) -> None:
         """``steps_per_batch`` gradient steps on ``(x, y)``; the first may reuse ``first``, the forward pass of
-        ``x`` already made (autograd path: the logits; fast path: :meth:`_FusedDense.forward`'s triple)."""
+        ``x`` already made (autograd path: the logits; fast path: :meth:`_FusedDense.forward`'s triple);
+        ``fused`` is :meth:`_engine`'s answer for this call."""
         self._mode(True)
-        fused = self._engine()
         for s in range(self.steps_per_batch):
             reuse = first if s == 0 else None
             if fused is not None:
@@ -439,7 +449,7 @@ class OnlineLearner:
         """
         x = self._batch(X)
         labels = self._labels(y, len(x))
-        self._step(x, labels, update_scaler=not self._prime_scaler(x))
+        self._step(x, labels, self._engine(), update_scaler=not self._prime_scaler(x))
 
     def predict_then_learn(self, X: ArrayLike, y: ArrayLike) -> torch.Tensor:
         """Test-then-train on a batch with one forward pass.
@@ -464,7 +474,7 @@ class OnlineLearner:
                 first = fused.forward(self._scaled(x))
             logits = first[0]
         correct = logits.argmax(1) == labels
-        self._step(x, labels, first, update_scaler=not primed)
+        self._step(x, labels, fused, first, update_scaler=not primed)
         return correct
 
     def score_many(self, X: ArrayLike, y: ArrayLike) -> float:
@@ -485,7 +495,7 @@ class OnlineLearner:
         :param y: integer label
         """
         t = self._features(x).reshape(1, *self.input_shape)
-        self._step(t, self._labels([int(y)], 1), update_scaler=not self._prime_scaler(t))
+        self._step(t, self._labels([int(y)], 1), self._engine(), update_scaler=not self._prime_scaler(t))
 
     def predict_proba_one(self, x: Any) -> dict[int, float]:
         """Class probabilities of one sample, as River returns them.
