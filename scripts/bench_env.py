@@ -197,21 +197,12 @@ def inherit_accuracy(arch: Architecture, device: str, seed: int, finetune_steps:
     return float(info["val_accuracy"])
 
 
-def trained_accuracy(arch: Architecture, device: torch.device, steps: int, seed: int, split: str) -> float:
-    """Accuracy on ``split`` after training from scratch for ``steps`` (the env's scratch recipe when seed=0)."""
-    data = archgym.data.load_dataset("digits", seed=PRESET.get("data_seed", 0), device=device)
-    trainer = Trainer(data, schedule=PRESET["schedule"], batch_size=PRESET["batch_size"], optimizer=PRESET["optimizer"])
-    trainer.reseed(seed)
-    child = ChildNet(arch, seed=seed, device=device)
-    trainer.fit(child, steps=steps)
-    return trainer.evaluate(child, split, observe=False).accuracy
-
-
 def full_recipe_accuracy(
     archs: list[Architecture], device: torch.device, steps: int, seeds: range, split: str
 ) -> list[float]:
-    """Mean over ``seeds`` of :func:`trained_accuracy` for every architecture, all trained together per seed
-    (:func:`archgym.training.fit_stacked`: the same batches and updates as one fit per architecture)."""
+    """Accuracy on ``split`` of every architecture after ``steps`` from scratch, mean over ``seeds`` (seed 0 with
+    the preset's ``scratch_steps`` is the env's scratch recipe). Per seed, all architectures train together
+    (:func:`archgym.training.fit_stacked`: the same batches and updates as one ``Trainer.fit`` each)."""
     data = archgym.data.load_dataset("digits", seed=PRESET.get("data_seed", 0), device=device)
     per_seed = []
     for seed in seeds:
@@ -386,7 +377,7 @@ def main() -> None:
     inh_acc = [
         inherit_accuracy(a, device, seed=i, finetune_steps=PRESET["finetune_steps"]) for i, a in enumerate(archs)
     ]
-    scr_acc = [trained_accuracy(a, dev, PRESET["scratch_steps"], 0, "val") for a in archs]
+    scr_acc = full_recipe_accuracy(archs, dev, PRESET["scratch_steps"], range(1), "val")
     res.update(kendall_tau_inherit=tau(inh_acc, truth), kendall_tau_scratch=tau(scr_acc, truth), n_archs=n_archs,
                kendall_tau_replicate=tau(replicate, truth), kendall_tau_val_ceiling=tau(replicate_val, truth),
                full_recipe_steps=full_steps, truth_range=[min(truth), max(truth)])  # fmt: skip
@@ -395,7 +386,7 @@ def main() -> None:
     sweep = []
     if args.sweep:
         for steps in (1000, 2000):
-            accs = [trained_accuracy(a, dev, steps, 0, "val") for a in archs]
+            accs = full_recipe_accuracy(archs, dev, steps, range(1), "val")
             sweep.append(("scratch_steps", steps, tau(accs, truth)))
         for ft in (120, 300):
             accs = [inherit_accuracy(a, device, seed=i, finetune_steps=ft) for i, a in enumerate(archs)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -786,7 +785,7 @@ class ArchSearchEnv(gym.Env):
     def _begin_episode(self) -> None:
         """Remember how this episode began (``np_random`` right after seeding) and log its actions from here:
         a subclass's episode is restored by replaying them (:meth:`set_search_state`)."""
-        self._episode_origin = deepcopy(self.np_random.bit_generator.state)
+        self._episode_origin = self.np_random.bit_generator.state  # a snapshot: numpy builds a new dict
         self._episode_actions = []
 
     def _counters(self) -> dict[str, Any]:
