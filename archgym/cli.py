@@ -54,6 +54,16 @@ def _summary(initial: Mapping[str, Any] | None, best: Mapping[str, Any] | None) 
     return lines
 
 
+def _snapshot_line(js: Path) -> str:
+    """``snapshot/best_child.pt (sparse: 40.0% of weights pruned, masks kept)``."""
+    doc = json.loads(js.read_text())
+    sparse = doc.get("sparse")
+    note = ""
+    if isinstance(sparse, dict):
+        note = f" (sparse: {100 * float(sparse.get('sparsity', 0)):.1f}% of its weights pruned, pruning masks kept)"
+    return f"{js.with_suffix('.pt')}{note}"
+
+
 # --------------------------------------------------------------------------- commands
 def cmd_train(args: argparse.Namespace) -> int:
     """``archgym train``."""
@@ -99,8 +109,11 @@ def cmd_train(args: argparse.Namespace) -> int:
             verbose=args.verbose,
         )
     print(f"run dir: {res.run_dir} ({res.num_timesteps} env steps{', interrupted' if res.interrupted else ''})")
+    print(f"agent saved: {res.model_path} (named in run.json; archgym eval {res.run_dir} plays it)")
     for line in _summary(res.initial, res.best):
         print(line)
+    if res.snapshot is not None:
+        print(f"best child snapshot: {_snapshot_line(res.snapshot)}")
     for ep in res.final:
         print(
             f"trained agent, deterministic episode {ep.episode}: {ep.steps} steps -> {ep.arch} score {ep.score:.4f} "
@@ -129,6 +142,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         strategy_kwargs=parse_kv(args.strategy_kwargs, "--strategy-kwargs"),
         backend=args.backend,
         workers=args.workers,
+        progress=not args.no_progress,
     )
     print(f"run dir: {res.run_dir} ({res.evaluations} child evaluations)")
     for line in _summary(res.initial, res.best):
@@ -140,8 +154,22 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     """``archgym eval``."""
     from archgym.agents.evaluate import evaluate_run, result_dict
+    from archgym.agents.run import AgentFile
 
-    results = evaluate_run(args.run_dir, episodes=args.episodes, device=args.device, seed=args.seed, trust=args.trust)
+    def loaded(agent: AgentFile) -> None:
+        # stdout stays pure JSON with --json: the line goes to stderr then
+        print(f"agent: {agent.describe()}", file=sys.stderr if args.json else sys.stdout, flush=True)
+
+    results = evaluate_run(
+        args.run_dir,
+        episodes=args.episodes,
+        device=args.device,
+        seed=args.seed,
+        trust=args.trust,
+        checkpoint=args.checkpoint,
+        on_agent=loaded,
+        progress=not args.no_progress,
+    )
     if args.json:
         print(json.dumps([result_dict(r) for r in results], indent=2))
         return 0
@@ -159,17 +187,33 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+_ACCURACIES = (("test_accuracy", "test accuracy"), ("val_accuracy", "val accuracy"))
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """``archgym export``."""
     from archgym.agents.evaluate import export_run
 
-    res = export_run(args.run_dir, out_dir=args.out, retrain=args.retrain, steps=args.steps, device=args.device)
+    res = export_run(
+        args.run_dir,
+        out_dir=args.out,
+        retrain=args.retrain,
+        steps=args.steps,
+        device=args.device,
+        progress=not args.no_progress,
+    )
     m = res.metrics
     print(f"exported {res.arch} ({res.source}): {res.pt} + {res.json}")
-    print(
-        f"test accuracy {m['test_accuracy']:.4f}, val accuracy {m['val_accuracy']:.4f}, "
-        f"params {m['params']}, FLOPs (MACs) {m['flops']}"
-    )
+    parts = [f"{label} {m[key]:.4f}" for key, label in _ACCURACIES if isinstance(m.get(key), (int, float))]
+    if "test_accuracy" not in m:
+        parts.append("no test split (a stream env)")
+    print(", ".join([*parts, f"params {m['params']}", f"FLOPs (MACs) {m['flops']}"]))
+    if res.sparse is not None:
+        sp = res.sparse
+        print(
+            f"sparse child: {100 * sp['sparsity']:.1f}% of its weights pruned, {sp['nonzero_params']} active params; "
+            f"pruning masks kept for {', '.join(sp['masked_layers'])} (load_child restores them)"
+        )
     print(f"load it with: archgym.agents.run.load_child({str(res.pt)!r})")
     return 0
 
@@ -184,16 +228,11 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise CLIError(f"run dir '{d}' does not exist")
         if not (d / SEARCH_FILE).is_file():
             raise CLIError(f"'{d}' holds no {SEARCH_FILE}; is it an archgym run dir?")
-    from archgym.agents.report import make_report
+    from archgym.agents.report import default_out_dir, make_report
 
-    if args.out is not None:
-        out = Path(args.out)
-    elif len(dirs) == 1:
-        out = dirs[0] / "report"
-    else:
-        out = Path(os.path.commonpath([d.resolve() for d in dirs])) / "report"
+    out = Path(args.out) if args.out is not None else default_out_dir(dirs)
     png, md = make_report(dirs, out)
-    print(f"wrote {png} and {md}")
+    print(f"wrote the report of {len(dirs)} run(s) to {out}: {png.name}, {md.name}")
     return 0
 
 
@@ -273,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
     _kv(p, "--env-kwargs", "env preset overrides")
     _kv(p, "--strategy-kwargs", "strategy constructor arguments")
+    p.add_argument("--no-progress", action="store_true", help="no progress display on stderr")
 
     p = add("eval", cmd_eval, "play deterministic episodes with a run's agent")
     p.add_argument("run_dir", metavar="RUN_DIR")
@@ -285,6 +325,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="load the agent even if its files fail the checksums of manifest.json (it holds pickled code)",
     )
+    p.add_argument(
+        "--checkpoint",
+        default="final",
+        metavar="final|latest|PATH",
+        help="which agent: final (default: the one named in RUN_DIR/run.json), latest (highest step count) "
+        "or an agent .zip",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress display on stderr")
 
     p = add("export", cmd_export, "write the best child network (state_dict + architecture JSON)")
     p.add_argument("run_dir", metavar="RUN_DIR")
@@ -292,10 +340,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=int, default=None, help="optimizer steps of --retrain (default: scratch_steps)")
     p.add_argument("--out", default=None, help="output folder (default RUN_DIR/export)")
     p.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    p.add_argument("--no-progress", action="store_true", help="no progress display on stderr")
 
     p = add("report", cmd_report, "accuracy-vs-cost plot with Pareto fronts and a markdown table")
     p.add_argument("run_dirs", nargs="+", metavar="RUN_DIR")
-    p.add_argument("--out", default=None, help="output folder (default RUN_DIR/report, or <common parent>/report)")
+    p.add_argument(
+        "--out", default=None, help="output folder (default RUN_DIR/report, or <common parent>/report-<run names>)"
+    )
 
     add("list", cmd_list, "registered env ids, agent presets and search strategies")
     return parser
@@ -319,7 +370,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             torch.set_num_threads(args.threads)
         return args.func(args)
-    except (CLIError, ValueError, FileNotFoundError, ImportError) as e:  # ImportError: a missing optional extra
+    # ImportError: a missing optional extra; OSError: a path the user gave that cannot be written or read
+    except (CLIError, ValueError, OSError, ImportError) as e:
         if debug:
             raise
         msg = " ".join(str(e).split()) or type(e).__name__

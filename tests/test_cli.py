@@ -243,3 +243,158 @@ def test_user_errors_are_one_line_exit_2(
 def test_cuda_without_cuda_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc, _, err = run_cli(["train", "--device", "cuda", "--logdir", str(tmp_path)], capsys)
     assert rc == 2 and "CUDA is not available" in err
+
+
+# --------------------------------------------------------------------------- final agent by name (issue 12, item 6)
+def test_eval_plays_the_final_agent_named_in_run_json_of_a_copied_run(
+    trained: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+    import shutil
+
+    run_dir, _ = trained
+    meta = json.loads((run_dir / "run.json").read_text())
+    assert meta["final_agent"] == "model.zip" and meta["status"] == "finished"
+    copy = tmp_path / "copied"
+    shutil.copytree(run_dir, copy)
+    early = copy / "checkpoints" / "model_50_steps.zip"
+    os.utime(early, (4e9, 4e9))  # `cp -r` gives new mtimes: the early checkpoint is now the newest file
+    rc, out, err = run_cli(["eval", str(copy), "--episodes", "1", "--device", "cpu"], capsys)
+    assert rc == 0, err
+    assert f"agent: '{copy / 'model.zip'}' (final agent, {meta['num_timesteps']} steps)" in out.splitlines()[0]
+    rc, out, err = run_cli(["eval", str(copy), "--episodes", "1", "--json", "--checkpoint", "latest"], capsys)
+    assert rc == 0 and json.loads(out)[0]["episode"] == 0  # stdout stays pure JSON
+    assert f"agent: '{copy / 'model.zip'}'" in err
+    rc, out, err = run_cli(
+        ["eval", str(copy), "--episodes", "1", "--checkpoint", "checkpoints/model_50_steps.zip"], capsys
+    )
+    assert rc == 0, err
+    assert f"agent: '{early}' (--checkpoint, 50 steps)" in out
+    rc, _, err = run_cli(["eval", str(copy), "--checkpoint", "checkpoints/model_7_steps.zip"], capsys)
+    assert rc == 2 and "does not exist" in err and len(err.strip().splitlines()) == 1
+    # a run that did not finish (no run.json): the newest checkpoint by step count, and eval says so
+    (copy / "run.json").unlink()
+    (copy / "model.zip").unlink()
+    rc, out, err = run_cli(["eval", str(copy), "--episodes", "1", "--trust"], capsys)
+    assert rc == 0, err
+    assert "model_100_steps.zip' (newest checkpoint: the run has no final agent, 100 steps)" in out
+
+
+def test_eval_shows_progress_on_stderr(trained: tuple[Path, str], capsys: pytest.CaptureFixture[str]) -> None:
+    run_dir, _ = trained
+    rc, out, err = run_cli(["eval", str(run_dir), "--episodes", "2", "--device", "cpu"], capsys)
+    assert rc == 0
+    assert err.splitlines()[0] == "eval: 0/2 episodes" and err.splitlines()[-1].startswith("eval: 2/2 episodes")
+    rc, out, err = run_cli(["eval", str(run_dir), "--episodes", "1", "--no-progress"], capsys)
+    assert rc == 0 and err == ""
+
+
+# --------------------------------------------------------------------------- user errors with a file in the way
+def test_paths_that_are_files_are_one_line_errors(
+    trained: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_dir, _ = trained
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    cases = [
+        ["train", "--logdir", str(a_file), "--timesteps", "5"],
+        ["train", "--logdir", str(a_file / "sub"), "--timesteps", "5"],
+        ["search", "--strategy", "random", "--logdir", str(a_file)],
+        ["report", str(run_dir), "--out", str(a_file)],
+        ["export", str(run_dir), "--out", str(a_file)],
+    ]
+    for args in cases:
+        rc, out, err = run_cli(args, capsys)
+        lines = err.strip().splitlines()
+        assert rc == 2 and len(lines) == 1 and lines[0].startswith("archgym: error: "), (args, err)
+        assert str(a_file) in lines[0] and ("not a folder" in lines[0] or "is a file" in lines[0]), lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]
+
+
+def test_strategy_kwargs_typo_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["search", "--budget", "3", "--logdir", str(tmp_path), "--env-kwargs", *TINY_ENV, "--strategy-kwargs"]
+    for strategy, kv, fragment in [
+        ("greedy", "min_improvment=0.1", "did you mean 'min_improvement'"),
+        ("qlearning", "lr=high", "lr"),
+        ("rule", "widht_per_input=2", "widht_per_input"),
+    ]:
+        rc, _, err = run_cli([*base, kv, "--strategy", strategy], capsys)
+        lines = err.strip().splitlines()
+        assert rc == 2 and len(lines) == 1 and lines[0].startswith("archgym: error: "), err
+        assert fragment in lines[0] and "Traceback" not in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_load_child_names_the_file_it_was_given(trained: tuple[Path, str]) -> None:
+    run_dir, _ = trained
+    with pytest.raises(ValueError, match=r"model\.zip' is not an exported child.*archgym eval"):
+        load_child(run_dir / "model.zip")
+    with pytest.raises(ValueError, match=r"'/nonexistent/best_child\.pt' does not exist"):
+        load_child("/nonexistent/best_child.pt")
+    with pytest.raises(ValueError, match=r"holds no best_child\.pt"):
+        load_child(run_dir / "checkpoints")
+
+
+def test_reports_of_different_runs_do_not_share_a_folder(
+    trained: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    run_dir, _ = trained
+    runs = []
+    for name in ("a", "b", "c", "d"):
+        shutil.copytree(run_dir, tmp_path / name, ignore=shutil.ignore_patterns("*.zip", "*.pkl", "resume"))
+        runs.append(str(tmp_path / name))
+    rc, out1, err = run_cli(["report", runs[0], runs[1]], capsys)
+    assert rc == 0, err
+    rc, out2, err = run_cli(["report", runs[2], runs[3]], capsys)
+    assert rc == 0, err
+    assert (tmp_path / "report-a+b" / "report.md").is_file() and (tmp_path / "report-c+d" / "report.md").is_file()
+    assert str(tmp_path / "report-a+b") in out1 and str(tmp_path / "report-c+d") in out2
+
+
+# --------------------------------------------------------------------------- the sparse preset (issue 12)
+def test_sparse_search_saves_its_agent_and_exports_its_sparse_child(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from archgym.pruning.masks import is_masked
+
+    # one fixed width and a high cost weight: only prune / regrow change the child, pruned children score
+    # best, so the snapshot is a sparse child
+    args = _train_args(tmp_path, "--env", "archgym/DigitsMLPSparse-v0", "--eval-episodes", "0")
+    args[args.index("--timesteps") + 1] = "80"
+    fixed = "search_space={min_depth: 1, max_depth: 1, dense: {min: 64, max: 64, step: 16}}"
+    args[args.index("--hyperparams") : args.index("--hyperparams")] = ["cost_weight=1.0", fixed]
+    rc, out, err = run_cli(args, capsys)
+    assert rc == 0, err
+    (run_dir,) = tmp_path.iterdir()
+    assert json.loads((run_dir / "run.json").read_text())["final_agent"] == "model.zip"
+    snap = json.loads((run_dir / "snapshot" / "best_child.json").read_text())
+    assert snap["sparse"]["sparsity"] > 0 and "pruning masks kept" in out
+    rc, out, err = run_cli(["export", str(run_dir), "--device", "cpu"], capsys)
+    assert rc == 0, err
+    doc = json.loads((run_dir / "export" / "best_child.json").read_text())
+    child = load_child(run_dir / "export")
+    assert doc["sparse"] == snap["sparse"] and "sparse child:" in out and "pruning masks kept" in out
+    assert all(is_masked(child.get_submodule(name)) for name in doc["sparse"]["masked_layers"])
+    # resume from the saved agent works the same way
+    rc, out, err = run_cli(["train", "--resume", str(run_dir), "--timesteps", "10", "--no-progress"], capsys)
+    assert rc == 0, err
+
+
+def test_a_sparse_child_round_trips_with_its_masks(tmp_path: Path) -> None:
+    from archgym.agents.run import save_child
+    from archgym.arch import Architecture
+    from archgym.child import ChildNet
+    from archgym.pruning.masks import is_masked, prune_unstructured
+
+    child = ChildNet(Architecture.mlp(64, [32, 16], 10), seed=0)
+    prune_unstructured(child, 0.5)
+    pt, js = save_child(child, tmp_path / "best_child", {"source": "test"})
+    doc = json.loads(js.read_text())
+    assert doc["sparse"]["masked_layers"] == ["layers.0", "layers.1"] and doc["sparse"]["sparsity"] > 0.3
+    loaded = load_child(pt)
+    assert is_masked(loaded.layers[0]) and is_masked(loaded.layers[1])
+    x = torch.randn(5, 64)
+    with torch.no_grad():
+        assert torch.equal(loaded(x), child.eval()(x))

@@ -34,8 +34,6 @@ from stable_baselines3.common.logger import Figure, HParam, TensorBoardOutputFor
 from stable_baselines3.common.vec_env import VecEnv, VecEnvWrapper
 
 from archgym.agents.records import SearchLog, pareto_front
-from archgym.arch import Architecture
-from archgym.child import ChildNet
 from archgym.envs.best import better_child
 
 __all__ = ["SCALAR_KEYS", "ArchGymCallback", "BestChildTracker", "pareto_figure"]
@@ -148,6 +146,8 @@ class ArchGymCallback(BaseCallback):
     :param snapshot_meta: extra JSON fields of the snapshot (env id, dataset arguments, ...)
     :param previous: records of an earlier segment of the same run (``--resume``): counters and
         the best score continue from them
+    :param write_at_end: write the Pareto figure and the snapshot when training ends (``archgym train``
+        passes False and writes them itself, after the agent is saved: nothing that can fail comes first)
     :param verbose: SB3 verbosity
     """
 
@@ -159,6 +159,7 @@ class ArchGymCallback(BaseCallback):
         snapshot_dir: Path | None = None,
         snapshot_meta: Mapping[str, Any] | None = None,
         previous: Sequence[Mapping[str, Any]] = (),
+        write_at_end: bool = True,
         verbose: int = 0,
     ) -> None:
         super().__init__(verbose)
@@ -167,6 +168,7 @@ class ArchGymCallback(BaseCallback):
         self.figure_freq = int(figure_freq)
         self.snapshot_dir = snapshot_dir
         self.snapshot_meta = dict(snapshot_meta or {})
+        self.write_at_end = bool(write_at_end)
         self.records: list[Mapping[str, Any]] = list(previous)
         self.evaluations = len(self.records)
         self.next_episode = max((int(r.get("episode", -1)) for r in self.records), default=-1) + 1
@@ -247,8 +249,9 @@ class ArchGymCallback(BaseCallback):
         return True
 
     def _on_training_end(self) -> None:
-        self.write_figure()
-        self.write_snapshot()
+        if self.write_at_end:
+            self.write_figure()
+            self.write_snapshot()
         if self._writer is not None:
             self._writer.flush()
 
@@ -331,10 +334,9 @@ class ArchGymCallback(BaseCallback):
             and json.loads(js.read_text()).get("metrics", {}).get("score", -math.inf) >= best["info"]["score"]
         ):
             return js
-        from archgym.agents.run import save_child
+        from archgym.agents.run import child_from_state, save_child
 
-        child = ChildNet(Architecture.from_dict(best["arch"]), seed=0)
-        child.load_state_dict(best["state"])
+        child = child_from_state(best["arch"], best["state"])  # a sparse child keeps its pruning masks
         metrics = {k: v for k, v in best["info"].items() if isinstance(v, (int, float, bool))}
         save_child(
             child, self.snapshot_dir / "best_child", {"source": "snapshot", "metrics": metrics, **self.snapshot_meta}

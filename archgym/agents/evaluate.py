@@ -1,25 +1,31 @@
 """Evaluating a trained run (deterministic episodes) and exporting its best child network.
 
+``eval`` plays the run's final agent, named in ``run.json`` (never picked by file modification time:
+a copied run dir has new ones); ``checkpoint="latest"`` or a path picks another.
+
 ``export`` writes ``best_child.pt`` (a plain ``state_dict``, loadable with
 ``torch.load(weights_only=True)``) and ``best_child.json`` (``Architecture.to_dict()``, the metrics,
 the dataset arguments and the provenance); :func:`archgym.agents.run.load_child` loads both in one
-call. The weights come from one of two sources:
+call. A sparse child keeps its pruning masks and its JSON says so (a ``sparse`` entry). The weights
+come from one of two sources:
 
 * ``snapshot`` (default): the best child exactly as it was evaluated during the search (the
   training callback keeps a copy in ``snapshot/``), so its validation accuracy is the one logged;
 * ``retrain`` (``--retrain``, or when the run holds no snapshot, e.g. a baseline search): the best
-  architecture trained from scratch with the env's scratch recipe: a fresh child seeded with the
-  env's ``scratch_seed``, ``scratch_steps`` optimizer steps (or ``steps``) with the env's
-  optimizer, learning-rate schedule, batch size and weight decay, on the env's training split.
+  architecture trained from scratch by the env's public ``retrain`` method (its scratch recipe:
+  seed, steps, optimizer, learning-rate schedule, batch size and weight decay, on its training
+  split). A stream env (``archgym/DriftingDigits-v0``) has no fixed dataset: it cannot retrain.
 
-Both report validation and TEST accuracy (the test split is never seen by the search), params and FLOPs.
+Envs with a dataset report validation and TEST accuracy (the test split is never seen by the
+search), params and FLOPs; the env is used only through its public interface.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,20 +33,25 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
+from archgym.agents.progress import Progress
 from archgym.agents.records import best_record, read_records
 from archgym.agents.run import (
     CHILD_STEM,
     SEARCH_FILE,
     SNAPSHOT_DIR,
+    AgentFile,
     architecture_from_key,
     dataset_meta,
-    latest_model,
     load_child,
     read_config,
+    resolve_agent,
     save_child,
+    sparsity_meta,
 )
 from archgym.agents.sb3 import ALGOS
+from archgym.arch import Architecture
 from archgym.child import ChildNet
+from archgym.device import resolve_device
 from archgym.training import Trainer
 
 __all__ = ["EpisodeResult", "ExportResult", "evaluate_run", "export_run", "make_env", "run_episodes"]
@@ -71,6 +82,7 @@ class ExportResult:
     source: str
     arch: str
     metrics: dict[str, Any]
+    sparse: dict[str, Any] | None = None
 
 
 def env_kwargs_of(config: Mapping[str, Any], device: str | None = None) -> dict[str, Any]:
@@ -91,7 +103,13 @@ def make_env(config: Mapping[str, Any], device: str | None = None) -> gym.Env:
 
 
 def run_episodes(
-    policy: Any, env: gym.Env, episodes: int, seed: int = 0, deterministic: bool = True, masked: bool = False
+    policy: Any,
+    env: gym.Env,
+    episodes: int,
+    seed: int = 0,
+    deterministic: bool = True,
+    masked: bool = False,
+    on_episode: Callable[[EpisodeResult], None] | None = None,
 ) -> list[EpisodeResult]:
     """Play ``episodes`` episodes with ``policy.predict`` (an SB3 model or any object with its shape).
 
@@ -101,6 +119,7 @@ def run_episodes(
     :param seed: seed of the first episode (episode ``k`` uses ``seed + k``)
     :param deterministic: greedy actions
     :param masked: pass ``action_masks=`` to ``predict`` (MaskablePPO)
+    :param on_episode: called with each finished episode (progress display)
     """
     names = env.unwrapped.action_meanings()
     out = []
@@ -130,13 +149,19 @@ def run_episodes(
                 acts,
             )
         )
+        if on_episode is not None:
+            on_episode(out[-1])
     return out
 
 
 def load_model(
-    run_dir: str | Path, device: str = "auto", env: Any = None, trust: bool = False
-) -> tuple[Any, dict[str, Any]]:
-    """Load a run's newest saved agent and its config.
+    run_dir: str | Path,
+    device: str = "auto",
+    env: Any = None,
+    trust: bool = False,
+    checkpoint: str | Path = "final",
+) -> tuple[Any, dict[str, Any], AgentFile]:
+    """Load one of a run's saved agents (by default its final one, named in ``run.json``) and its config.
 
     Security: SB3 zips contain pickled objects (unpickling runs code); load agents only from
     trusted sources. Unless ``trust`` is set, the config and the agent file must match the sha256
@@ -146,6 +171,8 @@ def load_model(
     :param device: torch device of the agent
     :param env: env to attach (optional)
     :param trust: skip the checksum verification
+    :param checkpoint: ``final``, ``latest`` or a path (see :func:`archgym.agents.run.resolve_agent`)
+    :return: the agent, the run's config and the file it was loaded from
     :raises IntegrityError: (a ValueError) a file is missing from the manifest or changed since it was saved
     """
     from archgym.agents.integrity import verify_files
@@ -157,14 +184,14 @@ def load_model(
             f"'{run_dir}' is a baseline search run (strategy {config.get('strategy')!r}) and holds no agent; "
             "eval plays agents trained with `archgym train`"
         )
-    path = latest_model(run_dir)
+    agent = resolve_agent(run_dir, checkpoint)
     algo = config.get("algo", "dqn")
     if algo not in ALGOS:
         raise ValueError(f"run config names unknown algo {algo!r}; valid: {', '.join(ALGOS)}")
     if not trust:
-        verify_files(run_dir, [Path(run_dir) / CONFIG_FILE, path])
-    model = ALGOS[algo].load().load(path, env=env, device=device)
-    return model, config
+        verify_files(run_dir, [Path(run_dir) / CONFIG_FILE, agent.path])
+    model = ALGOS[algo].load().load(agent.path, env=env, device=device)
+    return model, config, agent
 
 
 def check_spaces(model: Any, env: gym.Env, run_dir: str | Path) -> None:
@@ -184,7 +211,14 @@ def check_spaces(model: Any, env: gym.Env, run_dir: str | Path) -> None:
 
 
 def evaluate_run(
-    run_dir: str | Path, episodes: int = 5, device: str = "auto", seed: int = 10_000, trust: bool = False
+    run_dir: str | Path,
+    episodes: int = 5,
+    device: str = "auto",
+    seed: int = 10_000,
+    trust: bool = False,
+    checkpoint: str | Path = "final",
+    on_agent: Callable[[AgentFile], None] | None = None,
+    progress: bool = False,
 ) -> list[EpisodeResult]:
     """Load a run's agent and play deterministic episodes on a fresh env built from its config.
 
@@ -193,47 +227,75 @@ def evaluate_run(
     :param device: device of the agent and the child
     :param seed: seed of the first episode (default away from the training seeds)
     :param trust: skip the checksum verification of the run's files (see :func:`load_model`)
+    :param checkpoint: which agent: ``final`` (default), ``latest`` or a path
+    :param on_agent: called with the agent file once it is loaded (the CLI prints it)
+    :param progress: show progress on stderr (a bar on a terminal, plain lines otherwise)
     """
     if isinstance(episodes, bool) or not isinstance(episodes, int) or episodes < 1:
         raise ValueError(f"episodes must be an int >= 1, got {episodes!r}")
-    model, config = load_model(run_dir, device=device, trust=trust)
+    model, config, agent = load_model(run_dir, device=device, trust=trust, checkpoint=checkpoint)
+    if on_agent is not None:
+        on_agent(agent)
     env = make_env(config, device)
     try:
         check_spaces(model, env, run_dir)
-        return run_episodes(model, env, episodes, seed=seed, masked=ALGOS[config["algo"]].masked)
+        with Progress(episodes, "eval", unit="episodes", enabled=progress) as bar:
+            return run_episodes(
+                model,
+                env,
+                episodes,
+                seed=seed,
+                masked=ALGOS[config["algo"]].masked,
+                on_episode=lambda r: bar.update(1, score=r.score),
+            )
     finally:
         env.close()
 
 
-def _fresh_trainer(env: Any, seed: int) -> Trainer:
+def _test_metrics(env: Any, child: ChildNet) -> dict[str, Any]:
+    """Validation and test accuracy of ``child`` on the env's dataset (``{}`` for a stream env: no test split)."""
+    data = getattr(env, "data", None)
+    if data is None:
+        return {}
+    evaluator = Trainer(data)
+    val = evaluator.evaluate(child, "val", observe=False)
+    test = evaluator.evaluate(child, "test", observe=False)
+    return {"val_accuracy": val.accuracy, "test_accuracy": test.accuracy, "test_loss": test.loss}
+
+
+def _retrain(env: Any, arch: Architecture, steps: int | None) -> tuple[ChildNet, dict[str, Any]]:
+    """Train ``arch`` from scratch with the env's recipe: ``env.retrain`` (the env's public method).
+
+    :raises NotImplementedError: the env cannot retrain (a stream env)
+    """
+    retrain = getattr(env, "retrain", None)
+    if retrain is not None:
+        child, metrics = retrain(arch, steps=steps)
+        return child, dict(metrics)
+    # Until the env core provides ``retrain`` (issue 12): the scratch recipe from the env's attributes.
+    if getattr(env, "data", None) is None or not hasattr(env, "scratch_steps"):
+        raise NotImplementedError(f"{type(env).__name__} has no fixed dataset to retrain a child on")
     t = env.trainer
     schedule = copy.deepcopy(t.schedule)
     schedule.reset()
-    return Trainer(
+    trainer = Trainer(
         env.data,
         schedule=schedule,
         batch_size=t.batch_size,
         optimizer=t.optimizer_name,
         weight_decay=t.weight_decay,
         momentum=t.momentum,
-        seed=seed,
+        seed=env.scratch_seed,
     )
-
-
-def _measure(env: Any, child: ChildNet) -> dict[str, Any]:
-    trainer = _fresh_trainer(env, 0)
-    val = trainer.evaluate(child, "val", observe=False)
-    test = trainer.evaluate(child, "test", observe=False)
+    n = steps if steps is not None else env.scratch_steps
+    child = ChildNet(arch, seed=env.scratch_seed, device=env.device)
+    fit = trainer.fit(child, steps=n)
     cost = env.cost_fn(child.arch, child) / env.reference_cost
-    return {
-        "val_accuracy": val.accuracy,
-        "test_accuracy": test.accuracy,
-        "test_loss": test.loss,
-        "params": child.arch.params(),
-        "flops": child.arch.flops(),
-        "cost": cost,
-        "score": val.accuracy - env.cost_weight * cost,
-    }
+    val = trainer.evaluate(child, "val", observe=False).accuracy
+    recipe = {"steps": n, "seed": env.scratch_seed, "batch_size": trainer.batch_size}
+    recipe |= {"optimizer": trainer.optimizer_name, "weight_decay": trainer.weight_decay}
+    recipe |= {"schedule": repr(trainer.schedule), "train_accuracy": fit.train_accuracy}
+    return child, {"cost": cost, "score": val - env.cost_weight * cost, "recipe": recipe}
 
 
 def export_run(
@@ -242,14 +304,21 @@ def export_run(
     retrain: bool = False,
     steps: int | None = None,
     device: str = "auto",
+    progress: bool = False,
 ) -> ExportResult:
     """Write the best child of a run as ``best_child.pt`` + ``best_child.json`` (see the module docstring).
+
+    The env is used only through its public interface (``data``, ``retrain``), so every preset
+    exports its snapshot; ``retrain`` needs an env with a fixed dataset (not a stream).
 
     :param run_dir: the run directory (an agent run or a baseline search)
     :param out_dir: output folder (default ``RUN_DIR/export``)
     :param retrain: train the best architecture from scratch instead of using the snapshot
     :param steps: optimizer steps of the retraining (default: the env's ``scratch_steps``)
     :param device: device of the child
+    :param progress: say on stderr when the retraining starts and ends
+    :raises ValueError: no evaluated architecture, bad ``steps``, an output path that is a file, or a
+        retraining the env does not support (the message says why)
     """
     run_dir = Path(run_dir)
     config = read_config(run_dir)
@@ -259,7 +328,9 @@ def export_run(
         raise ValueError(f"run dir '{run_dir}' has no evaluated architecture in {SEARCH_FILE}")
     if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or steps < 1):
         raise ValueError(f"steps must be an int >= 1, got {steps!r}")
-    env = make_env(config, device).unwrapped
+    out = Path(out_dir) if out_dir is not None else run_dir / "export"
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out '{out}' is a file; valid: a folder (created if missing)")
     snap = run_dir / SNAPSHOT_DIR / f"{CHILD_STEM}.json"
     use_snapshot = not retrain and snap.is_file()
     meta: dict[str, Any] = {
@@ -267,31 +338,38 @@ def export_run(
         "run_dir": str(run_dir),
         "dataset": dataset_meta(config["env_id"], env_kwargs_of(config)),
     }
-    if use_snapshot:
-        child = load_child(snap, device=env.device)
-        source = "snapshot"
-    else:
-        arch = architecture_from_key(str(best["arch"]))
-        n = steps if steps is not None else env.scratch_steps
-        child = ChildNet(arch, seed=env.scratch_seed, device=env.device)
-        trainer = _fresh_trainer(env, env.scratch_seed)
-        fit = trainer.fit(child, steps=n)
-        source = "retrain"
-        meta["recipe"] = {
-            "steps": n,
-            "seed": env.scratch_seed,
-            "batch_size": trainer.batch_size,
-            "optimizer": trainer.optimizer_name,
-            "weight_decay": trainer.weight_decay,
-            "schedule": repr(trainer.schedule),
-            "train_accuracy": fit.train_accuracy,
-        }
-    metrics = _measure(env, child)
-    metrics["search_score"] = float(best["score"])
-    out = Path(out_dir) if out_dir is not None else run_dir / "export"
-    pt, js = save_child(child, out / CHILD_STEM, {"source": source, "metrics": metrics, **meta})
-    env.close()
-    return ExportResult(pt, js, source, child.arch.key(), metrics)
+    env = make_env(config, device).unwrapped
+    try:
+        if use_snapshot:
+            child = load_child(snap, device=resolve_device(device))
+            source = "snapshot"
+            snap_doc = json.loads(snap.read_text())
+            metrics = {k: v for k, v in snap_doc.get("metrics", {}).items() if k in _SNAPSHOT_METRICS}
+        else:
+            arch = architecture_from_key(str(best["arch"]))
+            with Progress(None, f"retrain {arch.key()} from scratch", unit="children", enabled=progress) as bar:
+                try:
+                    child, found = _retrain(env, arch, steps)
+                except NotImplementedError as e:
+                    why = " ".join(str(e).split()) or "not supported"
+                    raise ValueError(f"export --retrain is not supported for {config['env_id']}: {why}") from None
+                bar.update(1)
+            source = "retrain"
+            metrics = {k: v for k, v in found.items() if k != "recipe"}
+            if "recipe" in found:
+                meta["recipe"] = found["recipe"]
+        metrics.update(_test_metrics(env, child))
+        metrics.setdefault("params", child.arch.params())
+        metrics.setdefault("flops", child.arch.flops())
+        metrics["search_score"] = float(best["score"])
+        pt, js = save_child(child, out / CHILD_STEM, {"source": source, "metrics": metrics, **meta})
+    finally:
+        env.close()
+    return ExportResult(pt, js, source, child.arch.key(), metrics, sparsity_meta(child))
+
+
+#: snapshot metrics carried into an export (the rest of the search-time info stays in the snapshot)
+_SNAPSHOT_METRICS = ("val_accuracy", "cost", "score", "params", "flops", "nonzero_params", "sparsity")
 
 
 def result_dict(r: EpisodeResult) -> dict[str, Any]:

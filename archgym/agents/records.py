@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,12 +31,19 @@ class SearchLog:
 
     :param path: file to append to (created with its parent folder)
     :param fsync: also ``os.fsync`` after every line (durable, slower)
+    :param on_write: called with each record after it is written (progress display)
     """
 
-    def __init__(self, path: str | os.PathLike[str], fsync: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        fsync: bool = False,
+        on_write: Callable[[Mapping[str, Any]], None] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.fsync = fsync
+        self.on_write = on_write
         self._fh: IO[str] | None = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (held open for appends)
         self.count = 0
 
@@ -49,6 +56,8 @@ class SearchLog:
         if self.fsync:
             os.fsync(self._fh.fileno())
         self.count += 1
+        if self.on_write is not None:
+            self.on_write(record)
 
     def sync(self) -> int:
         """Flush and ``fsync`` the file; return its size in bytes (the position a resume truncates to)."""

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from archgym.agents.records import best_record, pareto_front, read_records
 
-__all__ = ["SEARCH_LOG", "load_runs", "make_report", "plot_runs", "summary_table"]
+__all__ = ["SEARCH_LOG", "default_out_dir", "load_runs", "make_report", "plot_runs", "summary_table"]
 
 SEARCH_LOG = "search.jsonl"
 PNG_NAME = "report.png"
@@ -127,6 +127,31 @@ def summary_table(runs: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def default_out_dir(run_dirs: Sequence[str | Path]) -> Path:
+    """Where ``archgym report`` writes by default: ``RUN/report`` for one run; for several,
+    ``<common parent>/report-<names>`` (or ``report-<8 hex digits of the runs' paths>`` when the names
+    are long), so that reports of different sets of runs never overwrite each other.
+
+    >>> str(default_out_dir(["runs/a"]))
+    'runs/a/report'
+    >>> str(default_out_dir(["runs/a", "runs/b"]))
+    'runs/report-a+b'
+    """
+    import hashlib
+    import os
+
+    dirs = [Path(d) for d in run_dirs]
+    if len(dirs) == 1:
+        return dirs[0] / "report"
+    resolved = [d.resolve() for d in dirs]
+    common = Path(os.path.commonpath(resolved))
+    parent = common if all(d.is_absolute() for d in dirs) else Path(os.path.relpath(common))
+    name = "+".join(d.name for d in resolved)
+    if len(name) > 80 or not name.replace("+", ""):
+        name = hashlib.sha1("\n".join(sorted(map(str, resolved))).encode()).hexdigest()[:8]
+    return parent / f"report-{name}"
+
+
 def make_report(run_dirs: list[Path], out_dir: Path) -> tuple[Path, Path]:
     """Write ``report.png`` and ``report.md`` for the runs into ``out_dir``.
 
@@ -135,8 +160,10 @@ def make_report(run_dirs: list[Path], out_dir: Path) -> tuple[Path, Path]:
     :return: ``(png_path, markdown_path)``
     :raises ValueError: no dirs, a missing dir or log, or an empty log (the path is named)
     """
+    from archgym.agents.run import check_dir_path
+
     runs = load_runs(run_dirs)
-    out_dir = Path(out_dir)
+    out_dir = check_dir_path(out_dir, "--out")
     out_dir.mkdir(parents=True, exist_ok=True)
     png, md = out_dir / PNG_NAME, out_dir / MD_NAME
     fig = plot_runs(runs, title="validation accuracy vs cost")

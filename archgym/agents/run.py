@@ -7,6 +7,7 @@ sanitised, ``archgym/DigitsMLP-v0`` -> ``archgym_DigitsMLP-v0``) holds::
     events.out.tfevents.*        TensorBoard events (SB3's rollout/ and train/, and archgym/)
     search.jsonl                 one record per evaluated architecture (archgym.agents.records)
     model.zip                    the trained agent (SB3 zip; holds pickled objects, see load_model)
+    run.json                     what the run produced: the final agent's file name, its step count
     manifest.json                sha256 of every saved file (archgym.agents.integrity; checked by eval)
     resume/                      the newest resume checkpoint (archgym.agents.train)
     model_replay_buffer.pkl      the replay buffer of off-policy agents (for --resume)
@@ -24,6 +25,7 @@ import inspect
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +36,16 @@ from archgym.arch import Architecture, LayerSpec
 from archgym.child import ChildNet
 
 __all__ = [
+    "CHECKPOINT_CHOICES",
     "CONFIG_FILE",
     "MODEL_FILE",
+    "REPLAY_BUFFER_FILE",
+    "RUN_META_FILE",
+    "AgentFile",
     "architecture_from_key",
+    "check_dir_path",
     "check_env_kwargs",
+    "child_from_state",
     "dataset_meta",
     "env_id_choices",
     "latest_model",
@@ -45,10 +53,15 @@ __all__ = [
     "new_run_dir",
     "parse_kv",
     "read_config",
+    "read_run_meta",
+    "resolve_agent",
     "run_name",
     "sanitize_env_id",
     "save_child",
+    "saved_agents",
+    "sparsity_meta",
     "write_config",
+    "write_run_meta",
 ]
 
 CONFIG_FILE = "config.yaml"
@@ -57,6 +70,10 @@ SEARCH_FILE = "search.jsonl"
 CHECKPOINT_DIR = "checkpoints"
 SNAPSHOT_DIR = "snapshot"
 CHILD_STEM = "best_child"
+RUN_META_FILE = "run.json"
+REPLAY_BUFFER_FILE = "model_replay_buffer.pkl"
+#: named choices of ``archgym eval --checkpoint`` (besides a path)
+CHECKPOINT_CHOICES: tuple[str, ...] = ("final", "latest")
 
 
 def sanitize_env_id(env_id: str) -> str:
@@ -78,9 +95,29 @@ def run_name(env_id: str, agent: str, seed: int, when: _dt.datetime | None = Non
     return f"{sanitize_env_id(env_id)}__{agent}__{seed}__{when:%Y%m%d-%H%M%S}"
 
 
+def check_dir_path(path: str | Path, what: str = "--logdir") -> Path:
+    """Check that ``path`` is a folder or can be created as one (no file in the way).
+
+    :param path: the folder
+    :param what: how the message names it (the CLI option)
+    :raises ValueError: ``path`` or one of its parents is a file
+    """
+    p = Path(path)
+    for q in (p, *p.parents):
+        if q.exists():
+            if not q.is_dir():
+                where = "" if q == p else f" (its parent '{q}' is a file)"
+                raise ValueError(f"{what} '{p}' is not a folder{where}; valid: a folder, created if missing")
+            break
+    return p
+
+
 def new_run_dir(logdir: str | Path, env_id: str, agent: str, seed: int) -> Path:
-    """Create and return a fresh run directory under ``logdir`` (a suffix avoids clashes)."""
-    base = Path(logdir) / run_name(env_id, agent, seed)
+    """Create and return a fresh run directory under ``logdir`` (a suffix avoids clashes).
+
+    :raises ValueError: ``logdir`` (or a parent) is a file
+    """
+    base = check_dir_path(logdir) / run_name(env_id, agent, seed)
     path, n = base, 1
     while path.exists():
         n += 1
@@ -122,17 +159,128 @@ def read_config(run_dir: str | Path) -> dict[str, Any]:
     return data
 
 
+def write_run_meta(run_dir: str | Path, **fields: Any) -> Path:
+    """Merge ``fields`` into the run's ``run.json`` (what the run produced), atomically, and record its checksum.
+
+    :param run_dir: the run directory
+    :param fields: JSON values, e.g. ``final_agent="model.zip"``, ``num_timesteps=3000``
+    :return: the path of ``run.json``
+    """
+    from archgym.agents.integrity import record_checksums
+    from archgym.atomic import atomic_write_text
+
+    path = Path(run_dir) / RUN_META_FILE
+    doc = {**read_run_meta(run_dir), **fields}
+    atomic_write_text(path, json.dumps(doc, indent=1, sort_keys=True) + "\n")
+    record_checksums(run_dir, [path])
+    return path
+
+
+def read_run_meta(run_dir: str | Path) -> dict[str, Any]:
+    """The run's ``run.json`` (``{}`` when it has none: a run that has not finished, or of an older version).
+
+    :raises ValueError: the file exists but is not a JSON object
+    """
+    path = Path(run_dir) / RUN_META_FILE
+    if not path.is_file():
+        return {}
+    try:
+        doc = json.loads(path.read_text())
+    except ValueError:
+        doc = None
+    if not isinstance(doc, dict):
+        raise ValueError(f"{path} is not a JSON object; remove it to fall back to the newest checkpoint")
+    return doc
+
+
+_STEPS_RE = re.compile(r"model_(\d+)_steps\.zip")
+
+
+@dataclass(frozen=True)
+class AgentFile:
+    """A saved agent of a run: its path, its step count (None if unknown) and how it was chosen."""
+
+    path: Path
+    steps: int | None
+    why: str
+
+    def describe(self) -> str:
+        """``'runs/x/model.zip' (final agent, 3000 steps)``."""
+        steps = f", {self.steps} steps" if self.steps is not None else ""
+        return f"'{self.path}' ({self.why}{steps})"
+
+
+def saved_agents(run_dir: str | Path) -> list[AgentFile]:
+    """Every saved agent of a run (the final one and the periodic checkpoints), oldest first by step count.
+
+    Steps come from the file names (``checkpoints/model_<N>_steps.zip``) and from ``run.json`` for the final
+    agent, never from modification times (a copied run dir has new ones). A final agent whose step count
+    is unknown (a run of an older version) sorts last.
+    """
+    run_dir = Path(run_dir)
+    meta = read_run_meta(run_dir)
+    out: list[AgentFile] = []
+    for c in (run_dir / CHECKPOINT_DIR).glob("model_*_steps.zip"):
+        m = _STEPS_RE.fullmatch(c.name)
+        if m and c.is_file():
+            out.append(AgentFile(c, int(m.group(1)), "checkpoint"))
+    final = run_dir / str(meta.get("final_agent", MODEL_FILE))
+    if final.is_file():
+        steps = meta.get("num_timesteps") if meta.get("final_agent") else None
+        out.append(AgentFile(final, int(steps) if isinstance(steps, int) else None, "final agent"))
+    big = 1 << 62
+    return sorted(out, key=lambda a: (big if a.steps is None else a.steps, a.why == "final agent"))
+
+
+def resolve_agent(run_dir: str | Path, checkpoint: str | Path = "final") -> AgentFile:
+    """The agent file that ``archgym eval --checkpoint`` names.
+
+    :param run_dir: the run directory
+    :param checkpoint: ``final`` (the agent named in ``run.json``; a run that did not finish falls back to
+        its newest checkpoint, and says so), ``latest`` (the highest step count, by file name), or a path
+        to an agent ``.zip`` (as given, or relative to the run dir)
+    :raises ValueError: the run holds no saved agent, or the named file does not exist
+    """
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise ValueError(f"run dir '{run_dir}' does not exist")
+    if str(checkpoint) not in CHECKPOINT_CHOICES:
+        p = Path(checkpoint)
+        for cand in (p, run_dir / p):
+            if cand.is_file():
+                m = _STEPS_RE.fullmatch(cand.name)
+                return AgentFile(cand, int(m.group(1)) if m else None, "--checkpoint")
+        raise ValueError(
+            f"checkpoint '{checkpoint}' does not exist (nor under '{run_dir}'); "
+            "valid: final, latest or an agent .zip file"
+        )
+    agents = saved_agents(run_dir)
+    if not agents:
+        raise ValueError(f"run dir '{run_dir}' holds no saved agent ({MODEL_FILE} or {CHECKPOINT_DIR}/*.zip)")
+    meta = read_run_meta(run_dir)
+    if checkpoint == "final":
+        name = meta.get("final_agent")
+        if name is not None:
+            final = run_dir / str(name)
+            if not final.is_file():
+                raise ValueError(
+                    f"{run_dir / RUN_META_FILE} names the final agent '{name}', but '{final}' does not exist"
+                )
+            steps = meta.get("num_timesteps")
+            return AgentFile(final, int(steps) if isinstance(steps, int) else None, "final agent")
+        newest = agents[-1]
+        if newest.why == "final agent":  # an older run: model.zip without run.json
+            return newest
+        return AgentFile(newest.path, newest.steps, "newest checkpoint: the run has no final agent")
+    return AgentFile(agents[-1].path, agents[-1].steps, "latest " + agents[-1].why)
+
+
 def latest_model(run_dir: str | Path) -> Path:
-    """The newest saved agent of a run: ``model.zip`` or the newest checkpoint.
+    """The newest saved agent of a run by step count (``--resume`` of a run without resume checkpoints).
 
     :raises ValueError: the run holds no saved agent
     """
-    run_dir = Path(run_dir)
-    candidates = [run_dir / MODEL_FILE, *(run_dir / CHECKPOINT_DIR).glob("model_*_steps.zip")]
-    candidates = [c for c in candidates if c.is_file()]
-    if not candidates:
-        raise ValueError(f"run dir '{run_dir}' holds no saved agent ({MODEL_FILE} or {CHECKPOINT_DIR}/*.zip)")
-    return max(candidates, key=lambda p: (p.stat().st_mtime_ns, p.name))
+    return resolve_agent(run_dir, "latest").path
 
 
 def replay_buffer_of(model_path: Path) -> Path:
@@ -140,7 +288,7 @@ def replay_buffer_of(model_path: Path) -> Path:
     m = re.fullmatch(r"model_(\d+)_steps\.zip", model_path.name)
     if m:
         return model_path.with_name(f"model_replay_buffer_{m.group(1)}_steps.pkl")
-    return model_path.with_name("model_replay_buffer.pkl")
+    return model_path.with_name(REPLAY_BUFFER_FILE)
 
 
 # --------------------------------------------------------------------------- env ids and kwargs
@@ -246,19 +394,64 @@ def architecture_from_key(key: str) -> Architecture:
     return Architecture(shape, tuple(layers), int(m.group("classes")))
 
 
+def child_from_state(
+    arch: Architecture | Mapping[str, Any], state: Mapping[str, Any], device: str | torch.device = "cpu"
+) -> ChildNet:
+    """A :class:`ChildNet` of ``arch`` holding ``state``; pruning masks (``*_orig`` / ``*_mask`` entries) are kept.
+
+    :param arch: the architecture (or its ``to_dict()``)
+    :param state: a ``state_dict`` of a child of that architecture, masked or not
+    :param device: device of the returned network
+    :raises ValueError: the state does not fit the architecture
+    """
+    from archgym.pruning.masks import load_masked_state_dict
+
+    if not isinstance(arch, Architecture):
+        arch = Architecture.from_dict(dict(arch))
+    child = ChildNet(arch, seed=0, device=device)
+    try:
+        load_masked_state_dict(child, {k: v.to(device) for k, v in state.items()})
+    except (RuntimeError, KeyError, AttributeError) as e:
+        msg = " ".join(str(e).split())
+        raise ValueError(f"the saved weights do not fit architecture {arch.key()}: {msg}") from None
+    return child
+
+
+def sparsity_meta(child: ChildNet) -> dict[str, Any] | None:
+    """``{"sparsity", "nonzero_params", "masked_layers"}`` of a child carrying pruning masks, else None."""
+    from archgym.pruning.masks import is_masked
+    from archgym.pruning.stats import nonzero_params, sparsity_report
+
+    masked = [name for name, m in child.named_modules() if name and is_masked(m)]
+    if not masked:
+        return None
+    rep = sparsity_report(child)
+    return {"sparsity": round(rep.sparsity, 6), "nonzero_params": nonzero_params(child), "masked_layers": masked}
+
+
 def save_child(child: ChildNet, path_stem: Path, meta: Mapping[str, Any]) -> tuple[Path, Path]:
     """Write ``<stem>.pt`` (a plain state_dict on the CPU) and ``<stem>.json`` (architecture + ``meta``).
+
+    A sparse child keeps its pruning masks (``<layer>.weight_orig`` and ``<layer>.weight_mask``
+    entries); the JSON then holds a ``sparse`` entry (sparsity, active parameters, masked layers)
+    and :func:`load_child` restores the masks.
 
     :param child: the network
     :param path_stem: path without suffix, e.g. ``run/export/best_child``
     :param meta: metrics and provenance stored in the JSON
     :return: the two paths
     """
+    from archgym.atomic import atomic_path, atomic_write_text
+
     path_stem.parent.mkdir(parents=True, exist_ok=True)
     pt, js = path_stem.with_suffix(".pt"), path_stem.with_suffix(".json")
-    torch.save({k: v.detach().cpu() for k, v in child.state_dict().items()}, pt)
+    with atomic_path(pt) as tmp:
+        torch.save({k: v.detach().cpu() for k, v in child.state_dict().items()}, tmp)
     doc = {"arch": child.arch.to_dict(), "key": child.arch.key(), **meta}
-    js.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    sparse = sparsity_meta(child)
+    if sparse is not None:
+        doc["sparse"] = sparse
+    atomic_write_text(js, json.dumps(doc, indent=2, sort_keys=True) + "\n")
     return pt, js
 
 
@@ -266,23 +459,35 @@ def load_child(path: str | Path, device: str | torch.device = "cpu") -> ChildNet
     """Load an exported child in one call: ``load_child("runs/X/export/best_child.pt")``.
 
     ``path`` may be the ``.pt`` file, the ``.json`` beside it, or a folder holding ``best_child.pt``.
-    The weights are read with ``torch.load(weights_only=True)`` (no pickled code is executed).
+    The weights are read with ``torch.load(weights_only=True)`` (no pickled code is executed); the
+    pruning masks of a sparse child are restored (``torch.nn.utils.prune`` reparametrisation).
     Inputs must be standardised like the env's dataset: the JSON's ``dataset`` entry gives the
     ``archgym.data.load_dataset`` arguments that reproduce the split and the scaling.
 
     :param path: the exported file or its folder
     :param device: device of the returned network
-    :raises ValueError: missing files
+    :raises ValueError: a missing file, or a file that is not an exported child (named in the message)
     """
     p = Path(path)
     if p.is_dir():
         p = p / f"{CHILD_STEM}.pt"
+        if not p.is_file():
+            raise ValueError(f"folder '{path}' holds no {CHILD_STEM}.pt; valid: an export or snapshot folder of a run")
+    elif p.suffix not in (".pt", ".json"):
+        what = "does not exist" if not p.exists() else "is not an exported child"
+        raise ValueError(
+            f"'{p}' {what}; valid: a {CHILD_STEM}.pt or .json file written by `archgym export`, or its folder"
+            + (" (agent .zip files load with `archgym eval`)" if p.suffix == ".zip" else "")
+        )
     pt, js = p.with_suffix(".pt"), p.with_suffix(".json")
-    for f in (pt, js):
+    for f in (p, pt, js):
         if not f.is_file():
             raise ValueError(f"exported child file '{f}' does not exist")
-    doc = json.loads(js.read_text())
-    child = ChildNet(Architecture.from_dict(doc["arch"]), seed=0, device=device)
-    child.load_state_dict(torch.load(pt, weights_only=True, map_location=device))
+    try:
+        doc = json.loads(js.read_text())
+        arch = doc["arch"]
+    except (ValueError, KeyError, TypeError):
+        raise ValueError(f"'{js}' is not the JSON of an exported child (no 'arch' entry)") from None
+    child = child_from_state(arch, torch.load(pt, weights_only=True, map_location=device), device=device)
     child.eval()
     return child

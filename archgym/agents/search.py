@@ -10,6 +10,8 @@ evaluations. The strategies live in :mod:`archgym.agents.baselines`.
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -20,12 +22,20 @@ from typing import Any
 import gymnasium as gym
 
 from archgym.agents.callbacks import pareto_figure
+from archgym.agents.progress import Progress
 from archgym.agents.records import SearchLog, best_record, read_records
-from archgym.agents.run import SEARCH_FILE, check_env_kwargs, new_run_dir, write_config
+from archgym.agents.run import SEARCH_FILE, check_dir_path, check_env_kwargs, new_run_dir, write_config
 from archgym.data import unknown_name
 from archgym.device import resolve_device
 
-__all__ = ["BACKENDS", "SearchResult", "records_to_tensorboard", "run_search", "strategy_names"]
+__all__ = [
+    "BACKENDS",
+    "SearchResult",
+    "check_strategy_kwargs",
+    "records_to_tensorboard",
+    "run_search",
+    "strategy_names",
+]
 
 BACKENDS: tuple[str, ...] = ("local", "ray")
 
@@ -45,6 +55,28 @@ def strategy_names() -> list[str]:
     from archgym.agents.baselines import STRATEGIES
 
     return list(STRATEGIES)
+
+
+def check_strategy_kwargs(strategy: str, kwargs: Mapping[str, Any]) -> None:
+    """Check ``--strategy-kwargs`` names against the strategy's constructor.
+
+    :param strategy: a name of ``archgym.agents.baselines.STRATEGIES``
+    :param kwargs: the keyword arguments
+    :raises ValueError: an unknown name, with a "did you mean" and the valid names
+    """
+    from archgym.agents.baselines import STRATEGIES
+
+    params = inspect.signature(STRATEGIES[strategy].__init__).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return  # the strategy checks its own overrides (the rule controller's fields)
+    valid = [k for k, p in params.items() if k not in ("self", "env", "seed") and p.kind is not p.VAR_POSITIONAL]
+    for key in kwargs:
+        if key not in valid:
+            close = difflib.get_close_matches(str(key), valid, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ";"
+            raise ValueError(
+                f"unknown --strategy-kwargs key {key!r} for {strategy!r}{hint} valid: {', '.join(valid) or 'none'}"
+            )
 
 
 def records_to_tensorboard(records: Sequence[Mapping[str, Any]], folder: Path) -> None:
@@ -82,6 +114,7 @@ def run_search(
     strategy_kwargs: Mapping[str, Any] | None = None,
     backend: str = "local",
     workers: int = 2,
+    progress: bool = False,
 ) -> SearchResult:
     """Run a baseline strategy for ``budget`` child evaluations and write a run directory.
 
@@ -100,6 +133,7 @@ def run_search(
     :param strategy_kwargs: keyword arguments of the strategy's constructor
     :param backend: ``local`` (this process) or ``ray`` (parallel scratch-mode evaluations)
     :param workers: Ray tasks in flight at once (``backend="ray"``)
+    :param progress: show progress on stderr (a bar on a terminal, a line every 10 s otherwise; local backend)
     :raises ValueError: any bad input, before anything is written
     """
     from archgym.agents.baselines import STRATEGIES
@@ -112,6 +146,7 @@ def run_search(
         valid = STRATEGIES
     env_kwargs = dict(env_kwargs or {})
     check_env_kwargs(env_id, env_kwargs)
+    check_dir_path(logdir)
     if strategy not in valid:
         raise unknown_name(f"strategy for the {backend} backend", strategy, list(valid))
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
@@ -120,8 +155,16 @@ def run_search(
     env_kwargs.setdefault("device", device)
     if backend == "ray":
         return _ray_search(env_id, strategy, budget, seed, logdir, env_kwargs, strategy_kwargs, workers)
+    check_strategy_kwargs(strategy, strategy_kwargs or {})
     env = gym.make(env_id, **env_kwargs)
-    searcher = STRATEGIES[strategy](env, seed=seed, **dict(strategy_kwargs or {}))
+    try:
+        searcher = STRATEGIES[strategy](env, seed=seed, **dict(strategy_kwargs or {}))
+    except TypeError as e:  # a value of the wrong type deep in a constructor
+        env.close()
+        raise ValueError(f"--strategy-kwargs for {strategy!r}: {e}") from None
+    except BaseException:
+        env.close()
+        raise
     run_dir = new_run_dir(logdir, env_id, strategy, seed)
     config = {
         "kind": "search",
@@ -135,10 +178,21 @@ def run_search(
         "device": device,
     }
     write_config(run_dir, config)
+    bar = Progress(budget, f"search {strategy}", unit="evaluations", enabled=progress)
+    best = -math.inf
+
+    def seen(record: Mapping[str, Any]) -> None:
+        nonlocal best
+        score = record.get("score")
+        if isinstance(score, (int, float)) and math.isfinite(score):
+            best = max(best, float(score))
+        bar.update(1, **({"best_score": best} if math.isfinite(best) else {}))
+
     try:
-        with SearchLog(run_dir / SEARCH_FILE) as log:
+        with SearchLog(run_dir / SEARCH_FILE, on_write=seen) as log:
             searcher.search(env, budget, log)
     finally:
+        bar.close()
         env.close()
     return _finish(run_dir)
 

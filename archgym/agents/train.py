@@ -44,8 +44,10 @@ from archgym.agents.records import SearchLog, best_record, read_records
 from archgym.agents.run import (
     CHECKPOINT_DIR,
     MODEL_FILE,
+    REPLAY_BUFFER_FILE,
     SEARCH_FILE,
     SNAPSHOT_DIR,
+    check_dir_path,
     check_env_kwargs,
     dataset_meta,
     latest_model,
@@ -53,6 +55,7 @@ from archgym.agents.run import (
     read_config,
     replay_buffer_of,
     write_config,
+    write_run_meta,
 )
 from archgym.agents.sb3 import ALGOS, ScaleReward, algo_kwargs, load_agent_preset, make_agent, reward_scale_of
 from archgym.atomic import atomic_path
@@ -73,6 +76,7 @@ class TrainResult:
     :param best: record of the best architecture found
     :param final: deterministic evaluation episodes of the trained agent
     :param interrupted: training was stopped by Ctrl-C (the model was saved)
+    :param snapshot: the best child's ``snapshot/best_child.json`` (None: no child was evaluated)
     """
 
     run_dir: Path
@@ -82,6 +86,27 @@ class TrainResult:
     best: Mapping[str, Any] | None
     final: list[EpisodeResult]
     interrupted: bool = False
+    snapshot: Path | None = None
+
+
+def _save_agent(model: Any, run_dir: Path, off_policy: bool, status: str) -> Path:
+    """Save the agent (and the replay buffer) atomically, record their checksums and name the agent in ``run.json``.
+
+    :param status: how training ended: ``finished``, ``interrupted`` (SIGINT/SIGTERM) or ``crashed``
+    """
+    model_path = run_dir / MODEL_FILE
+    saved = [model_path]
+    with atomic_path(model_path) as tmp:
+        model.save(tmp)
+    meta: dict[str, Any] = {"final_agent": MODEL_FILE, "num_timesteps": int(model.num_timesteps)}
+    if off_policy:
+        saved.append(run_dir / REPLAY_BUFFER_FILE)
+        with atomic_path(saved[-1]) as tmp:
+            model.save_replay_buffer(tmp)
+        meta["replay_buffer"] = REPLAY_BUFFER_FILE
+    record_checksums(run_dir, saved)
+    write_run_meta(run_dir, **meta, status=status)
+    return model_path
 
 
 def _positive_int(name: str, value: Any) -> int:
@@ -156,7 +181,7 @@ def _vec_env(config: Mapping[str, Any], device: str | None = None) -> VecEnv:
     kind = config.get("vec", "dummy")
     scale = reward_scale_of(config["hyperparams"])
     if kind == "batched":
-        from archgym.envs.batched import make_sb3_batched_vec_env
+        from archgym.integrations.sb3_vec import make_sb3_batched_vec_env
 
         venv: VecEnv = VecMonitor(
             make_sb3_batched_vec_env(
@@ -223,6 +248,7 @@ def train(
     """
     env_kwargs = dict(env_kwargs or {})
     check_env_kwargs(env_id, env_kwargs)
+    check_dir_path(logdir)
     resolve_device(device)
     env_kwargs.setdefault("device", device)
     resolve_device(env_kwargs["device"])
@@ -375,6 +401,7 @@ def _learn(
             snapshot_dir=run_dir / SNAPSHOT_DIR,
             snapshot_meta=meta,
             previous=previous,
+            write_at_end=False,  # written below, after the agent is saved
         )
         resume_cb = ResumeCheckpoint(run_dir, log, cb, save_freq=freq)
         if resume_state is not None:
@@ -386,7 +413,7 @@ def _learn(
             name_prefix="model",
             save_replay_buffer=off_policy,
         )
-        interrupted = False
+        status = "finished"
         with StopOnSignals(resume_cb):
             try:
                 model.learn(
@@ -396,18 +423,19 @@ def _learn(
                     progress_bar=progress_bar,
                 )
             except (Interrupted, KeyboardInterrupt):
-                interrupted = True
-                cb.write_snapshot()
-        interrupted = interrupted or resume_cb.stop_signal is not None
-        model_path = run_dir / MODEL_FILE
-        saved = [model_path]
-        with atomic_path(model_path) as tmp:
-            model.save(tmp)
-        if off_policy:
-            saved.append(run_dir / "model_replay_buffer.pkl")
-            with atomic_path(saved[-1]) as tmp:
-                model.save_replay_buffer(tmp)
-        record_checksums(run_dir, saved)
+                status = "interrupted"
+            except BaseException:
+                status = "crashed"
+                raise
+            finally:
+                # The agent first, whatever happened: nothing that can fail at the end of a run comes before it
+                # (an exception in learn still propagates, after the save).
+                if status == "finished" and resume_cb.stop_signal is not None:
+                    status = "interrupted"
+                model_path = _save_agent(model, run_dir, off_policy, status)
+        interrupted = status == "interrupted"
+        cb.write_figure()
+        snapshot = cb.write_snapshot()
         model.get_env().close()
     records = cb.records
     final: list[EpisodeResult] = []
@@ -421,6 +449,7 @@ def _learn(
     return TrainResult(
         run_dir=run_dir,
         model_path=model_path,
+        snapshot=snapshot,
         num_timesteps=int(model.num_timesteps),
         initial=cb.initial_record,
         best=best if best is None or math.isfinite(best["score"]) else None,
