@@ -154,6 +154,40 @@ class Schedule(ABC):
         """Forget any state gathered by :meth:`observe` (a no-op for stateless schedules)."""
         return None
 
+    def state_dict(self) -> dict[str, Any]:
+        """The schedule's plain-valued attributes (configuration and observed state), nested schedules included.
+
+        Plain values only, so it saves with ``torch.save`` and loads with ``weights_only=True``.
+        """
+        out: dict[str, Any] = {}
+        for k, v in vars(self).items():
+            if v is None or isinstance(v, (bool, int, float, str)):
+                out[k] = v
+            elif isinstance(v, Schedule):
+                out[k] = {"__schedule__": v.state_dict()}
+            elif isinstance(v, (list, tuple)) and all(isinstance(x, Schedule) for x in v):
+                out[k] = {"__schedules__": [x.state_dict() for x in v]}
+            elif isinstance(v, (list, tuple)) and all(isinstance(x, (bool, int, float, str)) for x in v):
+                out[k] = list(v)
+        return out
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Put a :meth:`state_dict` back (the schedule then continues exactly from it).
+
+        :param state: the saved state
+        """
+        for k, v in state.items():
+            cur = getattr(self, k, None)
+            if isinstance(v, dict) and "__schedule__" in v:
+                cur.load_state_dict(v["__schedule__"])
+            elif isinstance(v, dict) and "__schedules__" in v:
+                for sub, st in zip(cur, v["__schedules__"], strict=True):
+                    sub.load_state_dict(st)
+            elif isinstance(v, list) and isinstance(cur, tuple):
+                object.__setattr__(self, k, tuple(v))
+            else:
+                object.__setattr__(self, k, v)
+
     def to_dict(self) -> dict[str, Any]:
         """Return the configuration as a plain dict that :func:`make_schedule` turns back into this schedule."""
         out: dict[str, Any] = {"name": self.name}

@@ -35,7 +35,7 @@ __all__ = [
     "validate_env_preset",
 ]
 
-DEFAULT_ENTRY_POINT = "archgym.envs.arch_env:ArchSearchEnv"
+DEFAULT_ENTRY_POINT = "archgym.envs.core:ArchSearchEnv"
 PRESET_KEYS = {"id", "description", "entry_point", "vector_entry_point", "max_episode_steps", "kwargs"}
 
 
@@ -94,32 +94,47 @@ _SIMPLE_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def _entry_point_params(entry_point: str) -> dict[str, inspect.Parameter]:
+def _entry_point_class(entry_point: str) -> Any:
     module, _, name = entry_point.partition(":")
     try:
-        cls = getattr(importlib.import_module(module), name)
+        return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError):
         raise ValueError(f"entry point {entry_point!r} cannot be imported") from None
-    params = inspect.signature(cls.__init__).parameters
+
+
+def _entry_point_params(entry_point: str) -> dict[str, inspect.Parameter]:
+    params = inspect.signature(_entry_point_class(entry_point).__init__).parameters
     return {k: p for k, p in params.items() if k != "self" and p.kind is not inspect.Parameter.VAR_KEYWORD}
 
 
 def check_preset_kwargs(entry_point: str, kwargs: dict[str, Any], where: str = "kwargs") -> None:
-    """Check kwarg names (and the types of simply-annotated ones) against the entry point's ``__init__``.
+    """Check kwarg names and the types of simple values against the entry point.
+
+    For archgym's env the names are its :meth:`~archgym.envs.core.ArchSearchEnv.keyword_names` and the config
+    pieces check the values (:func:`archgym.envs.config.split_keywords`); for another class, its ``__init__``.
 
     :param entry_point: ``module:Class``
     :param kwargs: the keyword arguments
     :param where: prefix of the error messages (e.g. ``path/to/preset.yaml: kwargs``)
     :raises ValueError: an unknown name (with a "did you mean" and the valid names) or a wrong type
     """
+    cls = _entry_point_class(entry_point)
     params = _entry_point_params(entry_point)
-    valid = [k for k in params if k != "render_mode"]
+    names = cls.keyword_names() if hasattr(cls, "keyword_names") else list(params)
+    valid = [k for k in names if k != "render_mode"]
     for key in kwargs:
-        if key not in params:
+        if key not in names:
             close = difflib.get_close_matches(str(key), valid, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ";"
             raise ValueError(f"{where}: unknown key {key!r}{hint} valid: {', '.join(valid)}")
     check_kwarg_types(params, kwargs, where)
+    if hasattr(cls, "keyword_names"):
+        from archgym.envs.config import ENV_KEYWORDS, split_keywords
+
+        try:
+            split_keywords({k: v for k, v in kwargs.items() if k in ENV_KEYWORDS})
+        except ValueError as e:
+            raise ValueError(f"{where}: {e}") from None
 
 
 def check_kwarg_types(params: dict[str, inspect.Parameter], kwargs: dict[str, Any], where: str = "kwargs") -> None:

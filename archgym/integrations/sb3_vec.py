@@ -1,4 +1,5 @@
-"""SB3 vectorised envs of an archgym id: ``DummyVecEnv`` (one process) or ``SubprocVecEnv``.
+"""SB3 vectorised envs of an archgym id: ``DummyVecEnv`` (one process), ``SubprocVecEnv``, or the batched
+vector env behind :class:`SB3BatchedVecEnv` (``archgym train --batched``).
 
 ``SubprocVecEnv`` starts its workers with ``forkserver``/``spawn``: fresh interpreters that
 have not run ``import archgym``. Each worker therefore builds its env through :func:`make_env_fn`,
@@ -15,8 +16,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import gymnasium as gym
+import numpy as np
+from gymnasium.vector import AutoresetMode
+from stable_baselines3.common.vec_env.base_vec_env import VecEnv, VecEnvIndices, VecEnvObs, VecEnvStepReturn
 
-__all__ = ["VEC_ENV_KINDS", "make_env_fn", "make_sb3_vec_env"]
+from archgym.envs.core import ArchSearchEnv
+from archgym.envs.vector import BatchedArchSearchVecEnv
+
+__all__ = ["VEC_ENV_KINDS", "SB3BatchedVecEnv", "make_env_fn", "make_sb3_batched_vec_env", "make_sb3_vec_env"]
 
 VEC_ENV_KINDS = ("dummy", "subproc")
 
@@ -100,3 +107,123 @@ def make_sb3_vec_env(
     if seed is not None:
         venv.seed(seed)
     return venv
+
+
+class SB3BatchedVecEnv(VecEnv):
+    """A stable-baselines3 ``VecEnv`` over a :class:`BatchedArchSearchVecEnv` in ``same_step`` mode.
+
+    Done sub-envs are reset within the same ``step_wait`` (their reset training is batched too);
+    the infos carry ``terminal_observation`` and ``TimeLimit.truncated`` as SB3 expects.
+
+    :param venv: the batched vector env; must use ``autoreset_mode="same_step"``
+    """
+
+    def __init__(self, venv: BatchedArchSearchVecEnv) -> None:
+        if venv.autoreset_mode != AutoresetMode.SAME_STEP:
+            raise ValueError("SB3BatchedVecEnv needs autoreset_mode='same_step'; valid: same_step")
+        self.venv = venv
+        super().__init__(venv.num_envs, venv.single_observation_space, venv.single_action_space)
+        self._actions: np.ndarray | None = None
+
+    def reset(self) -> VecEnvObs:
+        """Reset every sub-env with the seeds and options set by ``seed`` / ``set_options``."""
+        seeds = [s if s is None else int(s) for s in self._seeds] if self._seeds else None
+        opts = self._options[0] if self._options and self._options[0] else None
+        obs, vinfo = self.venv.reset(seed=seeds, options=opts)
+        self.reset_infos = [self._info_of(vinfo, k) for k in range(self.num_envs)]
+        self._reset_seeds()
+        self._reset_options()
+        return obs
+
+    def step_async(self, actions: np.ndarray) -> None:
+        """Store the actions of the next ``step_wait``."""
+        self._actions = np.asarray(actions)
+
+    def step_wait(self) -> VecEnvStepReturn:
+        """Step every sub-env; done ones are reset at once."""
+        if self._actions is None:
+            raise RuntimeError("call step_async before step_wait")
+        obs, rew, term, trunc, vinfo = self.venv.step(self._actions)
+        self._actions = None
+        infos = []
+        for k in range(self.num_envs):
+            info = self._info_of(vinfo, k)
+            if term[k] or trunc[k]:
+                final_obs = vinfo["final_obs"][k]
+                info = {**self._info_of(vinfo["final_info"], k), "terminal_observation": final_obs}
+                info["TimeLimit.truncated"] = bool(trunc[k] and not term[k])
+                self.reset_infos[k] = self._info_of(vinfo, k)
+            infos.append(info)
+        return obs, rew.astype(np.float32), term | trunc, infos
+
+    @staticmethod
+    def _info_of(vinfo: dict[str, Any], k: int) -> dict[str, Any]:
+        out = {}
+        for key, vals in vinfo.items():
+            if key.startswith("_") or key in ("final_obs", "final_info"):
+                continue
+            mask = vinfo.get(f"_{key}")
+            if mask is None or mask[k]:
+                v = vals[k]
+                out[key] = v.item() if isinstance(v, np.generic) else v
+        return out
+
+    def close(self) -> None:
+        """Close the batched env."""
+        self.venv.close()
+
+    def _targets(self, indices: VecEnvIndices) -> list[ArchSearchEnv]:
+        return [self.venv.envs[i] for i in self._get_indices(indices)]
+
+    def get_attr(self, attr_name: str, indices: VecEnvIndices = None) -> list[Any]:
+        """Attribute of the selected sub-envs."""
+        return [getattr(e, attr_name) for e in self._targets(indices)]
+
+    def set_attr(self, attr_name: str, value: Any, indices: VecEnvIndices = None) -> None:
+        """Set an attribute of the selected sub-envs."""
+        for e in self._targets(indices):
+            setattr(e, attr_name, value)
+
+    def env_method(self, method_name: str, *method_args: Any, indices: VecEnvIndices = None, **kw: Any) -> list[Any]:
+        """Call a method of the selected sub-envs (e.g. ``action_masks``)."""
+        return [getattr(e, method_name)(*method_args, **kw) for e in self._targets(indices)]
+
+    def env_is_wrapped(self, wrapper_class: type[gym.Wrapper], indices: VecEnvIndices = None) -> list[bool]:
+        """Sub-envs are unwrapped ArchSearchEnv instances: always False."""
+        return [False for _ in self._get_indices(indices)]
+
+
+def make_sb3_batched_vec_env(
+    env_id: str,
+    n_envs: int,
+    seed: int | None = None,
+    env_kwargs: dict[str, Any] | None = None,
+    track_best: bool = False,
+) -> VecEnv:
+    """An SB3 ``VecEnv`` of ``n_envs`` batched sub-envs of the registered ``env_id`` (``archgym train --batched``).
+
+    :param env_id: a registered archgym env id
+    :param n_envs: number of sub-envs
+    :param seed: sub-env ``k`` is seeded ``seed + k`` at the first reset
+    :param env_kwargs: overrides of the preset's constructor keywords
+    :param track_best: keep each sub-env's best child (see :class:`BatchedArchSearchVecEnv`)
+    """
+    spec = gym.spec(env_id)
+    cls = (
+        spec.entry_point
+        if isinstance(spec.entry_point, type)
+        else gym.envs.registration.load_env_creator(spec.entry_point)
+    )
+    if not (isinstance(cls, type) and issubclass(cls, ArchSearchEnv)):
+        raise ValueError(f"env {env_id!r} cannot be batched: its entry point is not archgym's ArchSearchEnv")
+    venv = BatchedArchSearchVecEnv(
+        num_envs=n_envs,
+        max_episode_steps=spec.max_episode_steps,
+        autoreset_mode="same_step",
+        track_best=track_best,
+        **{**spec.kwargs, **(env_kwargs or {})},
+    )
+    out = SB3BatchedVecEnv(venv)
+    if seed is not None:
+        out.seed(seed)
+    return out

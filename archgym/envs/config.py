@@ -1,0 +1,332 @@
+"""The env's configuration, grouped by concern.
+
+Four typed pieces say what an :class:`~archgym.envs.core.ArchSearchEnv` does:
+
+* :class:`TaskConfig`: what the children learn (a dataset, or a drifting stream for ``eval_mode="stream"``);
+* :class:`SpaceConfig`: where the search moves (initial network, bounds, how morphs initialise and prune);
+* :class:`RecipeConfig`: how a child is trained (schedule, optimizer, budgets, the scratch recipe);
+* :class:`RewardConfig`: what a network is worth (cost metric and weight, reward mode, penalties).
+
+Presets and keyword overrides fill them the same way: ``gym.make(id, cost_weight=0.1)`` routes the flat
+keyword to the piece that owns it (every field name is unique across the pieces), and a grouped mapping
+(``reward={"cost_weight": 0.1}``) or a config object works too. An unknown keyword raises a ValueError that
+names the valid ones.
+
+>>> cfg = split_keywords({"cost_weight": 0.1, "dataset": "digits"})
+>>> cfg["reward"].cost_weight, cfg["task"].dataset
+(0.1, 'digits')
+>>> split_keywords({"cost_wieght": 0.1})
+Traceback (most recent call last):
+...
+ValueError: unknown env keyword 'cost_wieght'; did you mean 'cost_weight'? valid: ...
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from dataclasses import MISSING, dataclass, fields, replace
+from typing import Any
+
+from archgym.arch import SearchSpace
+from archgym.child import WIDEN_INITS, UnitImportance
+from archgym.data import unknown_name
+
+__all__ = [
+    "ENV_KEYWORDS",
+    "EVAL_MODES",
+    "INPUT_KINDS",
+    "REWARD_MODES",
+    "RecipeConfig",
+    "RewardConfig",
+    "SpaceConfig",
+    "TaskConfig",
+    "check_number",
+    "split_keywords",
+    "unknown_name",
+]
+
+REWARD_MODES = ("delta", "absolute")
+EVAL_MODES = ("inherit", "scratch", "stream")
+INPUT_KINDS = ("flat", "image")
+REGROW_METHODS = ("gradient", "random")
+
+
+def check_number(name: str, value: Any, low: float, high: float = math.inf, integer: bool = False) -> None:
+    """Raise a ValueError unless ``value`` is a finite (integer) number in ``[low, high]``.
+
+    :param name: the argument's name, for the message
+    :param value: the value
+    :param low: smallest valid value
+    :param high: largest valid value
+    :param integer: the value must be a whole number
+    """
+    kind = "an int" if integer else "a number"
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+    if integer:
+        ok = ok and float(value).is_integer()
+    if not ok or not low <= value <= high:
+        rng = f">= {low}" if high == math.inf else f"in [{low}, {high}]"
+        raise ValueError(f"{name} must be {kind} {rng}, got {value!r}")
+
+
+#: annotation text -> accepted types (bool is never a number here)
+_SIMPLE: dict[str, tuple[type, ...]] = {
+    "int": (numbers.Integral,),
+    "float": (numbers.Real,),
+    "str": (str,),
+    "bool": (bool,),
+    "int | None": (numbers.Integral, type(None)),
+    "float | None": (numbers.Real, type(None)),
+    "str | None": (str, type(None)),
+}
+
+
+def _check_types(obj: Any) -> None:
+    """Type checks of the simply-annotated fields (``int``, ``float``, ``str``, ``bool``, ``X | None``)."""
+    for f in fields(obj):
+        ok_types = _SIMPLE.get(str(f.type))
+        value = getattr(obj, f.name)
+        if ok_types is None:
+            continue
+        if (isinstance(value, bool) and bool not in ok_types) or not isinstance(value, ok_types):
+            want = str(f.type).replace(" | None", " or null")
+            raise ValueError(f"{f.name!r} must be {want}, got {value!r} ({type(value).__name__})")
+
+
+@dataclass(frozen=True)
+class TaskConfig:
+    """What the children learn.
+
+    :param dataset: dataset name (``digits``, ``synthetic``, or any registered dataset)
+    :param input: ``flat`` (MLP children) or ``image`` (conv children on C x H x W)
+    :param data_seed: seed of the dataset split
+    :param train_subset: train on the first N training samples only (fast tests)
+    :param stream: stream name from :data:`archgym.online.STREAMS` (``eval_mode="stream"``)
+    :param stream_kwargs: overrides for the stream constructor (``drifts``, ``noise``, ...)
+    :param chunk_size: samples per predict-then-learn chunk (stream)
+    :param chunks_per_step: chunks consumed per env step (stream)
+    :param warmup_chunks: chunks learned at reset before the first observation (stream)
+    :param window: samples of the sliding prequential window (stream)
+    :param detector: drift detector name (``page_hinkley``, ``adwin``), spec, or None (stream)
+    :param drift_lr_factor: learning-rate multiplier after a detected drift (stream)
+    :param drift_boost_updates: updates the boost lasts (stream)
+    """
+
+    dataset: str = "digits"
+    input: str = "flat"
+    data_seed: int = 0
+    train_subset: int | None = None
+    stream: str | None = None
+    stream_kwargs: Mapping[str, Any] | None = None
+    chunk_size: int = 64
+    chunks_per_step: int = 8
+    warmup_chunks: int = 16
+    window: int = 512
+    detector: str | Mapping[str, Any] | None = "page_hinkley"
+    drift_lr_factor: float = 2.0
+    drift_boost_updates: int = 50
+
+    def __post_init__(self) -> None:
+        _check_types(self)
+        if self.input not in INPUT_KINDS:
+            raise unknown_name("input kind", self.input, INPUT_KINDS)
+        if self.train_subset is not None:
+            check_number("train_subset", self.train_subset, 1, integer=True)
+        for name in ("chunk_size", "chunks_per_step", "window"):
+            check_number(name, getattr(self, name), 1, integer=True)
+        check_number("warmup_chunks", self.warmup_chunks, 0, integer=True)
+        check_number("drift_boost_updates", self.drift_boost_updates, 0, integer=True)
+        check_number("drift_lr_factor", self.drift_lr_factor, 1e-6)
+        if self.stream_kwargs is not None and not isinstance(self.stream_kwargs, Mapping):
+            raise ValueError(f"stream_kwargs must be a mapping or null, got {type(self.stream_kwargs).__name__}")
+
+
+@dataclass(frozen=True)
+class SpaceConfig:
+    """Where the search moves, and how a move changes the child.
+
+    :param initial: initial hidden layers, e.g. ``[32]`` or ``["c8k3", 32]``
+    :param search_space: bounds (``SearchSpace`` or mapping: ``dense``/``conv`` ``{min, max, step}``,
+        ``min_depth``, ``max_depth``)
+    :param widen_init: how a widen initialises the new units: ``zero`` (fresh random incoming, zero
+        outgoing weights) or ``net2net`` (replicated units), see :data:`archgym.child.WIDEN_INITS`
+    :param widen_noise: Net2WiderNet split noise (``widen_init="net2net"`` only)
+    :param narrow_criterion: unit-importance criterion of narrow (name from :data:`archgym.pruning.CRITERIA`
+        or a callable)
+    :param sparsity_actions: add the global actions ``prune`` and ``regrow`` (inherit mode only)
+    :param prune_step: sparsity added by one ``prune`` action (fraction of hidden weights)
+    :param prune_criterion: weight-importance criterion of ``prune``
+    :param max_sparsity: highest hidden-layer sparsity ``prune`` may reach
+    :param regrow_method: ``gradient`` (RigL: largest |dL/dw|, zero init) or ``random`` (SET)
+    :param regrow_fraction: fraction of the pruned weights one ``regrow`` brings back
+    """
+
+    initial: Sequence[Any] = (32,)
+    search_space: Mapping[str, Any] | SearchSpace | None = None
+    widen_init: str = "zero"
+    widen_noise: float = 0.01
+    narrow_criterion: str | UnitImportance = "l1"
+    sparsity_actions: bool = False
+    prune_step: float = 0.2
+    prune_criterion: str = "l1"
+    max_sparsity: float = 0.9
+    regrow_method: str = "gradient"
+    regrow_fraction: float = 0.5
+
+    def __post_init__(self) -> None:
+        _check_types(self)
+        if self.search_space is not None and not isinstance(self.search_space, (Mapping, SearchSpace)):
+            raise ValueError(
+                "search_space must be a mapping such as {max_depth: 3, dense: {min: 8, max: 128, step: 16}}, "
+                f"a SearchSpace or None, got {self.search_space!r}"
+            )
+        if not (isinstance(self.narrow_criterion, str) or callable(self.narrow_criterion)):
+            raise ValueError(f"narrow_criterion must be a criterion name or a callable, got {self.narrow_criterion!r}")
+        if self.widen_init not in WIDEN_INITS:
+            raise unknown_name("widen_init", self.widen_init, WIDEN_INITS)
+        check_number("widen_noise", self.widen_noise, 0.0, 1.0)
+        check_number("prune_step", self.prune_step, 1e-6, 1.0)
+        check_number("max_sparsity", self.max_sparsity, 0.0, 0.999)
+        check_number("regrow_fraction", self.regrow_fraction, 1e-6, 1.0)
+        if self.regrow_method not in REGROW_METHODS:
+            raise unknown_name("regrow_method", self.regrow_method, REGROW_METHODS)
+        if self.sparsity_actions:
+            from archgym.pruning import get_criterion
+
+            get_criterion(self.prune_criterion)  # validate the name now (the ValueError lists the valid ones)
+
+    def space(self) -> SearchSpace:
+        """The search space as a :class:`~archgym.arch.SearchSpace`."""
+        s = self.search_space
+        return s if isinstance(s, SearchSpace) else SearchSpace.from_dict(s or {})
+
+
+@dataclass(frozen=True)
+class RecipeConfig:
+    """How a child is trained.
+
+    :param schedule: learning-rate schedule (float or :mod:`archgym.schedules` spec)
+    :param batch_size: child training batch size
+    :param optimizer: ``adam``, ``adamw`` or ``sgd``
+    :param momentum: SGD momentum
+    :param weight_decay: child weight decay
+    :param morph_warmup: fine-tune steps of linear LR warm-up after each morph (the optimizer is rebuilt
+        then, and a fresh Adam's first steps would shake the weights a morph preserved)
+    :param initial_steps: optimizer steps that train the initial child at reset (inherit mode)
+    :param finetune_steps: optimizer steps of fine-tuning after each valid edit (inherit mode)
+    :param scratch_steps: optimizer steps of the from-scratch recipe (scratch mode, exports)
+    :param scratch_seed: seed of the from-scratch recipe (part of the cache key)
+    :param scratch_cache_mb: memory for the weights of cached scratch results (least recently used go first)
+    """
+
+    schedule: Any = 3e-3
+    batch_size: int = 64
+    optimizer: str = "adam"
+    momentum: float = 0.9
+    weight_decay: float = 0.0
+    morph_warmup: int = 0
+    initial_steps: int = 300
+    finetune_steps: int = 40
+    scratch_steps: int = 400
+    scratch_seed: int = 0
+    scratch_cache_mb: float = 256.0
+
+    def __post_init__(self) -> None:
+        _check_types(self)
+        check_number("initial_steps", self.initial_steps, 0, integer=True)
+        check_number("finetune_steps", self.finetune_steps, 0, integer=True)
+        check_number("scratch_steps", self.scratch_steps, 1, integer=True)
+        check_number("scratch_cache_mb", self.scratch_cache_mb, 0.0)
+        check_number("momentum", self.momentum, 0.0, 1.0)
+        if self.optimizer not in ("adam", "adamw", "sgd"):
+            raise unknown_name("optimizer", self.optimizer, ["adam", "adamw", "sgd"])
+
+
+@dataclass(frozen=True)
+class RewardConfig:
+    """What a network is worth.
+
+    :param reference: the network whose cost normalises the cost term (default: ``initial``)
+    :param cost_metric: ``params``, ``flops``, ``nonzero_params`` or ``latency``
+    :param cost_weight: weight of the normalised cost in the score (>= 0)
+    :param reward_mode: ``delta`` (score difference) or ``absolute`` (the score)
+    :param invalid_penalty: reward penalty of an invalid action (>= 0)
+    :param diverged_score: score of a step whose child training diverged (the weights roll back)
+    """
+
+    reference: Sequence[Any] | None = None
+    cost_metric: str = "params"
+    cost_weight: float = 0.05
+    reward_mode: str = "delta"
+    invalid_penalty: float = 0.01
+    diverged_score: float = 0.0
+
+    def __post_init__(self) -> None:
+        _check_types(self)
+        if self.reward_mode not in REWARD_MODES:
+            raise unknown_name("reward_mode", self.reward_mode, REWARD_MODES)
+        check_number("cost_weight", self.cost_weight, 0.0)
+        check_number("invalid_penalty", self.invalid_penalty, 0.0)
+        check_number("diverged_score", self.diverged_score, -1e6, 1e6)
+
+
+#: the config pieces by the env keyword that takes one whole
+PIECES: dict[str, type] = {"task": TaskConfig, "space": SpaceConfig, "recipe": RecipeConfig, "reward": RewardConfig}
+#: flat keyword -> the piece that owns it
+ENV_KEYWORDS: dict[str, str] = {f.name: piece for piece, cls in PIECES.items() for f in fields(cls)}
+#: keywords the env takes itself
+OWN_KEYWORDS: tuple[str, ...] = ("eval_mode", "horizon", "device", "render_mode")
+
+
+def valid_keywords() -> list[str]:
+    """Every keyword the env accepts: the pieces' names, their fields and the env's own."""
+    return [*OWN_KEYWORDS, *PIECES, *ENV_KEYWORDS]
+
+
+def split_keywords(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """Route flat keywords and whole pieces to the four configs.
+
+    :param kwargs: flat keywords (``cost_weight=0.1``), pieces as mappings or config objects
+        (``reward={"cost_weight": 0.1}``), and the env's own keywords (``eval_mode``, ``horizon``, ...)
+    :return: ``{"task": TaskConfig, "space": ..., "recipe": ..., "reward": ..., **own keywords}``
+    :raises ValueError: an unknown keyword (naming the valid ones), a keyword given twice, or a bad value
+    """
+    flat: dict[str, dict[str, Any]] = {p: {} for p in PIECES}
+    base: dict[str, Any] = {}
+    own: dict[str, Any] = {}
+    for key, value in kwargs.items():
+        if key in OWN_KEYWORDS:
+            own[key] = value
+        elif key in PIECES:
+            cls = PIECES[key]
+            if isinstance(value, cls) or value is None:
+                base[key] = value
+            elif isinstance(value, Mapping):
+                for k in value:
+                    if ENV_KEYWORDS.get(k) != key:
+                        raise unknown_name(f"{key} keyword", k, [f.name for f in fields(cls)])
+                flat[key].update(value)
+            else:
+                raise ValueError(f"{key} must be a {cls.__name__} or a mapping, got {type(value).__name__}")
+        elif key in ENV_KEYWORDS:
+            piece = ENV_KEYWORDS[key]
+            if key in flat[piece]:
+                raise ValueError(f"env keyword {key!r} given twice (flat and in {piece!r})")
+            flat[piece][key] = value
+        else:
+            raise unknown_name("env keyword", key, valid_keywords())
+    out: dict[str, Any] = dict(own)
+    for piece, cls in PIECES.items():
+        start = base.get(piece) or cls()
+        out[piece] = replace(start, **flat[piece]) if flat[piece] else start
+    return out
+
+
+def field_default(name: str) -> Any:
+    """The default value of the flat keyword ``name``."""
+    cls = PIECES[ENV_KEYWORDS[name]]
+    f = next(f for f in fields(cls) if f.name == name)
+    return f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+
