@@ -127,7 +127,7 @@ def candidate_architecture(
     """
     if isinstance(layers, Architecture):
         return layers
-    from archgym.envs.arch_env import parse_layers
+    from archgym.arch import parse_layers
 
     initial = _initial_architecture(env_id, env_kwargs)
     return Architecture(initial.input_shape, parse_layers(layers), initial.num_classes)
@@ -135,7 +135,7 @@ def candidate_architecture(
 
 def _initial_architecture(env_id: str, env_kwargs: Mapping[str, Any] | None = None) -> Architecture:
     from archgym.data import load_dataset
-    from archgym.envs.arch_env import parse_layers
+    from archgym.arch import parse_layers
 
     kw = {**_preset(env_id).kwargs, **dict(env_kwargs or {})}
     data = load_dataset(kw.get("dataset", "digits"), device="cpu", image=kw.get("input", "flat") == "image")
