@@ -169,7 +169,7 @@ def test_parse_kv_reads_yaml_values() -> None:
 
 def test_check_env_kwargs_uses_the_env_signature() -> None:
     check_env_kwargs(ENV_ID, {"cost_weight": 0.1, "device": "cpu"})
-    with pytest.raises(ValueError, match="unknown env kwarg 'cost_wieght' for archgym/DigitsMLP-v0; did you mean"):
+    with pytest.raises(ValueError, match="env kwargs of archgym/DigitsMLP-v0: unknown key 'cost_wieght'; did you mean"):
         check_env_kwargs(ENV_ID, {"cost_wieght": 0.1})
     with pytest.raises(ValueError, match="unknown env id 'archgym/DigitsMPL-v0'; did you mean"):
         check_env_kwargs("archgym/DigitsMPL-v0", {})

@@ -9,8 +9,9 @@ from stable_baselines3.common.vec_env import VecEnv
 from archgym.arch import Architecture
 from archgym.child import ChildNet
 from archgym.data import load_dataset
-from archgym.envs.arch_env import INFO_KEYS
-from archgym.envs.batched import BatchedArchSearchVecEnv, make_sb3_batched_vec_env
+from archgym.envs.encoding import INFO_KEYS
+from archgym.envs.vector import BatchedArchSearchVecEnv
+from archgym.integrations.sb3_vec import make_sb3_batched_vec_env
 from archgym.training import StackedMLP, Trainer, evaluate_stacked, fit_stacked, stackable
 from tests.conftest import FAST_ENV_KWARGS
 

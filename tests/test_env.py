@@ -13,7 +13,7 @@ from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
 import archgym
 from archgym.envs import ENV_PRESETS, ArchSearchEnv
-from archgym.envs.arch_env import INFO_KEYS
+from archgym.envs.encoding import INFO_KEYS
 from tests.conftest import FAST_ENV_KWARGS, fast_kwargs_for
 
 ENV_IDS = sorted(ENV_PRESETS)
@@ -86,7 +86,7 @@ def test_info_keys_reward_and_spec_contract():
         assert tuple(info) == INFO_KEYS
         assert all(isinstance(info[k], (bool, int, float, str)) for k in INFO_KEYS)
         total += r
-        expected = info["val_accuracy"] - u.cost_weight * info["params"] / u.reference_cost
+        expected = info["val_accuracy"] - u.reward_config.cost_weight * info["params"] / u.reference_cost
         assert math.isclose(info["score"], expected, rel_tol=1e-9)
     # delta rewards telescope to the final score gain
     assert math.isclose(total, info["score"] - start, abs_tol=1e-9)
@@ -188,7 +188,8 @@ def test_import_registers_without_side_effects():
 
 
 def test_scratch_cache_is_bounded_in_bytes():
-    from archgym.envs.arch_env import Evaluation, ScratchCache
+    from archgym.envs.evaluators.base import Evaluation
+    from archgym.envs.evaluators.scratch import ScratchCache
 
     cache = ScratchCache(max_bytes=3 * 400)
     ev = Evaluation(0.5, 1.0, 0.5)

@@ -15,7 +15,8 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archgym.envs.arch_env import INFO_KEYS, ArchSearchEnv
+from archgym.envs.core import ArchSearchEnv
+from archgym.envs.encoding import INFO_KEYS
 
 BASE = {"initial_steps": 2, "finetune_steps": 1, "scratch_steps": 2, "train_subset": 120, "device": "cpu"}
 

@@ -22,7 +22,7 @@ import yaml
 from archgym.agents.integrity import IntegrityError, record_checksums, verify_files
 from archgym.atomic import atomic_path, atomic_write_text
 from archgym.cli import main
-from archgym.envs.arch_env import ArchSearchEnv
+from archgym.envs.core import ArchSearchEnv
 from archgym.envs.registration import load_env_presets, parse_env_preset, validate_env_preset
 
 FAST = {"initial_steps": 5, "finetune_steps": 3, "scratch_steps": 5, "train_subset": 200, "device": "cpu"}
@@ -81,11 +81,12 @@ CASES: list[tuple[str, Callable[[Path], object], str]] = [
     ("kw-diverged_score-nan", lambda t: _env(diverged_score=math.nan), r"diverged_score must be a number in .* nan"),
     ("kw-narrow-list", lambda t: _env(narrow_criterion=[1]), r"narrow_criterion must be a criterion name"),
     ("kw-prune_step-range", lambda t: _env(prune_step=2.0), r"prune_step must be a number in \[1e-06, 1.0\], got 2.0"),
-    # gym.make with an unknown name raises Python's TypeError; the registration path names the valid keys
+    # an unknown keyword names the valid ones, in the env itself and in the registration path
+    ("kw-unknown-env", lambda t: _env(cost_wieght=1), r"unknown env keyword 'cost_wieght'; did you mean 'cost_weight'\? valid: eval_mode"),
     (
         "kw-unknown-name",
         lambda t: parse_env_preset({**GOOD_PRESET, "kwargs": {"cost_wieght": 1}}, t / "x.yaml"),
-        r"x.yaml: kwargs: unknown key 'cost_wieght'; did you mean 'cost_weight'\? valid: dataset, input",
+        r"x.yaml: kwargs: unknown key 'cost_wieght'; did you mean 'cost_weight'\? valid: .*dataset, input",
     ),
     # YAML presets: file, field, value and what is valid
     ("yaml-malformed", lambda t: _preset(t, "id: [unclosed\n"), r"malformed YAML in .*p.yaml line \d+"),
@@ -189,30 +190,30 @@ def test_diverging_child_rolls_back_and_scores_the_floor(reward_mode: str) -> No
 def test_diverged_fit_restores_the_weights_before_the_fit(monkeypatch: pytest.MonkeyPatch) -> None:
     env = _env()
     env.reset(seed=0)
-    real = env._fit_and_eval
+    trainer = env.evaluator.trainer
+    real = trainer.fit
 
-    def poison(steps: int):  # the fine-tune blows up: NaN weights and a NaN loss
-        ev = real(steps)
+    def poison(model, steps=None, **kw):  # the fine-tune blows up: NaN weights and a NaN loss
+        res = real(model, steps=steps, **kw)
         with torch.no_grad():
-            for p in env.child.parameters():
+            for p in model.parameters():
                 p.fill_(math.nan)
-        ev.val_loss, ev.diverged = math.nan, True
-        return ev
+        return res
 
-    monkeypatch.setattr(env, "_fit_and_eval", poison)
+    monkeypatch.setattr(trainer, "fit", poison)
     captured = {}
-    real_recover = env._recover
+    real_recover = env.guard.recover
 
     def spy(ev, before, prev=None):
         captured["before"] = {k: v.clone() for k, v in before.items()}
         return real_recover(ev, before, prev)
 
-    monkeypatch.setattr(env, "_recover", spy)
+    monkeypatch.setattr(env.guard, "recover", spy)
     obs, reward, _, _, info = env.step(0)  # widen layer 0: the morph succeeds, its fine-tune diverges
     assert info["diverged"] and info["arch"] == "64-[24]-10" and info["action_valid"]
     assert all(torch.equal(captured["before"][k], v) for k, v in env.child.state_dict().items())
     assert info["score"] == 0.0 and np.isfinite(obs).all() and math.isfinite(info["val_loss"])
-    monkeypatch.setattr(env, "_fit_and_eval", real)
+    monkeypatch.setattr(trainer, "fit", real)
     _, _, _, _, info = env.step(0)  # the episode goes on, training works again
     assert info["action_valid"] and not info["diverged"] and _finite_params(env)
 
@@ -234,15 +235,13 @@ def test_out_of_memory_is_an_invalid_action_not_a_crash(where: str, monkeypatch:
     child = env.child
 
     def oom(*args: object, **kwargs: object) -> None:
-        if where == "fit":  # the morph happened, then the fine-tune ran out of memory
-            real_widen(*args, **kwargs)
         raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
 
-    real_widen = child.widen
-    monkeypatch.setattr(child, "widen", oom)
+    # morph: the widen itself runs out of memory; fit: the morph happened, then the fine-tune ran out
+    monkeypatch.setattr(*((child, "widen") if where == "morph" else (env.evaluator.trainer, "fit")), oom)
     obs, reward, terminated, _, info = env.step(0)
     assert not info["action_valid"] and info["oom"] and not terminated and not info["diverged"]
-    assert reward == pytest.approx(-env.invalid_penalty)
+    assert reward == pytest.approx(-env.reward_config.invalid_penalty)
     assert info["arch"] == info0["arch"] and env.architecture.key() == info0["arch"]
     assert env.child is child and env.child.arch == env.architecture
     assert all(torch.equal(state0[k], v) for k, v in env.child.state_dict().items())
@@ -307,7 +306,7 @@ def test_online_env_state_is_a_replay_that_continues_exactly() -> None:
         oa, ra, *_, ia = a.step(act)
         ob, rb, *_, ib = b.step(act)
         assert np.array_equal(oa, ob) and ra == rb and ia == ib
-    with pytest.raises(ValueError, match="cannot restore a replay"):
+    with pytest.raises(ValueError, match="cannot restore a state of eval_mode .stream. into .inherit."):
         _env().set_search_state(state)
 
 

@@ -56,8 +56,7 @@ from torch import nn
 
 from archgym.agents.records import SearchLog
 from archgym.arch import InvalidEdit
-from archgym.envs.arch_env import GLOBAL_FEATURES, SLOT_FEATURES
-from archgym.presets import preset_dir, read_yaml
+from archgym.presets import find_preset_file, read_yaml
 
 __all__ = [
     "STRATEGIES",
@@ -81,12 +80,12 @@ def _stop_id(u: Any) -> int:
 
 def _global(u: Any, obs: np.ndarray, name: str) -> float:
     """One global feature of an observation row (see the env's observation table)."""
-    return float(obs[len(SLOT_FEATURES) * u.space.max_depth + GLOBAL_FEATURES.index(name)])
+    return float(obs[u.feature_index(name)])
 
 
 def _score(u: Any, obs: np.ndarray) -> float:
     """The env's score of the state ``obs`` describes: val accuracy - cost_weight * cost."""
-    return _global(u, obs, "val_accuracy") - u.cost_weight * u.cost()
+    return _global(u, obs, "val_accuracy") - u.reward_config.cost_weight * u.cost()
 
 
 def _edit_moves(u: Any) -> np.ndarray:
@@ -106,7 +105,7 @@ def _random_valid(rng: np.random.Generator, u: Any, stop_prob: float) -> int:
 def _neighbour_key(u: Any, action: int) -> str | None:
     """Key of the architecture ``action`` leads to from the env's current one (None: invalid)."""
     try:
-        return u._edit(u.architecture, u.actions[action]).key()  # the env's own edit rule
+        return u.preview(action).key()  # the env's own edit rule
     except InvalidEdit:
         return None
 
@@ -320,7 +319,7 @@ def fork_env(env: Any) -> Any:
     memo: dict[int, Any] = {}
     if getattr(u, "data", None) is not None:
         memo[id(u.data)] = u.data  # device tensors: shared, never copied
-    cache = getattr(u, "_scratch_cache", None)
+    cache = getattr(u.evaluator, "cache", None)
     if cache is not None:
         memo[id(cache)] = cache  # entries are keyed by (arch, seed, steps): shared safely
     return copy.deepcopy(env, memo)
@@ -453,10 +452,18 @@ def load_rule_config(env_id: str | None = None, path: Path | None = None, **over
     """The rule fields for ``env_id``: the preset's ``default`` entry, its ``env_id`` entry, then ``overrides``.
 
     :param env_id: registered env id (``None``: the default entry only)
-    :param path: the preset file (default: ``rule.yaml`` in :func:`archgym.presets.preset_dir` ``("agents")``)
+    :param path: the preset file (default: ``rule.yaml`` of the agent preset folders, :mod:`archgym.presets`)
     :param overrides: field values that win over the file
+    :raises ValueError: an unknown override or field (the valid ones are listed), a malformed file
     """
-    path = path or preset_dir("agents") / "rule.yaml"
+    valid = [f.name for f in dataclasses.fields(RuleConfig)]
+    unknown = sorted(set(overrides) - set(valid))
+    if unknown:
+        raise ValueError(f"unknown rule field(s) {unknown}; valid: {', '.join(valid)}")
+    if path is None:
+        path = find_preset_file("agents", "rule")
+        if path is None:
+            raise ValueError("no rule.yaml in the agent preset folders; valid: a folder holding agents/rule.yaml")
     data = read_yaml(path) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: the rule preset must be a mapping, got {type(data).__name__}")

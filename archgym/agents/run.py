@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-import importlib
-import inspect
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -301,34 +299,32 @@ def env_id_choices() -> list[str]:
 
 
 def check_env_id(env_id: str) -> None:
-    """Raise ValueError (with a "did you mean") if ``env_id`` is not a registered archgym id."""
+    """Raise ValueError if ``env_id`` is not a usable archgym id: unknown (with a "did you mean" and the
+    valid ids, and the preset files that are broken), or its preset file is broken or defined twice."""
+    from archgym.envs.registration import preset_error, preset_problems
+
     valid = env_id_choices()
+    err = preset_error(env_id)
+    if err is not None:
+        raise ValueError(err)
     if env_id not in valid:
         close = difflib.get_close_matches(env_id, valid, n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]!r}?" if close else ";"
-        raise ValueError(f"unknown env id {env_id!r}{hint} valid: {', '.join(valid)}")
-
-
-def _entry_point_class(env_id: str) -> Any:
-    from archgym.envs import ENV_PRESETS
-
-    module, _, name = ENV_PRESETS[env_id].entry_point.partition(":")
-    return getattr(importlib.import_module(module), name)
+        problems = preset_problems()
+        broken = f" ({len(problems)} preset problem(s): {problems[0]})" if problems else ""
+        raise ValueError(f"unknown env id {env_id!r}{hint} valid: {', '.join(valid)}{broken}")
 
 
 def check_env_kwargs(env_id: str, kwargs: Mapping[str, Any]) -> None:
-    """Check ``kwargs`` names against the signature of the env's ``__init__`` (values are checked by the env).
+    """Check ``kwargs`` names (and simple values) against the env's keywords (ranges are checked by the env).
 
     :raises ValueError: unknown env id or kwarg (with a "did you mean" and the valid names)
     """
+    from archgym.envs import ENV_PRESETS
+    from archgym.envs.registration import check_preset_kwargs
+
     check_env_id(env_id)
-    params = inspect.signature(_entry_point_class(env_id).__init__).parameters
-    valid = [p for p in params if p not in ("self", "render_mode")]
-    for key in kwargs:
-        if key not in valid:
-            close = difflib.get_close_matches(key, valid, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ";"
-            raise ValueError(f"unknown env kwarg {key!r} for {env_id}{hint} valid: {', '.join(valid)}")
+    check_preset_kwargs(ENV_PRESETS[env_id].entry_point, dict(kwargs), where=f"env kwargs of {env_id}")
 
 
 def parse_kv(items: Sequence[str] | None, what: str = "--env-kwargs") -> dict[str, Any]:
