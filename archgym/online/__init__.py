@@ -3,6 +3,7 @@
 =====================  ===========================================================================
 module                 contents
 =====================  ===========================================================================
+``auto``               :class:`AutoClassifier` (River API, capacity chosen by Hedge over a pool)
 ``base``               :class:`Stream` protocol, :class:`DriftPoint`, River-style concept mixing
 ``digits``             :class:`DriftingDigits` (permute / shift / rotate / orthogonal / prior drifts)
 ``synthetic``          :class:`SEAStream`, :class:`HyperplaneStream`
@@ -16,6 +17,7 @@ module                 contents
 
 from __future__ import annotations
 
+from archgym.online.auto import AutoClassifier
 from archgym.online.base import DriftPoint, Stream, concept_of
 from archgym.online.digits import DRIFT_KINDS, Drift, DriftingDigits
 from archgym.online.drift import ADWIN, DETECTORS, DriftDetector, PageHinkley, make_detector
@@ -32,6 +34,7 @@ __all__ = [
     "OPTIMIZERS",
     "STREAMS",
     "ArrayStream",
+    "AutoClassifier",
     "Drift",
     "DriftDetector",
     "DriftPoint",

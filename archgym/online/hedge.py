@@ -1,0 +1,101 @@
+"""Hedge (exponential weights, Freund & Schapire 1997) over a pool of experts, with discounting for drifting streams.
+
+Each expert ``k`` keeps a log-weight ``-eta * L_k`` where ``L_k`` is its *discounted* cumulative loss:
+every sample first multiplies the past losses by ``decay`` (so the weights follow the recent
+``1 / (1 - decay)`` samples and a new leader can take over after a drift), then adds the sample's loss.
+The weights are ``softmax(-eta * L)``. Losses of a batch are added in one update.
+
+:data:`LOSSES` names the per-sample losses of a probability forecast ``p`` for the true class ``y``:
+``log`` (``-ln p_y``, clipped at ``ln(1 / 1e-4)``), ``brier`` (``sum_c (p_c - [c == y])^2``) and
+``zero_one`` (1 when ``argmax p != y``).
+
+>>> import torch
+>>> h = Hedge(2, eta=1.0, decay=1.0)
+>>> h.update(torch.tensor([[0.0, 1.0], [0.0, 1.0]]))
+>>> [round(w, 3) for w in h.weights.tolist()]
+[0.881, 0.119]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import torch
+
+from archgym.online._checks import in_range, lookup, positive_int
+
+__all__ = ["LOSSES", "Hedge", "expert_losses"]
+
+_LOG_CLIP = 1e-4
+
+
+def _log_loss(p: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    idx = y.view(-1, 1, 1).expand(-1, p.shape[1], 1)
+    return p.gather(2, idx).squeeze(2).clamp_(min=_LOG_CLIP).log_().neg_()
+
+
+def _brier_loss(p: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    idx = y.view(-1, 1, 1).expand(-1, p.shape[1], 1)
+    sq = p.square().sum(2)
+    return sq.sub_(p.gather(2, idx).squeeze(2), alpha=2.0).add_(1.0)
+
+
+def _zero_one_loss(p: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    return (p.argmax(2) != y.view(-1, 1)).to(p.dtype)
+
+
+#: loss name -> ``f(p, y) -> (n, K)`` losses of ``K`` forecasts ``p`` of shape ``(n, K, C)`` for labels ``y`` ``(n,)``
+LOSSES: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
+    "log": _log_loss,
+    "brier": _brier_loss,
+    "zero_one": _zero_one_loss,
+}
+
+
+def expert_losses(name: str, p: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Per-sample loss of each expert's forecast.
+
+    :param name: a loss in :data:`LOSSES`
+    :param p: probabilities ``(n, K, C)``
+    :param y: class indices ``(n,)``
+    :return: losses ``(n, K)``
+    """
+    return lookup("Hedge loss", name, LOSSES)(p, y)
+
+
+class Hedge:
+    """Exponential weights over ``n_experts`` with discounted losses.
+
+    :param n_experts: number of experts (``>= 1``)
+    :param eta: learning rate of the weights (larger: a lead in loss counts for more)
+    :param decay: discount of past losses per sample, in ``(0, 1]`` (1: plain Hedge)
+    """
+
+    def __init__(self, n_experts: int, *, eta: float = 1.0, decay: float = 0.999) -> None:
+        self.n_experts = positive_int("n_experts", n_experts)
+        self.eta = in_range("eta", eta, 0.0, math.inf, open_low=True)
+        self.decay = in_range("decay", decay, 0.0, 1.0, open_low=True)
+        self.losses = torch.zeros(self.n_experts)
+        self.weights = torch.full((self.n_experts,), 1.0 / self.n_experts)
+
+    def update(self, losses: torch.Tensor) -> None:
+        """Add a batch of losses ``(n, n_experts)`` and recompute :attr:`weights`.
+
+        The batch is discounted as a whole (``decay ** n``), then its summed losses are added.
+
+        :param losses: per-sample losses of each expert
+        """
+        n = losses.shape[0]
+        if self.decay < 1.0:
+            self.losses.mul_(self.decay**n)
+        self.losses.add_(losses.sum(0))
+        self.weights = torch.softmax(self.losses * -self.eta, 0)
+
+    def reset(self) -> None:
+        """Forget every loss (uniform weights)."""
+        self.losses.zero_()
+        self.weights = torch.full((self.n_experts,), 1.0 / self.n_experts)
+
+    def __repr__(self) -> str:
+        return f"Hedge(n_experts={self.n_experts}, eta={self.eta}, decay={self.decay})"

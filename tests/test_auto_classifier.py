@@ -1,0 +1,273 @@
+"""AutoClassifier: River's API contract, growing labels and features, clear errors, determinism, learning."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from archgym.online import AutoClassifier
+from archgym.online.auto import Candidate, Memory
+from archgym.online.encode import FeatureEncoder, LabelEncoder
+from archgym.online.hedge import Hedge, expert_losses
+
+SMALL = {"candidates": (Candidate(()), Candidate((16,), lr=0.01)), "memory": Memory(window=64)}
+
+
+def _xor(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, size=(n, 2)).astype(np.float32)
+    return x, (x[:, 0] * x[:, 1] > 0).astype(np.int64)
+
+
+# ---------------------------------------------------------------------------- API contract
+def test_dict_api_before_and_after_learning() -> None:
+    m = AutoClassifier(seed=0, **SMALL)
+    assert m.predict_one({"a": 1.0}) is None
+    assert m.predict_proba_one({"a": 1.0}) == {}
+    m.learn_one({"a": 1.0, "b": 0.0}, "x")
+    m.learn_one({"a": 0.0, "b": 1.0}, "y")
+    proba = m.predict_proba_one({"a": 1.0, "b": 0.0})
+    assert set(proba) == {"x", "y"}
+    assert math.isclose(sum(proba.values()), 1.0, rel_tol=1e-5)
+    assert m.predict_one({"a": 1.0, "b": 0.0}) in {"x", "y"}
+    assert m.n_seen == 2 and m.classes == ["x", "y"]
+    assert math.isclose(sum(m.weights.values()), 1.0, rel_tol=1e-5)
+
+
+def test_array_api_shapes_and_label_types() -> None:
+    x, y = _xor(64)
+    m = AutoClassifier(seed=0, **SMALL)
+    assert m.predict_many(x[:3]).tolist() == [None, None, None]
+    assert m.predict_proba_many(x[:3]).shape == (3, 0)
+    m.learn_many(x, y)
+    pred = m.predict_many(x[:5])
+    assert pred.shape == (5,) and set(pred.tolist()) <= {0, 1}
+    proba = m.predict_proba_many(x[:5])
+    assert proba.shape == (5, 2) and np.allclose(proba.sum(1), 1.0, atol=1e-5)
+    # the same rows one by one give the same probabilities
+    one = m.predict_proba_one(dict(enumerate(x[0].tolist())))
+    assert np.allclose([one[c] for c in m.classes], proba[0], atol=1e-6)
+
+
+def test_list_of_dicts_batch() -> None:
+    m = AutoClassifier(seed=0, **SMALL)
+    m.learn_many([{"a": 1.0}, {"a": -1.0}], [True, False])
+    assert m.predict_many([{"a": 1.0}]).tolist()[0] in (True, False)
+    assert m.classes == [True, False]
+
+
+def test_dataframe_api() -> None:
+    pd = pytest.importorskip("pandas")
+    x, y = _xor(64)
+    frame = pd.DataFrame(x, columns=["u", "v"], index=range(100, 164))
+    m = AutoClassifier(seed=0, **SMALL)
+    m.learn_many(frame, pd.Series(np.where(y == 1, "same", "diff")))
+    pred = m.predict_many(frame.iloc[:4])
+    assert isinstance(pred, pd.Series) and list(pred.index) == [100, 101, 102, 103]
+    proba = m.predict_proba_many(frame.iloc[:4])
+    assert isinstance(proba, pd.DataFrame) and list(proba.columns) == m.classes
+    # a DataFrame's columns are the same features as a dict's keys
+    assert m.predict_proba_one({"u": float(x[0, 0]), "v": float(x[0, 1])}) == pytest.approx(
+        proba.iloc[0].to_dict(), abs=1e-6
+    )
+    # string columns are one-hot encoded
+    m.learn_many(pd.DataFrame({"u": [0.5, -0.5], "colour": ["red", "blue"]}), ["same", "diff"])
+    assert m.predict_many(pd.DataFrame({"u": [0.5], "colour": ["red"]})).iloc[0] in {"same", "diff"}
+
+
+# ---------------------------------------------------------------------------- growing labels and features
+def test_unseen_labels_are_learned_when_they_appear() -> None:
+    rng = np.random.default_rng(0)
+    m = AutoClassifier(seed=0, **SMALL)
+    centres = {"a": (0.0, 0.0), "b": (4.0, 0.0), "c": (0.0, 4.0)}
+    for step in range(600):
+        labels = "ab" if step < 300 else "abc"  # class c appears half-way
+        label = labels[step % len(labels)]
+        cx, cy = centres[label]
+        m.learn_one({"x": cx + rng.normal(0, 0.3), "y": cy + rng.normal(0, 0.3)}, label)
+    assert m.classes == ["a", "b", "c"]
+    assert m.predict_one({"x": 0.0, "y": 4.0}) == "c"
+    assert m.predict_one({"x": 4.0, "y": 0.0}) == "b"
+    assert set(m.predict_proba_one({"x": 0.0, "y": 0.0})) == {"a", "b", "c"}
+
+
+def test_string_features_and_late_features() -> None:
+    m = AutoClassifier(seed=0)
+    for _ in range(40):
+        m.learn_one({"colour": "red", "size": 1.0}, "stop")
+        m.learn_one({"colour": "green", "size": 1.0}, "go")
+    assert m.predict_one({"colour": "red", "size": 1.0}) == "stop"
+    assert m.predict_one({"colour": "green", "size": 1.0}) == "go"
+    # a feature that appears only now decides the label from here on
+    for _ in range(150):
+        m.learn_one({"colour": "red", "size": 1.0, "late": 1.0}, "go")
+        m.learn_one({"colour": "red", "size": 1.0, "late": -1.0}, "stop")
+    assert m.predict_one({"colour": "red", "size": 1.0, "late": 1.0}) == "go"
+    assert m.predict_one({"colour": "red", "size": 1.0, "late": -1.0}) == "stop"
+    # unknown string values and missing keys are fine
+    assert m.predict_one({"colour": "purple"}) in {"stop", "go"}
+
+
+def test_missing_values_none_and_nan_read_as_zero() -> None:
+    m = AutoClassifier(seed=0, **SMALL)
+    m.learn_one({"a": 1.0, "b": None}, 1)
+    m.learn_many(np.array([[1.0, np.nan], [0.0, 1.0]]), [1, 0])
+    assert m.predict_one({"a": None}) in {0, 1}
+
+
+# ---------------------------------------------------------------------------- errors
+@pytest.mark.parametrize(
+    ("call", "exc", "words"),
+    [
+        (lambda m: m.learn_one([1.0, 2.0], 0), TypeError, ["dict", "list"]),
+        (lambda m: m.learn_one({"a": [1, 2]}, 0), TypeError, ["'a'", "list", "valid"]),
+        (lambda m: m.learn_one({"a": 1.0}, None), ValueError, ["None", "hashable"]),
+        (lambda m: m.learn_one({"a": 1.0}, [1]), TypeError, ["hashable", "list"]),
+        (lambda m: m.learn_one({"a": math.inf}, 0), ValueError, ["'a'", "finite"]),
+        (lambda m: m.learn_many(np.zeros((3, 2)), [0, 1]), ValueError, ["3 samples", "2 labels"]),
+        (lambda m: m.learn_many(np.zeros(3), [0, 1, 0]), ValueError, ["2-D", "(3,)"]),
+        (lambda m: m.learn_many("abc", [0]), TypeError, ["numpy array", "DataFrame", "str"]),
+        (lambda m: m.learn_many(np.zeros((2, 2)), "ab"), TypeError, ["sequence of labels", "str"]),
+        (lambda m: m.predict_one(np.zeros(2)), TypeError, ["dict", "ndarray", "predict_many"]),
+    ],
+)
+def test_bad_inputs_raise_clear_errors(call, exc, words) -> None:
+    m = AutoClassifier(seed=0, **SMALL)
+    with pytest.raises(exc) as info:
+        call(m)
+    for word in words:
+        assert word in str(info.value), (word, str(info.value))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "words"),
+    [
+        ({"seed": -1}, ValueError, ["seed", ">= 0"]),
+        ({"seed": 1.5}, ValueError, ["seed", "int"]),
+        ({"hedge_loss": "hinge"}, ValueError, ["hinge", "valid: log, brier, zero_one"]),
+        ({"hedge_loss": "brie"}, ValueError, ["did you mean 'brier'"]),
+        ({"hedge_decay": 0.0}, ValueError, ["decay", "(0.0, 1.0]"]),
+        ({"candidates": [(16,)]}, TypeError, ["candidates[0]", "Candidate", "tuple"]),
+        ({"candidates": (), "memory": None}, ValueError, ["empty"]),
+        ({"memory": 5}, TypeError, ["Memory or None", "int"]),
+    ],
+)
+def test_bad_settings_raise_clear_errors(kwargs, exc, words) -> None:
+    with pytest.raises(exc) as info:
+        AutoClassifier(**kwargs)
+    for word in words:
+        assert word in str(info.value), (word, str(info.value))
+
+
+def test_bad_candidates_raise_clear_errors() -> None:
+    with pytest.raises(ValueError, match=r"Candidate.hidden\[1\] must be an int >= 1, got 0"):
+        Candidate((8, 0))
+    with pytest.raises(TypeError, match="tuple of widths, got list"):
+        Candidate([8])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"Candidate.lr must be a number in \(0.0, 1.0\]"):
+        Candidate((8,), lr=0.0)
+    with pytest.raises(ValueError, match=r"Memory\.k must be an int >= 1"):
+        Memory(k=0)
+
+
+# ---------------------------------------------------------------------------- determinism and learning
+def _prequential(model: AutoClassifier, x: np.ndarray, y: np.ndarray, chunk: int = 4) -> float:
+    correct = 0
+    for i in range(0, len(y), chunk):
+        pred = model.predict_many(x[i : i + chunk])
+        correct += int((pred == y[i : i + chunk]).sum()) if pred[0] is not None else 0
+        model.learn_many(x[i : i + chunk], y[i : i + chunk])
+    return correct / len(y)
+
+
+def test_same_seed_same_predictions_other_seed_differs() -> None:
+    x, y = _xor(400)
+    runs = []
+    for seed in (3, 3, 4):
+        m = AutoClassifier(seed=seed)
+        _prequential(m, x, y)
+        runs.append(m.predict_proba_many(x[:50]))
+    assert np.array_equal(runs[0], runs[1])
+    assert not np.array_equal(runs[0], runs[2])
+
+
+def test_learns_a_nonlinear_concept_better_than_a_linear_model() -> None:
+    torch.manual_seed(0)
+    x, y = _xor(3000, seed=1)
+    auto = _prequential(AutoClassifier(seed=0), x, y)
+    linear = _prequential(AutoClassifier(seed=0, candidates=(Candidate(()),), memory=None), x, y)
+    assert linear < 0.65  # XOR is not linearly separable
+    assert auto > 0.9 and auto > linear + 0.25
+
+
+def test_hedge_moves_weight_to_the_better_member() -> None:
+    x, y = _xor(2000, seed=2)
+    m = AutoClassifier(seed=0)
+    _prequential(m, x, y)
+    w = m.weights
+    assert w["linear-lr0.02"] < 0.05 and max(w.values()) > 0.5
+
+
+def test_predict_then_learn_reuses_the_forward_pass_exactly() -> None:
+    x, y = _xor(200)
+    a, b = AutoClassifier(seed=0), AutoClassifier(seed=0)
+    for i in range(0, 200, 4):
+        a.predict_many(x[i : i + 4])  # cached forward reused by learn_many
+        a.learn_many(x[i : i + 4], y[i : i + 4])
+        b.learn_many(x[i : i + 4], y[i : i + 4])
+    assert np.array_equal(a.predict_proba_many(x), b.predict_proba_many(x))
+
+
+# ---------------------------------------------------------------------------- helpers
+def test_encoders_and_hedge() -> None:
+    enc = FeatureEncoder()
+    assert enc.encode_many(np.array([[1, 2]])).tolist() == [[1.0, 2.0]]
+    assert enc.encode_one({1: 5.0, "s": "v"}).tolist() == [0.0, 5.0, 1.0]
+    labels = LabelEncoder()
+    assert labels.encode([np.int64(3), 3, "3"]).tolist() == [0, 0, 1]
+    assert labels.decode([1, 0]) == ["3", 3]
+    h = Hedge(3, eta=2.0, decay=0.5)
+    h.update(torch.tensor([[1.0, 0.0, 0.0]]))
+    h.update(torch.tensor([[0.0, 1.0, 0.0]]))
+    assert h.losses.tolist() == [0.5, 1.0, 0.0]
+    p = torch.tensor([[[0.9, 0.1], [0.2, 0.8]]])
+    assert expert_losses("zero_one", p, torch.tensor([0])).tolist() == [[0.0, 1.0]]
+    assert expert_losses("brier", p, torch.tensor([0])).tolist()[0] == pytest.approx([0.02, 1.28])
+
+
+# ---------------------------------------------------------------------------- benchmark verdict
+def _bench():
+    path = Path(__file__).resolve().parents[1] / "scripts" / "bench_online.py"
+    spec = importlib.util.spec_from_file_location("bench_online_under_test", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_verdict() -> None:
+    bench = _bench()
+    models = {
+        "river-linear": {"accuracy": 0.80, "samples_per_s": 100_000.0},
+        "river-arf": {"accuracy": 0.85, "samples_per_s": 1_000.0},
+        "archgym-auto": {"accuracy": 0.86, "samples_per_s": 12_000.0},
+    }
+    met, text = bench.verdict(models)
+    assert met and "+0.0100" in text and "12.0x ARF" in text
+    models["archgym-auto"]["samples_per_s"] = 9_000.0
+    met, text = bench.verdict(models)
+    assert not met and "under 10x ARF" in text
+    models["archgym-auto"] = {"accuracy": 0.84, "samples_per_s": 20_000.0}
+    met, text = bench.verdict(models)
+    assert not met and "less accurate" in text and "river-arf 0.8500" in text
+    models["archgym-auto"]["accuracy"] = 0.85  # a tie meets the goal
+    assert bench.verdict(models)[0]
+    splits = {s.split for s in bench.STREAMS.values()}
+    assert splits == {"tuning", "held-out"} and len(bench.STREAMS) >= 8
