@@ -1,6 +1,8 @@
 """archgym: a Gymnasium environment for reinforcement-learning neural architecture search.
 
-``import archgym`` registers every env preset found in ``envs/`` (``archgym/DigitsMLP-v0``, ...).
+``import archgym`` registers every env preset found in ``envs/`` (``archgym/DigitsMLP-v0``, ...) and in
+the folders of ``ARCHGYM_PRESETS`` (added to the built-in ones). It never fails because of a preset file:
+a broken one is reported when its id is used or listed (:mod:`archgym.envs.registration`).
 """
 
 from __future__ import annotations

@@ -238,8 +238,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """``archgym list``."""
-    from archgym.agents.sb3 import ALGOS, list_agent_presets, load_agent_preset
-    from archgym.envs import ENV_PRESETS, register_envs
+    from archgym.agents.sb3 import ALGOS, agent_preset_problems, list_agent_presets, load_agent_preset
+    from archgym.envs.registration import ENV_PRESETS, preset_problems, register_envs
 
     register_envs()
     print("env ids:")
@@ -256,6 +256,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     print(f"search strategies (archgym search --strategy NAME): {', '.join(strategy_names())}")
     print(f"  with --backend ray (needs archgym[ray]): {', '.join(CANDIDATE_STRATEGIES)}")
+    problems = preset_problems() + agent_preset_problems()
+    if problems:
+        more = f" (and {len(problems) - 1} more preset problem(s))" if len(problems) > 1 else ""
+        raise CLIError(problems[0] + more)
     return 0
 
 

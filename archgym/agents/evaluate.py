@@ -22,7 +22,6 @@ search), params and FLOPs; the env is used only through its public interface.
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 from collections.abc import Callable, Mapping
@@ -33,7 +32,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from archgym.agents.progress import Progress
+from archgym.agents.progress import Heartbeat, Progress
 from archgym.agents.records import best_record, read_records
 from archgym.agents.run import (
     CHILD_STEM,
@@ -252,8 +251,12 @@ def evaluate_run(
         env.close()
 
 
-def _test_metrics(env: Any, child: ChildNet) -> dict[str, Any]:
-    """Validation and test accuracy of ``child`` on the env's dataset (``{}`` for a stream env: no test split)."""
+def _measure(env: Any, child: ChildNet) -> dict[str, Any]:
+    """The env's own measurement of ``child`` (``env.measure``: cost, params, FLOPs, and validation and test
+    accuracy where the env has a dataset); an env without ``measure`` gives accuracies on its ``data``."""
+    measure = getattr(env, "measure", None)
+    if measure is not None:
+        return dict(measure(child))
     data = getattr(env, "data", None)
     if data is None:
         return {}
@@ -264,38 +267,15 @@ def _test_metrics(env: Any, child: ChildNet) -> dict[str, Any]:
 
 
 def _retrain(env: Any, arch: Architecture, steps: int | None) -> tuple[ChildNet, dict[str, Any]]:
-    """Train ``arch`` from scratch with the env's recipe: ``env.retrain`` (the env's public method).
+    """Train ``arch`` from scratch with the env's recipe (``env.retrain``); returns the child and the recipe.
 
-    :raises NotImplementedError: the env cannot retrain (a stream env)
+    :raises NotImplementedError: the env cannot retrain (a stream env has no fixed dataset)
     """
     retrain = getattr(env, "retrain", None)
-    if retrain is not None:
-        child, metrics = retrain(arch, steps=steps)
-        return child, dict(metrics)
-    # Until the env core provides ``retrain`` (issue 12): the scratch recipe from the env's attributes.
-    if getattr(env, "data", None) is None or not hasattr(env, "scratch_steps"):
-        raise NotImplementedError(f"{type(env).__name__} has no fixed dataset to retrain a child on")
-    t = env.trainer
-    schedule = copy.deepcopy(t.schedule)
-    schedule.reset()
-    trainer = Trainer(
-        env.data,
-        schedule=schedule,
-        batch_size=t.batch_size,
-        optimizer=t.optimizer_name,
-        weight_decay=t.weight_decay,
-        momentum=t.momentum,
-        seed=env.scratch_seed,
-    )
-    n = steps if steps is not None else env.scratch_steps
-    child = ChildNet(arch, seed=env.scratch_seed, device=env.device)
-    fit = trainer.fit(child, steps=n)
-    cost = env.cost_fn(child.arch, child) / env.reference_cost
-    val = trainer.evaluate(child, "val", observe=False).accuracy
-    recipe = {"steps": n, "seed": env.scratch_seed, "batch_size": trainer.batch_size}
-    recipe |= {"optimizer": trainer.optimizer_name, "weight_decay": trainer.weight_decay}
-    recipe |= {"schedule": repr(trainer.schedule), "train_accuracy": fit.train_accuracy}
-    return child, {"cost": cost, "score": val - env.cost_weight * cost, "recipe": recipe}
+    if retrain is None:
+        raise NotImplementedError(f"{type(env).__name__} has no retrain method")
+    child, recipe = retrain(arch, steps=steps)
+    return child, dict(recipe)
 
 
 def export_run(
@@ -316,7 +296,7 @@ def export_run(
     :param retrain: train the best architecture from scratch instead of using the snapshot
     :param steps: optimizer steps of the retraining (default: the env's ``scratch_steps``)
     :param device: device of the child
-    :param progress: say on stderr when the retraining starts and ends
+    :param progress: say on stderr how long the retraining has been running, and when it ends
     :raises ValueError: no evaluated architecture, bad ``steps``, an output path that is a file, or a
         retraining the env does not support (the message says why)
     """
@@ -347,18 +327,16 @@ def export_run(
             metrics = {k: v for k, v in snap_doc.get("metrics", {}).items() if k in _SNAPSHOT_METRICS}
         else:
             arch = architecture_from_key(str(best["arch"]))
-            with Progress(None, f"retrain {arch.key()} from scratch", unit="children", enabled=progress) as bar:
-                try:
+            try:
+                with Heartbeat(f"retrain {arch.key()} from scratch", enabled=progress):
                     child, found = _retrain(env, arch, steps)
-                except NotImplementedError as e:
-                    why = " ".join(str(e).split()) or "not supported"
-                    raise ValueError(f"export --retrain is not supported for {config['env_id']}: {why}") from None
-                bar.update(1)
+            except NotImplementedError as e:
+                why = " ".join(str(e).split()) or "not supported"
+                raise ValueError(f"export --retrain is not supported for {config['env_id']}: {why}") from None
             source = "retrain"
-            metrics = {k: v for k, v in found.items() if k != "recipe"}
-            if "recipe" in found:
-                meta["recipe"] = found["recipe"]
-        metrics.update(_test_metrics(env, child))
+            metrics = {}
+            meta["recipe"] = found
+        metrics.update(_measure(env, child))
         metrics.setdefault("params", child.arch.params())
         metrics.setdefault("flops", child.arch.flops())
         metrics["search_score"] = float(best["score"])

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from typing import IO, Any
 
-__all__ = ["Progress"]
+__all__ = ["Heartbeat", "Progress"]
 
 
 def _fmt(v: Any) -> str:
@@ -116,3 +117,56 @@ class Progress:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class Heartbeat:
+    """Progress of one long call that reports nothing while it runs (``export --retrain``): after ``delay``
+    seconds, and then every ``every`` seconds, a line with the elapsed time; on success a final line.
+
+    A call that fails before ``delay`` writes nothing, so its error stays the only line on stderr.
+
+    :param desc: what is running
+    :param every: seconds between two lines (default ``$ARCHGYM_PROGRESS_EVERY`` or 10)
+    :param delay: seconds before the first line
+    :param stream: where to write (default ``sys.stderr``)
+    :param enabled: False: write nothing
+    """
+
+    def __init__(
+        self,
+        desc: str,
+        every: float | None = None,
+        delay: float = 1.0,
+        stream: IO[str] | None = None,
+        enabled: bool = True,
+    ) -> None:
+        self.desc = desc
+        self.every = float(every if every is not None else os.environ.get("ARCHGYM_PROGRESS_EVERY", 10.0))
+        self.delay = float(delay)
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = enabled
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._start = 0.0
+        self._said = False
+
+    def _run(self) -> None:
+        wait = self.delay
+        while not self._stop.wait(wait):
+            print(f"{self.desc}: running, {time.monotonic() - self._start:.0f} s", file=self.stream, flush=True)
+            self._said = True
+            wait = self.every
+
+    def __enter__(self) -> Heartbeat:
+        self._start = time.monotonic()
+        if self.enabled:
+            self._thread = threading.Thread(target=self._run, name="archgym-heartbeat", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self.enabled and exc_type is None:
+            print(f"{self.desc}: done in {time.monotonic() - self._start:.1f} s", file=self.stream, flush=True)

@@ -33,7 +33,7 @@ import gymnasium as gym
 import torch.nn as nn
 from stable_baselines3.common.base_class import BaseAlgorithm
 
-from archgym.presets import preset_dir, read_yaml
+from archgym.presets import find_preset_file, preset_files, read_yaml
 from archgym.schedules import SCHEDULES, make_schedule, sb3_schedule
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "AgentPreset",
     "AlgoSpec",
     "ScaleReward",
+    "agent_preset_problems",
     "algo_kwargs",
     "list_agent_presets",
     "load_agent_preset",
@@ -188,17 +189,41 @@ def scale_reward(env: gym.Env, hyperparams: Mapping[str, Any]) -> gym.Env:
 
 
 def list_agent_presets(folder: Path | None = None) -> list[str]:
-    """Names of the SB3 agent presets in ``folder`` (default: the agent preset folder).
+    """Names of the SB3 agent presets in ``folder`` (default: every agent preset folder, :mod:`archgym.presets`).
 
     A preset is a YAML file whose ``algo`` (default: the file stem) is a key of :data:`ALGOS`; other
-    files there (e.g. ``rule.yaml``, the rule-based baseline's fields) are not agents.
+    files there (e.g. ``rule.yaml``, the rule-based baseline's fields) are not agents. A file that does
+    not parse is left out here; loading it by name reports its error.
     """
-    folder = folder or preset_dir("agents")
+    paths = sorted(folder.glob("*.yaml")) if folder is not None else preset_files("agents")
     out = []
-    for p in sorted(folder.glob("*.yaml")):
-        data = read_yaml(p)
-        if isinstance(data, dict) and data.get("algo", p.stem) in ALGOS:
+    for p in paths:
+        try:
+            data = read_yaml(p)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and data.get("algo", p.stem) in ALGOS and p.stem not in out:
             out.append(p.stem)
+    return sorted(out)
+
+
+def agent_preset_problems() -> list[str]:
+    """What is wrong with the agent preset files of every folder: files that do not parse and names
+    defined in two folders (one message each; ``archgym list`` reports them)."""
+    out: list[str] = []
+    seen: dict[str, Path] = {}
+    for p in preset_files("agents"):
+        if p.stem in seen:
+            out.append(f"agent preset {p.stem!r} is defined twice: {seen[p.stem]} and {p}; remove or rename one")
+            continue
+        seen[p.stem] = p
+        try:
+            data = read_yaml(p)
+        except ValueError as e:
+            out.append(f"broken preset file: {e}")
+            continue
+        if not isinstance(data, dict):
+            out.append(f"broken preset file: {p}: an agent preset must be a mapping, got {type(data).__name__}")
     return out
 
 
@@ -206,12 +231,15 @@ def load_agent_preset(name: str, folder: Path | None = None) -> AgentPreset:
     """Read ``agents/<name>.yaml``.
 
     :param name: preset name, e.g. ``dqn``
-    :param folder: preset folder (default: :func:`archgym.presets.preset_dir` ``("agents")``)
-    :raises ValueError: unknown preset (with the valid names) or a malformed file
+    :param folder: preset folder (default: every agent preset folder, :func:`archgym.presets.preset_dirs`)
+    :raises ValueError: unknown preset (with the valid names), a malformed file, or a name defined in two
+        folders (both files named)
     """
-    folder = folder or preset_dir("agents")
-    path = folder / f"{name}.yaml"
-    if not path.is_file():
+    if folder is not None:
+        path: Path | None = folder / f"{name}.yaml" if (folder / f"{name}.yaml").is_file() else None
+    else:
+        path = find_preset_file("agents", name)
+    if path is None:
         raise _unknown("agent preset", name, list_agent_presets(folder))
     data = read_yaml(path)
     if not isinstance(data, dict):

@@ -1,5 +1,10 @@
 """Register one Gymnasium id per YAML preset in ``envs/``: adding a preset file adds an id.
 
+The presets are read from every env preset folder (the built-in one and those of ``ARCHGYM_PRESETS``,
+:mod:`archgym.presets`). Registration never raises: a broken preset file (or an id defined twice) is
+reported when its id is used (``gym.make``, ``archgym train``) or listed (``archgym list``), so
+``import archgym`` and ``archgym --help`` always work.
+
 A preset is checked when it is read: its keys, its ``kwargs`` names against the entry point's
 ``__init__`` signature, and the types of the kwargs whose annotation is a plain ``int``, ``float``,
 ``str`` or ``bool`` (errors name the file, the field, the value and what is valid). Ranges are
@@ -14,24 +19,31 @@ check names first with :func:`check_preset_kwargs` (the CLI does, through
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib
 import inspect
 import numbers
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import gymnasium as gym
 
-from archgym.presets import preset_dir, read_yaml
+from archgym.presets import folder_problems, preset_files, read_yaml
 
 __all__ = [
     "ENV_PRESETS",
+    "PRESET_ERRORS",
     "EnvPreset",
     "check_kwarg_types",
     "check_preset_kwargs",
     "load_env_presets",
+    "preset_error",
+    "preset_problems",
     "register_envs",
+    "scan_env_presets",
     "validate_env_preset",
 ]
 
@@ -100,6 +112,8 @@ def _entry_point_class(entry_point: str) -> Any:
         return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError):
         raise ValueError(f"entry point {entry_point!r} cannot be imported") from None
+    except Exception as e:  # a module that fails while it is imported
+        raise ValueError(f"entry point {entry_point!r} cannot be imported: {type(e).__name__}: {e}") from None
 
 
 def _entry_point_params(entry_point: str) -> dict[str, inspect.Parameter]:
@@ -174,28 +188,134 @@ def validate_env_preset(preset: EnvPreset) -> None:
 
 
 def load_env_presets(folder: Path | None = None) -> dict[str, EnvPreset]:
-    """Every preset of ``folder`` (default: the env preset folder), by id."""
-    folder = folder or preset_dir("envs")
-    out: dict[str, EnvPreset] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        preset = parse_env_preset(read_yaml(path), path)
-        if preset.id in out:
-            raise ValueError(f"{path}: id {preset.id!r} already defined in {out[preset.id].path}")
-        out[preset.id] = preset
-    return out
+    """Every preset of ``folder`` (default: every env preset folder, see :func:`archgym.presets.preset_dirs`), by id.
+
+    Strict: the first broken file or duplicate id raises. :func:`register_envs` reads them leniently instead.
+
+    :raises ValueError: a broken preset file, or an id defined twice (both files named)
+    """
+    paths = sorted(folder.glob("*.yaml")) if folder is not None else preset_files("envs")
+    presets, errors = scan_env_presets(paths)
+    if errors:
+        raise ValueError(next(iter(errors.values())))
+    return presets
 
 
+_ID_LINE = re.compile(r"^id:\s*['\"]?([^'\"\s#]+)", re.M)
+
+
+def _id_in_text(path: Path) -> str | None:
+    """The ``id:`` of a preset file that does not parse, when a line says it (to report the error under that id)."""
+    try:
+        m = _ID_LINE.search(path.read_text(errors="replace"))
+    except OSError:
+        return None
+    return m.group(1) if m else None
+
+
+def scan_env_presets(paths: Sequence[Path]) -> tuple[dict[str, EnvPreset], dict[str, str]]:
+    """Read preset files leniently: the good presets by id, and one error message per broken one.
+
+    An error is keyed by the preset's id when it is known (a file whose YAML does not parse is keyed by
+    its ``id:`` line if it has one), else by the file path. An id defined in two files is an error
+    naming both, and neither definition is kept.
+
+    :param paths: the preset files, in order (built-in folder first)
+    :return: ``(presets, errors)``
+    """
+    presets: dict[str, EnvPreset] = {}
+    errors: dict[str, str] = {}
+    first_file: dict[str, Path] = {}
+    for path in paths:
+        preset: EnvPreset | None = None
+        try:
+            preset = parse_env_preset(read_yaml(path), path)
+        except Exception as e:  # any broken file is reported when used, never at import
+            msg = " ".join(str(e).split()) or type(e).__name__
+            if str(path) not in msg:
+                msg = f"{path}: {msg}"
+            key = _id_in_text(path) or str(path)
+            errors.setdefault(key, f"broken preset file: {msg}")
+            first_file.setdefault(key, path)
+        if preset is None:
+            continue
+        if preset.id in first_file:
+            errors[preset.id] = (
+                f"env id {preset.id!r} is defined twice: {first_file[preset.id]} and {path}; remove or rename one "
+                "(presets of ARCHGYM_PRESETS add to the built-in ones, they do not replace them)"
+            )
+            presets.pop(preset.id, None)
+            continue
+        first_file[preset.id] = path
+        presets[preset.id] = preset
+    return presets, errors
+
+
+#: the registered presets by id (refreshed by :func:`register_envs`)
 ENV_PRESETS: dict[str, EnvPreset] = {}
+#: what is wrong with the preset files: message by env id (or by file path when the id is unknown)
+PRESET_ERRORS: dict[str, str] = {}
+#: ids this module registered with Gymnasium, with what they were registered as (to follow changes)
+_REGISTERED: dict[str, tuple[Any, ...]] = {}
+
+
+def preset_error(env_id: str) -> str | None:
+    """Why the preset of ``env_id`` cannot be used (broken file, id defined twice), or None."""
+    return PRESET_ERRORS.get(env_id)
+
+
+def preset_problems() -> list[str]:
+    """Every preset problem (broken files, duplicate ids, bad preset folders), one message each."""
+    return list(PRESET_ERRORS.values())
+
+
+def _broken(env_id: str, **kwargs: Any) -> gym.Env:
+    """Entry point of an id whose preset is broken: ``gym.make`` raises its error."""
+    raise ValueError(PRESET_ERRORS.get(env_id, f"the preset of {env_id!r} is broken"))
 
 
 def register_envs() -> dict[str, EnvPreset]:
-    """Register every preset with Gymnasium (idempotent)."""
-    for env_id, p in load_env_presets().items():
-        ENV_PRESETS[env_id] = p
+    """Register every preset of every preset folder with Gymnasium; never raises for a broken preset.
+
+    Idempotent, and it follows changes of ``ARCHGYM_PRESETS``: ids whose preset changed are registered
+    again, ids whose preset is gone are removed. An id whose preset is broken (or defined twice) is
+    registered with an entry point that raises its error, so ``gym.make`` says what is wrong; errors
+    without an id (a file that names none) are listed by :func:`preset_problems` (``archgym list``).
+    """
+    try:
+        paths = preset_files("envs")
+        folder_errors = folder_problems()
+    except Exception as e:  # a broken ARCHGYM_PRESETS value must not break the import
+        paths, folder_errors = [], [f"cannot list the preset folders: {e}"]
+    presets, errors = scan_env_presets(paths)
+    for i, msg in enumerate(folder_errors):
+        errors[f"<preset folder {i}>"] = msg
+    ENV_PRESETS.clear()
+    ENV_PRESETS.update(presets)
+    PRESET_ERRORS.clear()
+    PRESET_ERRORS.update(errors)
+    wanted: dict[str, tuple[Any, ...]] = {}
+    for env_id, p in presets.items():
+        wanted[env_id] = (p.entry_point, p.max_episode_steps, repr(p.kwargs), p.vector_entry_point)
+    for env_id, msg in errors.items():
+        if env_id.startswith("archgym/"):
+            wanted[env_id] = ("broken", msg)
+    for env_id in list(_REGISTERED):
+        if wanted.get(env_id) != _REGISTERED[env_id]:
+            gym.registry.pop(env_id, None)
+            del _REGISTERED[env_id]
+    for env_id, sig in wanted.items():
         if env_id in gym.registry:
             continue
-        kw: dict[str, Any] = {}
-        if p.vector_entry_point:
-            kw["vector_entry_point"] = p.vector_entry_point
-        gym.register(env_id, entry_point=p.entry_point, max_episode_steps=p.max_episode_steps, kwargs=p.kwargs, **kw)
+        if sig[0] == "broken":
+            gym.register(env_id, entry_point=functools.partial(_broken, env_id))
+        else:
+            p = presets[env_id]
+            kw: dict[str, Any] = {}
+            if p.vector_entry_point:
+                kw["vector_entry_point"] = p.vector_entry_point
+            gym.register(
+                env_id, entry_point=p.entry_point, max_episode_steps=p.max_episode_steps, kwargs=p.kwargs, **kw
+            )
+        _REGISTERED[env_id] = sig
     return ENV_PRESETS
