@@ -5,13 +5,18 @@ Every benchmark script owns a section delimited by ``<!-- NAME:start -->`` and
 Usage from a script in scripts/::
 
     from _benchdoc import update_section
-    update_section("bench_env", markdown_text)
+    update_section("bench_env", markdown_text, quick=args.quick)
+
+Only full runs write: a quick run (``quick=True``, or ``--quick`` anywhere on the script's command
+line, whatever ``quick`` says) prints the section and leaves the doc alone, so quick numbers never
+replace full ones, whichever script calls this.
 """
 
 from __future__ import annotations
 
 import platform
 import re
+import sys
 from pathlib import Path
 
 import torch
@@ -29,8 +34,23 @@ def machine_line(device: str = "cpu") -> str:
     return f"Machine: {dev}; python {platform.python_version()}, torch {torch.__version__}."
 
 
-def update_section(name: str, body: str, doc: Path = DOC) -> Path:
-    """Replace (or append) the section ``name`` of ``doc`` with ``body``."""
+def is_quick_run(argv: list[str] | None = None) -> bool:
+    """True when the command line asks for a quick run (``--quick``)."""
+    return "--quick" in (sys.argv[1:] if argv is None else argv)
+
+
+def update_section(name: str, body: str, doc: Path = DOC, *, quick: bool | None = None) -> Path | None:
+    """Replace (or append) the section ``name`` of ``doc`` with ``body``; a quick run only prints it.
+
+    :param name: the section's marker name
+    :param body: its markdown
+    :param doc: the file (default docs/benchmarks.md)
+    :param quick: a quick run (``--quick`` on the command line counts as one in any case); it never writes
+    :return: the doc written, or None for a quick run
+    """
+    if quick or is_quick_run():
+        print(f"\n{body.strip()}\n\n(a --quick run: section {name!r} of {doc} not written; full runs write it)")
+        return None
     doc.parent.mkdir(parents=True, exist_ok=True)
     text = doc.read_text() if doc.exists() else HEADER
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"

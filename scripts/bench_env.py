@@ -26,7 +26,7 @@ What it measures, side by side in one run on one machine (issue 6):
 Run (from the repository root)::
 
     python scripts/bench_env.py                 # full run, writes docs/benchmarks.md section bench_env
-    python scripts/bench_env.py --quick         # smoke run (< 1 min): fewer steps and architectures
+    python scripts/bench_env.py --quick         # smoke run (< 1 min): fewer steps and architectures; prints only
     python scripts/bench_env.py --device cuda --quick --json out.json
 
 Flags: ``--quick``, ``--json PATH`` (keys ``speedup_vs_naive``, ``kendall_tau_inherit``,
@@ -352,7 +352,7 @@ def main() -> None:
         print(body)
         if not args.no_doc:
             name = "bench_latency" + ("" if device == "cpu" else f"_{device}")
-            update_section(name, body, *([args.doc] if args.doc else []))
+            update_section(name, body, *([args.doc] if args.doc else []), quick=args.quick)
         return
     q = args.quick
     n_archs = args.archs or (5 if q else 30)
@@ -426,7 +426,8 @@ def main() -> None:
         args.json.write_text(json.dumps(res, indent=2, default=float))
     if not args.no_doc:
         body = render(res, eff_rows, sweep, prof, " ".join(sys.argv[1:]), device)
-        update_section("bench_env" + ("" if device == "cpu" else f"_{device}"), body, *([args.doc] if args.doc else []))
+        name = "bench_env" + ("" if device == "cpu" else f"_{device}")
+        update_section(name, body, *([args.doc] if args.doc else []), quick=args.quick)
     print(json.dumps({k: res[k] for k in ("speedup_vs_naive", "kendall_tau_inherit", "kendall_tau_scratch",
                                            "flop_efficiency", "peak_rss_mb", "device")}, default=float))  # fmt: skip
 

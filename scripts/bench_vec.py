@@ -12,7 +12,7 @@ random valid non-stop actions, episodes truncated at 10 steps so resets are incl
 Run (from the repository root)::
 
     python scripts/bench_vec.py                       # K = 1, 8, 32; writes section bench_vec
-    python scripts/bench_vec.py --quick               # K = 1, 8; fewer steps (< 1 min on an idle machine)
+    python scripts/bench_vec.py --quick               # K = 1, 8; fewer steps (< 1 min); prints only
     python scripts/bench_vec.py --device cuda --json out.json
 
 Flags: ``--quick``, ``--json PATH``, ``--device auto|cpu|cuda``, ``--ks 1,8,32``, ``--steps N``
@@ -141,7 +141,7 @@ def main() -> None:
                 f"| {r['k']} | {r['batched']:.1f} | {r['sync']:.1f} | {sub} | {r['batched'] / r['sync']:.2f}x |"
             )
         name = "bench_vec" + ("" if device == "cpu" else f"_{device}")
-        update_section(name, "\n".join(lines), *([args.doc] if args.doc else []))
+        update_section(name, "\n".join(lines), *([args.doc] if args.doc else []), quick=args.quick)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ What it does
 
 How to run (from the repository root)
     python scripts/compare_agents.py                 # full: budget 1000, seeds 0 1 2 (~10 min on 2 cores)
-    python scripts/compare_agents.py --quick         # smoke run: budget 40, seeds 0 1 2 (~1 min)
+    python scripts/compare_agents.py --quick         # smoke run: budget 40, seeds 0 1 2 (~1 min); prints only
 
 Flags
     --budget N          child evaluations per run (default 1000; --quick: 40)
@@ -322,7 +322,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
     if not args.no_doc:
         from _benchdoc import update_section
 
-        update_section("compare_agents", text)
+        update_section("compare_agents", text, quick=args.quick)
     return summary
 
 

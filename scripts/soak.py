@@ -17,7 +17,7 @@ of a least-squares line over the samples after the first 10% (MiB per 1000 steps
 Run (from the repository root)::
 
     python scripts/soak.py                  # 60,000 steps, writes docs/benchmarks.md section "soak"
-    python scripts/soak.py --quick          # 2,000 steps
+    python scripts/soak.py --quick          # 2,000 steps; prints only (never writes docs/benchmarks.md)
     python scripts/soak.py --json soak.json --no-doc
 
 Flags: ``--steps N`` (default 60000; ``--quick``: 2000), ``--seed N``, ``--json PATH``, ``--no-doc``,
@@ -189,7 +189,7 @@ def main() -> int:
     """Entry point."""
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--steps", type=int, default=None, help="random actions (default 60000; --quick 2000)")
-    p.add_argument("--quick", action="store_true", help="2000 steps")
+    p.add_argument("--quick", action="store_true", help="2000 steps; prints only")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="cpu", help="cpu, cuda or auto (default cpu)")
     p.add_argument("--json", type=Path, default=None, help="write the figures here")
@@ -212,7 +212,7 @@ def main() -> int:
             + (" --quick" if args.quick else "")
             + (f" --steps {args.steps}" if args.steps else "")
         )
-        update_section("soak", markdown(res, command, args.device))
+        update_section("soak", markdown(res, command, args.device), quick=args.quick)
     unexercised = [n for n, v in res["per_env"].items() if "(lr 100" in n and v["steps"] >= 500 and not v["diverged"]]
     if unexercised:  # the roll-back path went untested: the variant no longer diverges
         print(f"soak: {unexercised[0]} caught no divergence in {res['per_env'][unexercised[0]]['steps']} steps")
