@@ -50,7 +50,8 @@ from torch import nn
 
 from archgym.data import Dataset, unknown_name
 from archgym.pruning.chain import as_chain
-from archgym.pruning.surgery import PrunableLayer
+from archgym.pruning.checks import check_int
+from archgym.pruning.surgery import PRUNABLE_TYPES, PrunableLayer, tensor_attr
 
 __all__ = [
     "CRITERIA",
@@ -103,13 +104,14 @@ def unit_sum(w_in: torch.Tensor, b_in: torch.Tensor | None, w_out: torch.Tensor,
     :param w_in: tensor shaped like layer ``j``'s weight (``(units, ...)``)
     :param b_in: tensor shaped like layer ``j``'s bias, or None
     :param w_out: tensor shaped like layer ``j + 1``'s weight
-    :param group: input columns of layer ``j + 1`` owned by one unit (``H * W`` after a flatten)
+    :param group: input columns of layer ``j + 1`` owned by one unit (``L`` or ``H * W`` after a flatten)
     :return: ``(units,)``
     """
     total = w_in.flatten(1).sum(1)
     if b_in is not None:
         total = total + b_in
-    out = w_out.sum(dim=(0, 2, 3)) if w_out.ndim == 4 else w_out.sum(0).view(-1, group).sum(1)
+    # a conv consumer: sum over its outputs and kernel positions; a dense one: over outputs and each unit's columns
+    out = w_out.sum(dim=(0, *range(2, w_out.ndim))) if w_out.ndim > 2 else w_out.sum(0).view(-1, group).sum(1)
     if out.shape != total.shape:
         raise ValueError(
             f"layer j has {total.numel()} units but layer j + 1 reads {out.numel()} units with group={group}"
@@ -143,7 +145,7 @@ class Importance(ABC):
     def accumulate(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: LossFn | None = None) -> None:
         """Record one batch's gradient information (no-op for data-free criteria).
 
-        :param model: the network (its Linear/Conv2d layers are recorded)
+        :param model: the network (its Linear/Conv1d/Conv2d layers are recorded)
         :param x: input batch
         :param y: targets
         :param loss_fn: ``loss(logits, y)``, default cross-entropy
@@ -219,7 +221,7 @@ class _GradientImportance(Importance):
         self._store = weakref.WeakKeyDictionary()
 
     def accumulate(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: LossFn | None = None) -> None:
-        """Record ``w * g`` of every Linear/Conv2d layer of ``model`` for the batch ``(x, y)``."""
+        """Record ``w * g`` of every Linear/Conv1d/Conv2d layer of ``model`` for the batch ``(x, y)``."""
         for layer, (w, gw, b, gb) in layer_gradients(model, x, y, loss_fn).items():
             pb = None if b is None or gb is None else b * gb
             self._store.setdefault(layer, []).append((w * gw, pb))
@@ -230,10 +232,8 @@ class _GradientImportance(Importance):
         """Reset, then accumulate ``batches`` random batches of ``data`` (see :class:`Importance`)."""
         if data is None:
             raise ValueError(f"criterion {self.name!r} needs data to compute gradients; pass data=(x, y) or a Dataset")
-        if isinstance(batches, bool) or not isinstance(batches, int) or batches < 1:
-            raise ValueError(f"batches must be a positive int, got {batches!r}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+        batches = check_int("batches", batches, 1)
+        batch_size = check_int("batch_size", batch_size, 1)
         x, y = as_xy(data)
         gen = torch.Generator().manual_seed(seed)
         self.reset()
@@ -253,7 +253,8 @@ class _GradientImportance(Importance):
         pw = torch.stack([r[0] for r in rec])
         if pw.shape[1:] != layer.weight.shape:
             raise ValueError(f"stored gradients have shape {tuple(pw.shape[1:])}, layer {tuple(layer.weight.shape)}")
-        pb = None if rec[0][1] is None else torch.stack([r[1] for r in rec])
+        biases = [r[1] for r in rec if r[1] is not None]
+        pb = torch.stack(biases) if len(biases) == len(rec) else None
         return pw, pb
 
     def _unit_products(self, layers: Sequence[PrunableLayer], j: int, group: int) -> torch.Tensor:
@@ -371,7 +372,7 @@ def get_criterion(criterion: str | Importance = "l1", **kwargs: Any) -> Importan
 def layer_gradients(
     model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: LossFn | None = None
 ) -> dict[nn.Module, tuple[torch.Tensor, torch.Tensor, torch.Tensor | None, torch.Tensor | None]]:
-    """Dense loss gradients w.r.t. each Linear/Conv2d layer's weight as used in the forward pass.
+    """Dense loss gradients w.r.t. each Linear/Conv1d/Conv2d layer's weight as used in the forward pass.
 
     Works with ``torch.nn.utils.prune`` masks (the gradient is the one of the masked weight, so it
     is non-zero at pruned positions, as RigL needs) and leaves every ``.grad`` untouched.
@@ -381,9 +382,9 @@ def layer_gradients(
     captured: dict[nn.Module, tuple[torch.Tensor, torch.Tensor | None]] = {}
 
     def hook(mod: nn.Module, _inp: Any, _out: Any) -> None:
-        captured[mod] = (mod.weight, mod.bias)
+        captured[mod] = (tensor_attr(mod, "weight"), getattr(mod, "bias", None))
 
-    layers = [m for m in model.modules() if isinstance(m, (nn.Linear, nn.Conv2d))]
+    layers = [m for m in model.modules() if isinstance(m, PRUNABLE_TYPES)]
     handles = [m.register_forward_hook(hook) for m in layers]
     try:
         with torch.enable_grad():

@@ -25,7 +25,7 @@ ValueError: unknown sparsity schedule 'agb'; did you mean 'agp'? valid: agp, lin
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -33,6 +33,7 @@ from torch import nn
 
 from archgym.data import unknown_name
 from archgym.pruning.chain import as_chain
+from archgym.pruning.checks import check_int, is_real
 from archgym.pruning.criteria import DataLike, Importance, get_criterion
 from archgym.pruning.masks import prune_unstructured
 from archgym.pruning.stats import nonzero_params
@@ -75,15 +76,14 @@ class SparsitySchedule(ABC):
 
     def __init__(self, final: float, initial: float = 0.0, begin: int = 0, steps: int = 10, every: int = 10) -> None:
         for key, v in (("final", final), ("initial", initial)):
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= v < 1.0:
+            if not is_real(v) or not 0.0 <= float(v) < 1.0:
                 raise ValueError(f"{key} sparsity must be a number in [0, 1), got {v!r}")
         if initial > final:
             raise ValueError(f"initial sparsity {initial} exceeds final sparsity {final}")
-        for key, v, low in (("begin", begin, 0), ("steps", steps, 1), ("every", every, 1)):
-            if isinstance(v, bool) or not isinstance(v, int) or v < low:
-                raise ValueError(f"{key} must be an int >= {low}, got {v!r}")
         self.final, self.initial = float(final), float(initial)
-        self.begin, self.steps, self.every = begin, steps, every
+        self.begin = check_int("begin", begin, 0)
+        self.steps = check_int("steps", steps, 1)
+        self.every = check_int("every", every, 1)
 
     def progress(self, t: int) -> float:
         """Fraction ``(t - t0) / (n dt)`` of the schedule done at the last pruning step ``<= t``, in ``[0, 1]``."""
@@ -164,7 +164,7 @@ def _prune_structured_to(model: nn.Module, s: float, crit: Importance, kw: dict[
     if kw["scope"] == "global":
         now = sum(num_units(chain.layers[j]) for j in widths0)
         n = now - round((1.0 - s) * sum(widths0.values()))
-        counts: int | dict[int, int] = max(n, 0)
+        counts: int | Mapping[int | str, int] = max(n, 0)
     else:
         counts = {j: max(num_units(chain.layers[j]) - max(1, round((1.0 - s) * w)), 0) for j, w in widths0.items()}
     prune_structured(
@@ -209,8 +209,7 @@ def gradual_prune(
     """
     if mode not in GRADUAL_MODES:
         raise unknown_name("gradual pruning mode", mode, list(GRADUAL_MODES))
-    if isinstance(fine_tune_steps, bool) or not isinstance(fine_tune_steps, int) or fine_tune_steps < 0:
-        raise ValueError(f"fine_tune_steps must be an int >= 0, got {fine_tune_steps!r}")
+    fine_tune_steps = check_int("fine_tune_steps", fine_tune_steps, 0)
     crit = get_criterion(criterion, **({"seed": seed} if criterion == "random" else {}))
     kw: dict[str, Any] = {"scope": scope, "layers": layers, "seed": seed, "data": data}
     if kw["data"] is None and crit.needs_gradients:

@@ -15,7 +15,10 @@ folds the masks into plain weights.
   ``l1`` that is the classic ``s * std(|W|)`` recipe (Han et al. 2015).
 
 ``scope="layer"`` applies the rule to each layer separately, ``scope="global"`` to all selected
-layers at once. The output layer is left alone unless ``include_head=True``.
+layers at once (with ``l1``, exactly ``torch.nn.utils.prune.global_unstructured``'s choice). The
+output layer (the last one the forward calls) is left alone unless ``include_head=True``; a bare
+layer is pruned itself. ``Linear``, ``Conv1d`` and ``Conv2d`` layers are pruned; numbers may be
+any real (``numpy`` scalars too).
 
 >>> from torch import nn
 >>> torch.manual_seed(0) and None
@@ -36,12 +39,14 @@ from torch.nn.utils import prune
 
 from archgym.data import unknown_name
 from archgym.pruning.chain import Chain, prunable_layers
+from archgym.pruning.checks import check_fraction, is_real
 from archgym.pruning.criteria import DataLike, Importance, get_criterion
 from archgym.pruning.stats import SparsityReport, layer_report
-from archgym.pruning.surgery import PrunableLayer
+from archgym.pruning.surgery import PrunableLayer, tensor_attr
 
 __all__ = [
     "SCOPES",
+    "check_fraction",
     "clone_model",
     "get_mask",
     "is_masked",
@@ -65,8 +70,13 @@ def is_masked(layer: nn.Module, name: str = "weight") -> bool:
 def get_mask(layer: nn.Module) -> torch.Tensor:
     """The weight mask (float, 1 = active); all ones for an unmasked layer."""
     if is_masked(layer):
-        return layer.weight_mask
-    return torch.ones_like(layer.weight)
+        return tensor_attr(layer, "weight_mask")
+    return torch.ones_like(tensor_attr(layer, "weight"))
+
+
+def _refresh(layer: nn.Module) -> None:
+    """Recompute a masked layer's ``weight`` from ``weight_orig * weight_mask`` now."""
+    setattr(layer, "weight", tensor_attr(layer, "weight_orig") * tensor_attr(layer, "weight_mask"))  # noqa: B010
 
 
 @torch.no_grad()
@@ -75,15 +85,16 @@ def set_mask(layer: nn.Module, mask: torch.Tensor) -> None:
 
     Replacing in place may re-activate entries (regrowth); ``layer.weight`` is refreshed at once.
 
-    :param layer: a Linear / Conv2d layer
+    :param layer: a Linear / Conv1d / Conv2d layer
     :param mask: 0/1 tensor shaped like the weight
     """
-    if mask.shape != layer.weight.shape:
-        raise ValueError(f"mask shape {tuple(mask.shape)} differs from weight shape {tuple(layer.weight.shape)}")
-    mask = mask.to(device=layer.weight.device, dtype=layer.weight.dtype)
+    weight = tensor_attr(layer, "weight")
+    if mask.shape != weight.shape:
+        raise ValueError(f"mask shape {tuple(mask.shape)} differs from weight shape {tuple(weight.shape)}")
+    mask = mask.to(device=weight.device, dtype=weight.dtype)
     if is_masked(layer):
-        layer.weight_mask.copy_(mask)
-        layer.weight = layer.weight_orig * layer.weight_mask
+        tensor_attr(layer, "weight_mask").copy_(mask)
+        _refresh(layer)
     else:
         prune.custom_from_mask(layer, "weight", mask)
 
@@ -136,7 +147,7 @@ def load_masked_state_dict(model: nn.Module, state_dict: Mapping[str, Any], stri
     for m in model.modules():  # refresh the computed weights from the loaded orig * mask
         if is_masked(m):
             with torch.no_grad():
-                m.weight = m.weight_orig * m.weight_mask
+                _refresh(m)
     return result
 
 
@@ -165,13 +176,6 @@ def select_layers(
     return [names[i] for i in picked], [mods[i] for i in picked]
 
 
-def check_fraction(name: str, value: Any) -> float:
-    """``value`` as a float in ``[0, 1]`` or a ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= float(value) <= 1.0:
-        raise ValueError(f"{name} must be a number in [0, 1], got {value!r}")
-    return float(value)
-
-
 def _new_masks(
     scores: list[torch.Tensor],
     masks: list[torch.Tensor],
@@ -194,6 +198,7 @@ def _new_masks(
         if std_threshold is not None:
             live = flat_s[flat_a]
             threshold = std_threshold * float(live.std()) if live.numel() > 1 else 0.0
+        assert threshold is not None  # one of amount, threshold, std_threshold is given
         keep = flat_a & (flat_s >= threshold)
     out, start = [], 0
     for m in masks:
@@ -219,7 +224,7 @@ def prune_unstructured(
 ) -> SparsityReport:
     """Mask the least important weights; returns the sparsity report of the selected layers.
 
-    :param target: a model (ChildNet, Sequential, any module), a chain or a list of layers
+    :param target: a model (ChildNet, Sequential, any module), a chain, a layer or a list of layers
     :param amount: target fraction of pruned weights in ``[0, 1]`` (per layer or over the scope)
     :param criterion: name in :data:`~archgym.pruning.criteria.CRITERIA` or an instance
     :param scope: ``layer`` or ``global``
@@ -231,7 +236,8 @@ def prune_unstructured(
     :param batches: batches a gradient criterion accumulates
     :param batch_size: samples per batch
     :param seed: seed of the batch draw / of ``random``
-    :raises ValueError: bad amount or threshold, unknown scope, criterion or layer, or a layer left empty
+    :raises ValueError: bad amount or threshold, unknown scope, criterion or layer, nothing to prune
+        (e.g. a model whose only layer is its head, without ``include_head``), or a layer left empty
     """
     given = [
         k for k, v in (("amount", amount), ("threshold", threshold), ("std_threshold", std_threshold)) if v is not None
@@ -241,8 +247,10 @@ def prune_unstructured(
     if amount is not None:
         amount = check_fraction("amount", amount)
     for name, v in (("threshold", threshold), ("std_threshold", std_threshold)):
-        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not float(v) >= 0.0):
+        if v is not None and (not is_real(v) or not float(v) >= 0.0):
             raise ValueError(f"{name} must be a number >= 0, got {v!r}")
+    threshold = None if threshold is None else float(threshold)
+    std_threshold = None if std_threshold is None else float(std_threshold)
     if scope not in SCOPES:
         raise unknown_name("scope", scope, SCOPES)
     crit = get_criterion(criterion, **({"seed": seed} if criterion == "random" else {}))

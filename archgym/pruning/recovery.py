@@ -29,18 +29,20 @@ rebuilt each time), ~1.2 s per round; 90 % of the hidden weights masked gives 19
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 from torch import nn
 
 from archgym.data import unknown_name
 from archgym.pruning.chain import Chain, as_chain
+from archgym.pruning.checks import check_count, check_fraction
 from archgym.pruning.criteria import DataLike, as_xy, draw_batch, layer_gradients
-from archgym.pruning.masks import SCOPES, Target, check_fraction, is_masked, select_layers, set_mask
+from archgym.pruning.masks import SCOPES, Target, get_mask, is_masked, select_layers, set_mask
 from archgym.pruning.structured import StructuredPruneResult, rebuild_chain
-from archgym.pruning.surgery import PrunableLayer
+from archgym.pruning.surgery import PrunableLayer, tensor_attr
 
 __all__ = [
     "REGROW_INITS",
@@ -56,22 +58,23 @@ __all__ = [
 ]
 
 
-def _amount_or_count(amount: float | None, count: int | None) -> float | None:
-    """Check that exactly one of ``amount`` (a fraction in [0, 1]) and ``count`` (an int >= 0) is given."""
+def _amount_or_count(amount: float | None, count: int | None) -> tuple[float | None, int]:
+    """Exactly one of ``amount`` (a fraction in [0, 1]) and ``count`` (an int >= 0).
+
+    :return: ``(fraction, 0)`` or ``(None, count)``
+    """
     if (amount is None) == (count is None):
         raise ValueError("give exactly one of amount, count")
     if amount is not None:
-        return check_fraction("amount", amount)
-    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-        raise ValueError(f"count must be an int >= 0, got {count!r}")
-    return None
+        return check_fraction("amount", amount), 0
+    return None, check_count("count", count)
 
 
 # --------------------------------------------------------------------------- weight regrowth
 
 
 def _init_zero(layer: PrunableLayer, pos: torch.Tensor, gen: torch.Generator) -> None:
-    layer.weight_orig.view(-1)[pos] = 0.0
+    tensor_attr(layer, "weight_orig").view(-1)[pos] = 0.0
 
 
 def _init_previous(layer: PrunableLayer, pos: torch.Tensor, gen: torch.Generator) -> None:
@@ -81,7 +84,8 @@ def _init_previous(layer: PrunableLayer, pos: torch.Tensor, gen: torch.Generator
 def _init_kaiming(layer: PrunableLayer, pos: torch.Tensor, gen: torch.Generator) -> None:
     bound = 1.0 / layer.weight[0].numel() ** 0.5
     vals = (torch.rand(pos.numel(), generator=gen) * 2 - 1) * bound
-    layer.weight_orig.view(-1)[pos] = vals.to(layer.weight_orig)
+    orig = tensor_attr(layer, "weight_orig")
+    orig.view(-1)[pos] = vals.to(orig)
 
 
 REGROW_INITS: dict[str, Callable[[PrunableLayer, torch.Tensor, torch.Generator], None]] = {
@@ -159,20 +163,20 @@ def regrow(
         raise unknown_name("regrowth init", init, list(REGROW_INITS))
     if scope not in SCOPES:
         raise unknown_name("scope", scope, SCOPES)
-    amount = _amount_or_count(amount, count)
+    amount, n_count = _amount_or_count(amount, count)
     names, mods = select_layers(target, layers, include_head)
     gen = torch.Generator().manual_seed(seed)
     model = target if isinstance(target, nn.Module) else None
     kw = {"generator": gen, "data": data, "batches": batches, "batch_size": batch_size}
     scores = REGROW_METHODS[method](model, mods, kw)
-    pruned = [(m.weight_mask == 0) if is_masked(m) else torch.zeros_like(m.weight, dtype=torch.bool) for m in mods]
+    pruned = [get_mask(m) == 0 for m in mods]
     groups = [list(range(len(mods)))] if scope == "global" else [[i] for i in range(len(mods))]
     chosen: list[torch.Tensor] = [torch.empty(0, dtype=torch.long) for _ in mods]
     for g in groups:
         flat_p = torch.cat([pruned[i].flatten() for i in g])
         flat_s = torch.cat([scores[i].flatten().float() for i in g]).masked_fill(~flat_p, float("-inf"))
         n_pruned = int(flat_p.sum())
-        n = round(amount * n_pruned) if amount is not None else count
+        n = round(amount * n_pruned) if amount is not None else n_count
         if n > n_pruned:
             raise ValueError(f"cannot regrow {n} weights: layer(s) {[names[i] for i in g]} have {n_pruned} pruned")
         pick = torch.topk(flat_s, n).indices if n else torch.empty(0, dtype=torch.long, device=flat_s.device)
@@ -186,7 +190,7 @@ def regrow(
         out[name] = int(pos.numel())
         if pos.numel():
             REGROW_INITS[init](m, pos, gen)
-            mask = m.weight_mask.clone()
+            mask = get_mask(m).clone()
             mask.view(-1)[pos] = 1.0
             set_mask(m, mask)
     return out
@@ -223,14 +227,14 @@ def _check_stop(target_error: float | None, max_groups: int | None) -> None:
         raise ValueError("give target_error and/or max_groups to bound the greedy recovery")
     if target_error is not None:
         check_fraction("target_error", target_error)
-    if max_groups is not None and (isinstance(max_groups, bool) or not isinstance(max_groups, int) or max_groups < 0):
-        raise ValueError(f"max_groups must be an int >= 0, got {max_groups!r}")
+    if max_groups is not None:
+        check_count("max_groups", max_groups)
 
 
 def _greedy(
     candidates: list[tuple[str, int]],
     trial: Callable[[tuple[str, int]], float],
-    commit: Callable[[tuple[str, int]], None],
+    commit: Callable[[tuple[str, int]], object],
     error: float,
     target_error: float | None,
     max_groups: int | None,
@@ -279,12 +283,12 @@ def greedy_recover_weights(
     candidates = []
     for n, m in zip(names, mods, strict=True):
         if is_masked(m):
-            rows = (m.weight_mask.flatten(1) == 0).any(1).nonzero().flatten().tolist()
+            rows = (get_mask(m).flatten(1) == 0).any(1).nonzero().flatten().tolist()
             candidates += [(n, r) for r in rows]
 
     def flip(c: tuple[str, int]) -> torch.Tensor:
         m = by_name[c[0]]
-        old = m.weight_mask.clone()
+        old = get_mask(m).clone()
         new = old.clone()
         new[c[1]] = 1.0
         set_mask(m, new)
@@ -306,7 +310,7 @@ UNIT_INITS: tuple[str, ...] = ("previous", "fresh")
 def restore_units(
     model: nn.Module | Chain,
     result: StructuredPruneResult,
-    units: dict[int | str, Sequence[int] | torch.Tensor],
+    units: Mapping[Any, Sequence[int] | torch.Tensor],
     init: str = "previous",
     seed: int = 0,
 ) -> None:
@@ -360,14 +364,14 @@ def regrow_units(
     :param layers: positions or names (default: every pruned layer)
     :return: layer name -> restored units (original numbering)
     """
-    amount = _amount_or_count(amount, count)
+    amount, n_count = _amount_or_count(amount, count)
     chain = as_chain(model)
     positions = sorted(result.kept) if layers is None else chain.select(layers)
     gen = torch.Generator().manual_seed(seed)
-    picks: dict[int | str, torch.Tensor] = {}
+    picks: dict[int, torch.Tensor] = {}
     for j in positions:
         removed = result.removed(j)
-        n = round(amount * removed.numel()) if amount is not None else count
+        n = round(amount * removed.numel()) if amount is not None else n_count
         if n > removed.numel():
             raise ValueError(f"cannot regrow {n} units of layer {chain.names[j]!r}: {removed.numel()} are removed")
         if n:

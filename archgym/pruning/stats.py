@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from archgym.pruning.chain import Chain, prunable_layers
-from archgym.pruning.surgery import PrunableLayer
+from archgym.pruning.surgery import PRUNABLE_TYPES, PrunableLayer, tensor_attr
 
 __all__ = [
     "LayerSparsity",
@@ -47,7 +47,7 @@ def active_mask(layer: nn.Module, name: str = "weight") -> torch.Tensor:
 def sparsity(layer: nn.Module) -> float:
     """Fraction of inactive (pruned) entries of ``layer.weight``, in ``[0, 1]``.
 
-    :param layer: a Linear / Conv2d layer, masked or not
+    :param layer: a Linear / Conv1d / Conv2d layer, masked or not
     """
     m = active_mask(layer)
     return 1.0 - float(m.sum()) / m.numel()
@@ -143,13 +143,13 @@ def layer_report(names: Sequence[str], layers: Sequence[nn.Module]) -> SparsityR
 
 @torch.no_grad()
 def count_macs(model: nn.Module, input_shape: Sequence[int]) -> int:
-    """Multiply-adds of one forward pass for one sample, weights of Linear/Conv2d layers only.
+    """Multiply-adds of one forward pass for one sample, weights of Linear/Conv1d/Conv2d layers only.
 
     Same convention as :meth:`archgym.arch.Architecture.flops` (biases and activations not
     counted; dense zeros counted: unstructured sparsity does not lower it).
 
     :param model: the network
-    :param input_shape: shape of one sample, e.g. ``(64,)`` or ``(1, 8, 8)``
+    :param input_shape: shape of one sample, e.g. ``(64,)``, ``(1, 40)`` or ``(1, 8, 8)``
     """
     total = 0
 
@@ -158,10 +158,10 @@ def count_macs(model: nn.Module, input_shape: Sequence[int]) -> int:
         if isinstance(mod, nn.Linear):
             total += mod.in_features * out.numel()
         else:
-            k = mod.weight[0].numel()  # in_channels / groups * kh * kw
+            k = tensor_attr(mod, "weight")[0].numel()  # in_channels / groups * kernel positions
             total += k * out.numel()
 
-    layers = [m for m in model.modules() if isinstance(m, (nn.Linear, nn.Conv2d))]
+    layers = [m for m in model.modules() if isinstance(m, PRUNABLE_TYPES)]
     handles = [m.register_forward_hook(hook) for m in layers]
     try:
         p = next(model.parameters())

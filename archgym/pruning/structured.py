@@ -35,9 +35,18 @@ from torch.nn.utils import prune
 
 from archgym.data import unknown_name
 from archgym.pruning.chain import Chain, as_chain
+from archgym.pruning.checks import check_count, check_fraction, is_real
 from archgym.pruning.criteria import DataLike, Importance, get_criterion
-from archgym.pruning.masks import SCOPES, check_fraction, get_mask, is_masked, set_mask
-from archgym.pruning.surgery import PrunableLayer, expand_group_index, keep_in_units, keep_out_units, num_units
+from archgym.pruning.masks import SCOPES, get_mask, is_masked, set_mask
+from archgym.pruning.surgery import (
+    PrunableLayer,
+    expand_group_index,
+    in_units,
+    keep_in_units,
+    keep_out_units,
+    num_units,
+    tensor_attr,
+)
 
 __all__ = ["StructuredPruneResult", "plain_copy", "prune_structured", "rebuild_chain", "slice_layer", "unit_scores"]
 
@@ -58,7 +67,7 @@ def slice_layer(
 
     The surgery primitives slice a prune mask together with the weights.
 
-    :param layer: a Linear / Conv2d layer (masked or not)
+    :param layer: a Linear / Conv1d / Conv2d layer (masked or not)
     :param rows: output units to keep
     :param cols: input units to keep (each owning ``group`` columns)
     :param group: input columns per input unit
@@ -139,9 +148,7 @@ def unit_scores(
 
 
 def _check_count(v: Any, what: str) -> int:
-    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-        raise ValueError(f"{what} must be an int >= 0, got {v!r}")
-    return v
+    return check_count(what, v)
 
 
 def _removals(
@@ -225,8 +232,10 @@ def prune_structured(
         raise ValueError(f"give exactly one of amount, count, threshold; got {given or 'none'}")
     if amount is not None:
         amount = check_fraction("amount", amount)
-    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))):
-        raise ValueError(f"threshold must be a number, got {threshold!r}")
+    if threshold is not None:
+        if not is_real(threshold):
+            raise ValueError(f"threshold must be a number, got {threshold!r}")
+        threshold = float(threshold)
     if scope not in SCOPES:
         raise unknown_name("scope", scope, SCOPES)
     chain = as_chain(model)
@@ -307,7 +316,7 @@ def rebuild_chain(
         b = None
         if orig.bias is not None:
             b = orig.bias.detach().to(dev).clone()
-            b[rows_now] = cur.bias.detach()
+            b[rows_now] = tensor_attr(cur, "bias").detach()
         m = None
         if is_masked(cur) or result.original_masks[p] is not None:
             m = torch.ones_like(w)
@@ -323,7 +332,7 @@ def rebuild_chain(
             w[:, expand_group_index(fresh[p - 1].to(dev), group)] = 0.0
         full = plain_copy(orig).to(dev)
         full.weight.copy_(w)
-        if b is not None:
+        if b is not None and full.bias is not None:
             full.bias.copy_(b)
         rows = new_kept[p].to(dev) if p in new_kept else rows_now
         cols = (new_kept[p - 1].to(dev) if p - 1 in new_kept else cols_now_units) if p > 0 else None
@@ -338,5 +347,4 @@ def rebuild_chain(
 
 
 def _in_units(layer: PrunableLayer, group: int) -> int:
-    n = layer.in_features if isinstance(layer, nn.Linear) else layer.in_channels
-    return n // group
+    return in_units(layer) // group
