@@ -73,7 +73,8 @@ def test_builtin_names_and_did_you_mean() -> None:
         load_dataset("digit")
     msg = _one_line(e)
     assert "did you mean 'digits'?" in msg and "valid: digits, synthetic, mnist1d" in msg
-    assert str(unknown_name("x", np.zeros((500, 500)), ["a"])) == "unknown x ndarray; valid: a"
+    assert str(unknown_name("x", np.zeros((500, 500)), ["a"])) == "unknown x array (500, 500) float64; valid: a"
+    assert str(unknown_name("key(s)", ["size"], ["kernel"])) == "unknown key(s) ['size']; valid: kernel"
 
 
 def test_register_callable_string_overwrite_and_unregister(clean_env: None) -> None:
@@ -181,6 +182,9 @@ def test_digits_preprocessing_reproduces_the_tensors_from_raw_inputs() -> None:
     _, _, te = _stratified_split(raw.target, (0.6, 0.2), np.random.default_rng(4))
     got = apply_preprocessing(pre, raw.data[te].reshape(-1, 8, 8))  # raw 0-16 pixels, float64, any shape
     assert torch.equal(got, ds.x_test)
+    net = torch.nn.Sequential(data.Preprocessing.from_dict(pre).as_module(), torch.nn.Flatten())
+    assert torch.equal(net(torch.from_numpy(raw.data[te])), ds.x_test.flatten(1))  # a child taking raw inputs
+    assert set(net.state_dict()) == {"0.mean", "0.std"}
     with pytest.raises(ValueError) as e:
         apply_preprocessing(pre, raw.data[:3, :60])
     assert "do not fit input_shape (1, 8, 8)" in _one_line(e)
@@ -206,7 +210,7 @@ def test_arrays_numpy_and_tensors_uint8_stays_uint8() -> None:
     assert torch.equal(f.x_train, xb)
     # flat and sequence layouts of the same images; per-channel stats follow the layout
     flat = load_dataset((x, y), seed=1)
-    assert flat.input_shape == (108,) and torch.allclose(flat.normalize(flat.x_train), xb.reshape(len(xb), -1))
+    assert flat.input_shape == (108,) and torch.equal(flat.normalize(flat.x_train), xb.reshape(len(xb), -1))
     seq = load_dataset((x, y), seed=1, layout="sequence")
     assert seq.input_shape == (3, 36) and torch.equal(seq.normalize(seq.x_train), xb.reshape(len(xb), 3, 36))
 
@@ -299,6 +303,13 @@ def test_file_errors_are_one_line(tmp_path: Path) -> None:
     with pytest.raises(ValueError) as e:
         load_dataset(tmp_path / "nope.npz")
     assert _one_line(e) == f"dataset file '{tmp_path / 'nope.npz'}' does not exist"
+    with pytest.raises(ValueError) as e:
+        load_dataset(str(tmp_path / "nope.parquet"))
+    assert _one_line(e) == f"dataset file '{tmp_path / 'nope.parquet'}' does not exist"
+    (tmp_path / "x.parquet").write_bytes(b"")
+    with pytest.raises(ValueError) as e:
+        load_dataset(tmp_path / "x.parquet")
+    assert "unsupported data file" in _one_line(e) and "valid suffixes: .npz, .csv" in str(e.value)
     np.savez(tmp_path / "bad.npz", data2=np.zeros(3))
     with pytest.raises(ValueError) as e:
         load_dataset(tmp_path / "bad.npz")
@@ -541,7 +552,10 @@ def test_mnist1d_damaged_cache_and_bad_options(tmp_path: Path, monkeypatch: pyte
         ("digits", {"train_subset": 1}, "train_subset must be an int >= 2 or None"),
         ("digits", {"layout": "imag"}, "unknown layout 'imag'; did you mean 'image'?"),
         ("digits", {"image": True, "layout": "flat"}, "image=True contradicts layout='flat'"),
-        ("digits", {"seed": "0"}, "seed must be an int"),
+        ("digits", {"seed": "0"}, "seed must be an int >= 0, got str"),
+        ("digits", {"seed": -1}, "seed must be an int >= 0, got -1"),
+        ("digits", {"options": [1]}, "options must be a dict, got list of 1"),
+        ("digits", {"device": "tpu"}, "unknown device 'tpu'"),
         ((np.zeros((4, 3)), np.arange(4) % 2), {}, "leaves the validation split empty"),
         (torch.utils.data.TensorDataset(torch.zeros(5, 2)), {}, "items must be (x, y) pairs"),
     ],

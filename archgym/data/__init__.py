@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from archgym.data import digits, mnist1d, synthetic, torchvision_layouts
 from archgym.data.arrays import as_raw, from_arrays, from_torch_dataset
-from archgym.data.dataset import LAYOUTS, Dataset, Preprocessing, apply_preprocessing
+from archgym.data.dataset import LAYOUTS, Dataset, Preprocessing, Standardize, apply_preprocessing
 from archgym.data.load import DatasetSpec, describe_dataset, load_dataset, load_raw
 from archgym.data.raw import RawData
 from archgym.data.registry import (
@@ -49,6 +49,7 @@ __all__ = [
     "Loader",
     "Preprocessing",
     "RawData",
+    "Standardize",
     "apply_preprocessing",
     "as_raw",
     "dataset_names",

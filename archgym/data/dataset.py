@@ -26,7 +26,7 @@ import torch
 from archgym.data.raw import describe_value
 from archgym.device import resolve_device
 
-__all__ = ["LAYOUTS", "PREPROCESSING_FORMAT", "Dataset", "Preprocessing", "apply_preprocessing"]
+__all__ = ["LAYOUTS", "PREPROCESSING_FORMAT", "Dataset", "Preprocessing", "Standardize", "apply_preprocessing"]
 
 LAYOUTS: tuple[str, ...] = ("flat", "sequence", "image")
 """Sample layouts: ``flat`` ``(F,)``, ``sequence`` ``(C, L)``, ``image`` ``(C, H, W)``."""
@@ -131,10 +131,34 @@ class Preprocessing:
                 f"raw inputs {describe_value(x)} do not fit input_shape {self.input_shape}: need (N, ...) with "
                 f"{size} values per sample"
             )
-        t = t.to(dev).reshape(t.shape[0], *self.input_shape).to(torch.float32)
-        mean = torch.from_numpy(np.asarray(self.mean, np.float32)).to(dev)
-        std = torch.from_numpy(np.asarray(self.std, np.float32)).to(dev)
-        return (t - mean) / std
+        return self.as_module().to(dev)(t.to(dev))
+
+    def as_module(self) -> Standardize:
+        """This preprocessing as an ``nn.Module`` (:class:`Standardize`) on the CPU."""
+        return Standardize(self)
+
+
+class Standardize(torch.nn.Module):
+    """A :class:`Preprocessing` as a module: put it in front of a child so that it takes raw inputs.
+
+    ``nn.Sequential(pre.as_module(), child)``; ``mean`` and ``std`` are buffers (saved in the state dict).
+    """
+
+    mean: torch.Tensor
+    std: torch.Tensor
+
+    def __init__(self, pre: Preprocessing) -> None:
+        super().__init__()
+        self.input_shape = tuple(pre.input_shape)
+        self.register_buffer("mean", torch.from_numpy(np.array(pre.mean, np.float32)))
+        self.register_buffer("std", torch.from_numpy(np.array(pre.std, np.float32)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``(N, ...)`` raw inputs -> ``(N, *input_shape)`` standardised float32."""
+        return (x.reshape(x.shape[0], *self.input_shape).to(torch.float32) - self.mean) / self.std
+
+    def extra_repr(self) -> str:
+        return f"input_shape={self.input_shape}"
 
 
 def apply_preprocessing(

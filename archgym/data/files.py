@@ -143,4 +143,5 @@ def load(path: str | os.PathLike[str], **options: object) -> RawData:
         if lab is not None and not isinstance(lab, (str, int)):
             raise ValueError(f"label must be a column name or index, got {type(lab).__name__}")
         return load_csv(path, label=lab)
+    _existing(path)
     raise ValueError(f"unsupported data file '{path}'; valid suffixes: {', '.join(SUFFIXES)}")

@@ -8,7 +8,6 @@ import numbers
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -94,8 +93,10 @@ def load_raw(spec: DatasetSpec, options: Mapping[str, Any] | None = None) -> Raw
     opts = dict(options or {})
     if isinstance(spec, RawData):
         raw = spec
-    elif isinstance(spec, Path) or files.is_data_path(spec):
+    elif isinstance(spec, os.PathLike) or files.is_data_path(spec):
         raw = files.load(spec, **opts)
+    elif isinstance(spec, str) and not is_loader_string(spec) and ("/" in spec or os.sep in spec):
+        raw = files.load(spec, **opts)  # a path, not a name: "does not exist" or "unsupported suffix"
     elif isinstance(spec, str):
         loader = get_loader(spec)
         name = canonical_name(spec) if not is_loader_string(spec) else spec
@@ -253,12 +254,12 @@ def load_dataset(
         isinstance(train_subset, bool) or not isinstance(train_subset, numbers.Integral) or train_subset < 2
     ):
         raise ValueError(f"train_subset must be an int >= 2 or None, got {describe_value(train_subset)}")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise ValueError(f"seed must be an int, got {describe_value(seed)}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be an int >= 0, got {describe_value(seed) if not isinstance(seed, int) else seed}")
     dev = resolve_device(device)
-    opts = dict(options or {})
     if not isinstance(options, (Mapping, type(None))):
         raise ValueError(f"options must be a dict, got {describe_value(options)}")
+    opts = dict(options or {})
     if data_root is not None:
         opts["data_root"] = data_root
     if download:

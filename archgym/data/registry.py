@@ -35,8 +35,10 @@ import difflib
 import importlib
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
+
+from archgym.data.raw import describe_value
 
 __all__ = [
     "DATASETS",
@@ -72,9 +74,9 @@ def unknown_name(kind: str, name: object, valid: list[str] | tuple[str, ...]) ->
     >>> str(unknown_name("colour", "bleu", ["blue", "red"]))
     "unknown colour 'bleu'; did you mean 'blue'? valid: blue, red"
     """
-    shown = repr(name) if isinstance(name, (str, int, float, bool, type(None))) else type(name).__name__
-    if len(shown) > 80:
-        shown = shown[:77] + "...'"
+    shown = repr(name)
+    if len(shown) > 80 or "\n" in shown:  # an array, a long list: described, never printed
+        shown = repr(name[:60] + "...") if isinstance(name, str) else describe_value(name)
     close = difflib.get_close_matches(str(name), list(valid), n=1) if isinstance(name, str) else []
     hint = f"; did you mean {close[0]!r}?" if close else ";"
     return ValueError(f"unknown {kind} {shown}{hint} valid: {', '.join(valid)}")
@@ -268,14 +270,3 @@ def get_loader(name: str) -> Loader:
 def canonical_name(name: str) -> str:
     """The registered spelling of ``name`` (``"FashionMNIST"`` -> ``"fashion_mnist"``), else ``name``."""
     return _find(name) or name
-
-
-def names_like(names: Iterable[str]) -> list[str]:
-    """``names`` without duplicates under the case/``-``/``_`` folding, in order."""
-    seen: set[str] = set()
-    out = []
-    for n in names:
-        if _key(n) not in seen:
-            seen.add(_key(n))
-            out.append(n)
-    return out
