@@ -19,11 +19,12 @@ optimizer state. ``standardize=True`` scales inputs with running means and varia
 River's ``StandardScaler``), updated after each learned batch (the first learned batch seeds
 them before it is used).
 
-Fast path: a plain dense :class:`~archgym.child.ChildNet` (see :func:`archgym.training.stackable`)
-with ``sgd``, ``adam`` or ``adamw`` learns without autograd: hand-written forward and backward
-matmuls on the module's own parameters and one fused optimizer kernel per update
-(:class:`_FusedDense`), about 3x fewer operator calls per chunk than autograd + ``torch.optim``
-and the same numbers (tested to ~1e-6). Anything else, or ``fast=False``, uses autograd.
+Fast path: a plain dense :class:`~archgym.child.ChildNet` (see :func:`archgym.engine.stackable`)
+with ``sgd``, ``adam`` or ``adamw`` learns without autograd, on the training engine shared with the
+child trainer (:class:`archgym.engine.DenseLearner`): hand-written forward and backward matmuls on
+the module's own parameters and one fused optimizer step per update, about 3x fewer operator calls
+per chunk than autograd + ``torch.optim`` and the same numbers (tested to ~1e-6). Anything else, or
+``fast=False``, uses autograd.
 
 >>> import torch
 >>> from torch import nn
@@ -48,18 +49,15 @@ from torch import nn
 from torch.nn import functional as F
 
 from archgym.device import resolve_device
+from archgym.engine import OPTIMIZERS as _TORCH_OPTIMIZERS
+from archgym.engine import DenseLearner
 from archgym.online._checks import in_range, lookup, positive_int
 from archgym.schedules import make_schedule
-from archgym.training import FUSED_OPTIONS, FUSED_STEPS, OptState, fused_options, stackable
 
 __all__ = ["OPTIMIZERS", "DriftReaction", "OnlineLearner", "RunningStandardizer"]
 
 #: optimizer name -> torch optimizer class
-OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
-    "sgd": torch.optim.SGD,
-    "adam": torch.optim.Adam,
-    "adamw": torch.optim.AdamW,
-}
+OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {k: _TORCH_OPTIMIZERS[k] for k in ("sgd", "adam", "adamw")}
 
 ArrayLike = np.ndarray | torch.Tensor
 
@@ -118,79 +116,6 @@ class RunningStandardizer:
         return (x - self.mean) * self.scale
 
 
-class _FusedDense:
-    """Autograd-free learning for a plain dense ChildNet, on the module's own parameters.
-
-    Forward: ``z_l = h_{l-1} W_l^T + b_l``, ``h_l = relu(z_l)``, logits from the head. Backward of the
-    mean cross-entropy: ``g = (softmax(logits) - onehot(y)) / n`` then the usual chain rule through
-    the stored pre-activations. Gradients land in preallocated buffers and one fused optimizer
-    kernel (:data:`archgym.training.FUSED_STEPS`, the child trainer's) updates every parameter in place.
-
-    :param model: a ChildNet for which :func:`archgym.training.stackable` is true
-    :param optimizer: ``sgd``, ``adam`` or ``adamw``
-    :param kwargs: the optimizer's options (see :data:`archgym.training.FUSED_OPTIONS`)
-    """
-
-    def __init__(self, model: nn.Module, optimizer: str, kwargs: Mapping[str, Any]) -> None:
-        self.model = model
-        self.mods: tuple[nn.Linear, ...] = (*model.layers, model.head)
-        self.version = getattr(model, "version", 0)
-        self.params = [p for m in self.mods for p in (m.weight, m.bias)]
-        self.weights = [m.weight for m in self.mods]
-        self.biases = [m.bias for m in self.mods]
-        self.grads = [torch.empty_like(p) for p in self.params]
-        self.optimizer = optimizer
-        self.opts = fused_options(optimizer, kwargs)
-        self._step = FUSED_STEPS[optimizer]
-        self._neg: dict[int, torch.Tensor] = {}
-        self.reset()
-
-    def reset(self) -> None:
-        """Forget the optimizer state (moments, momentum, step counts)."""
-        self.state = OptState.zeros(self.params, self.optimizer)
-
-    def matches(self, model: nn.Module) -> bool:
-        """True while ``model`` is the one packed here, unmorphed (same layer and parameter objects)."""
-        return (
-            model is self.model
-            and getattr(model, "version", 0) == self.version
-            and all(m.weight is w and m.bias is b for m, w, b in zip(self.mods, self.weights, self.biases, strict=True))
-        )
-
-    @staticmethod
-    def supports(model: nn.Module, optimizer: str, kwargs: Mapping[str, Any]) -> bool:
-        """Whether the fast path can learn ``model`` with this optimizer and options."""
-        return optimizer in FUSED_OPTIONS and set(kwargs) <= set(FUSED_OPTIONS[optimizer]) and stackable(model)
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor], list[torch.Tensor]]:
-        """Logits of ``x`` with each layer's input and pre-activation (for :meth:`learn`; call under no_grad)."""
-        hs, zs, h = [x], [], x
-        for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
-            z = torch.addmm(b, h, w.t())
-            h = torch.relu(z)
-            zs.append(z)
-            hs.append(h)
-        return torch.addmm(self.biases[-1], h, self.weights[-1].t()), hs, zs
-
-    def learn(
-        self, logits: torch.Tensor, hs: list[torch.Tensor], zs: list[torch.Tensor], y: torch.Tensor, lr: float
-    ) -> None:
-        """One optimizer step on the mean cross-entropy of ``logits`` (from :meth:`forward`) against ``y``
-        (call under ``torch.no_grad()``)."""
-        n = y.shape[0]
-        neg = self._neg.get(n)
-        if neg is None or neg.device != y.device:
-            neg = self._neg[n] = torch.full((n, 1), -1.0, device=y.device)
-        g = torch.softmax(logits, 1).scatter_add_(1, y.unsqueeze(1), neg).mul_(1.0 / n)
-        depth = len(self.mods) - 1
-        for li in range(depth, -1, -1):
-            torch.mm(g.t(), hs[li], out=self.grads[2 * li])
-            torch.sum(g, 0, out=self.grads[2 * li + 1])
-            if li > 0:
-                g = torch.ops.aten.threshold_backward(torch.mm(g, self.weights[li]), zs[li - 1], 0.0)
-        self._step(self.params, self.grads, self.state, lr, self.opts)
-
-
 def _resolve_schedule(lr: float | Callable[[int], float] | str | Mapping[str, Any]) -> Callable[[int], float]:
     """A callable ``t -> lr`` from a float, a callable or a :func:`archgym.schedules.make_schedule` spec."""
     if isinstance(lr, (int, float)) and not isinstance(lr, bool):
@@ -216,7 +141,7 @@ class OnlineLearner:
     :param n_classes: number of classes (default: ``model.arch.num_classes`` or the logits' width)
     :param device: device of the model and of every tensor (``"auto"``: CUDA if available)
     :param seed: seed of torch's global RNG at construction (None: leave it)
-    :param fast: learn plain dense ChildNets without autograd (:class:`_FusedDense`, same numbers);
+    :param fast: learn plain dense ChildNets without autograd (:class:`DenseLearner`, same numbers);
         ``False`` always uses autograd and ``torch.optim``
     """
 
@@ -259,7 +184,7 @@ class OnlineLearner:
         self.n_seen = 0
         self._boost_until = -1
         self.fast = bool(fast)
-        self._fused: _FusedDense | None = None
+        self._fused: DenseLearner | None = None
         self._autograd_key: tuple[int, int] | None = None  # (model id, version) the fast path cannot learn
         self.optimizer = self._make_optimizer()
 
@@ -269,7 +194,8 @@ class OnlineLearner:
         if "fused" not in kwargs and "foreach" not in kwargs:
             kwargs["foreach"] = True  # torch's default on the CPU is one op per tensor: slower for small nets
         try:
-            return self._opt_cls(self.model.parameters(), lr=self.current_lr(), **kwargs)
+            opt_cls: Any = self._opt_cls
+            return opt_cls(self.model.parameters(), lr=self.current_lr(), **kwargs)
         except TypeError as e:
             raise ValueError(f"bad optimizer_kwargs {self.optimizer_kwargs!r} for {self.optimizer_name}: {e}") from None
 
@@ -278,7 +204,7 @@ class OnlineLearner:
         self.optimizer = self._make_optimizer()
         self._fused = None
 
-    def _engine(self) -> _FusedDense | None:
+    def _engine(self) -> DenseLearner | None:
         """The fast-path engine for the current model, or None when autograd must learn it."""
         f = self._fused
         if f is not None and f.matches(self.model):
@@ -287,8 +213,8 @@ class OnlineLearner:
         key = (id(self.model), getattr(self.model, "version", 0))
         if self._autograd_key == key:  # this model, unmorphed, was found unsupported: skip the check
             return None
-        if self.fast and _FusedDense.supports(self.model, self.optimizer_name, self.optimizer_kwargs):
-            self._fused = _FusedDense(self.model, self.optimizer_name, self.optimizer_kwargs)
+        if self.fast and DenseLearner.supports(self.model, self.optimizer_name, self.optimizer_kwargs):
+            self._fused = DenseLearner(self.model, self.optimizer_name, self.optimizer_kwargs)
             return self._fused
         self._autograd_key = key
         if f is not None:
@@ -331,6 +257,12 @@ class OnlineLearner:
         if self.input_shape is None:
             self.input_shape = tuple(t.shape)
         return t
+
+    def _one(self, x: Any) -> torch.Tensor:
+        """One sample as a batch of one, ``(1, *input_shape)``."""
+        t = self._features(x)
+        assert self.input_shape is not None  # set by _features
+        return t.reshape(1, *self.input_shape)
 
     def _tensor(self, x: Any) -> torch.Tensor:
         if isinstance(x, torch.Tensor):
@@ -395,19 +327,20 @@ class OnlineLearner:
         self,
         x: torch.Tensor,
         y: torch.Tensor,
-        fused: _FusedDense | None,
+        fused: DenseLearner | None,
         first: Any = None,
         update_scaler: bool = True,
     ) -> None:
         """``steps_per_batch`` gradient steps on ``(x, y)``; the first may reuse ``first``, the forward pass of
-        ``x`` already made (autograd path: the logits; fast path: :meth:`_FusedDense.forward`'s triple);
+        ``x`` already made (autograd path: the logits; fast path: :meth:`DenseLearner.forward`'s triple);
         ``fused`` is :meth:`_engine`'s answer for this call."""
         self._mode(True)
         for s in range(self.steps_per_batch):
             reuse = first if s == 0 else None
             if fused is not None:
                 with torch.no_grad():
-                    fused.learn(*(reuse or fused.forward(self._scaled(x))), y, self.current_lr())
+                    logits, hs, zs = reuse if reuse is not None else fused.forward(self._scaled(x))
+                    fused.learn(logits, hs, zs, y, self.current_lr())
             else:
                 lr = self.current_lr()
                 for group in self.optimizer.param_groups:
@@ -494,7 +427,7 @@ class OnlineLearner:
         :param x: features: dict, array or tensor of shape ``input_shape``
         :param y: integer label
         """
-        t = self._features(x).reshape(1, *self.input_shape)
+        t = self._one(x)
         self._step(t, self._labels([int(y)], 1), self._engine(), update_scaler=not self._prime_scaler(t))
 
     def predict_proba_one(self, x: Any) -> dict[int, float]:
@@ -503,8 +436,7 @@ class OnlineLearner:
         :param x: features: dict, array or tensor
         :return: ``{class: probability}``
         """
-        t = self._features(x)
-        p = self.predict_proba_many(t.reshape(1, *self.input_shape))[0].tolist()
+        p = self.predict_proba_many(self._one(x))[0].tolist()
         return dict(enumerate(p))
 
     def predict_one(self, x: Any) -> int:
@@ -513,8 +445,7 @@ class OnlineLearner:
         :param x: features: dict, array or tensor
         :return: the label
         """
-        t = self._features(x)
-        return int(self.predict_many(t.reshape(1, *self.input_shape))[0])
+        return int(self.predict_many(self._one(x))[0])
 
     def __repr__(self) -> str:
         return (
