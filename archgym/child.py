@@ -99,6 +99,13 @@ def _spatial_sum(w: torch.Tensor) -> torch.Tensor:
     return w.sum(dim=(0, *range(2, w.ndim)))
 
 
+def _forward_plan(arch: Architecture) -> tuple[Architecture, bool, tuple[int, ...] | None]:
+    """What the forward pass needs of ``arch``: ``(arch, global average?, pool per layer or None)``."""
+    gap = arch.head == "gap" and bool(arch.layers) and arch.layers[0].kind == "conv"  # convs come first
+    pools = tuple(s.pool for s in arch.layers)
+    return arch, gap, pools if any(p != 1 for p in pools) else None
+
+
 def _features(h: torch.Tensor, gap: bool) -> torch.Tensor:
     """Spatial map ``(N, C, *S)`` -> features: flattened, or averaged over the positions (``gap``)."""
     return h.mean(dim=tuple(range(2, h.ndim))) if gap else h.flatten(1)
@@ -144,15 +151,24 @@ class ChildNet(nn.Module):
     # ------------------------------------------------------------------ forward
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Logits for a batch ``x`` of shape ``(N, *arch.input_shape)``."""
-        h = x
         arch = self.arch
-        gap = arch.head == "gap" and arch.num_conv > 0
-        for layer, spec in zip(self.layers, arch.layers, strict=True):
-            if h.ndim > 2 and isinstance(layer, nn.Linear):
-                h = _features(h, gap)
-            h = F.relu(layer(h))
-            if spec.pool != 1:
-                h = _MAX_POOL[h.ndim](h, spec.pool)
+        plan = self.__dict__.get("_plan")
+        if plan is None or plan[0] is not arch:
+            plan = self.__dict__["_plan"] = _forward_plan(arch)
+        _, gap, pools = plan
+        h = x
+        if pools is None:  # no pooling anywhere
+            for layer in self.layers:
+                if h.ndim > 2 and isinstance(layer, nn.Linear):
+                    h = _features(h, gap)
+                h = F.relu(layer(h))
+        else:
+            for layer, pool in zip(self.layers, pools, strict=True):
+                if h.ndim > 2 and isinstance(layer, nn.Linear):
+                    h = _features(h, gap)
+                h = F.relu(layer(h))
+                if pool != 1:
+                    h = _MAX_POOL[h.ndim](h, pool)
         if h.ndim > 2:
             h = _features(h, gap)
         return self.head(h)

@@ -6,15 +6,22 @@ module                 what
 ``criteria``           :class:`Importance` ABC and its criteria (l1, l2, taylor, taylor_sq,
                        snip, random), the :data:`CRITERIA` registry, :func:`unit_importance`
                        (the ``UnitImportance`` of ``ChildNet.narrow``)
-``chain``              :func:`as_chain`: the prunable layers of a ChildNet or ``nn.Sequential``
+``chain``              :func:`as_chain`: the prunable layers of a ChildNet or ``nn.Sequential``;
+                       :func:`~archgym.pruning.chain.forward_order` (the head is the last
+                       layer the forward calls)
 ``masks``              unstructured pruning with ``torch.nn.utils.prune`` masks:
                        :func:`prune_unstructured`, :func:`make_permanent`, state-dict loading
 ``structured``         :func:`prune_structured`: physical removal of units
 ``gradual``            AGP / linear sparsity schedules, :func:`gradual_prune`
 ``recovery``           :func:`regrow` (random / gradient), unit regrowth, greedy recovery
 ``stats``              :func:`sparsity`, :func:`sparsity_report`, :func:`nonzero_params`, :func:`count_macs`
-``surgery``            low-level unit slicing shared with :mod:`archgym.child`
+``surgery``            low-level unit slicing shared with :mod:`archgym.child` (rebuilt layers
+                       keep every constructor attribute: padding_mode, dilation, stride, ...)
+``checks``             argument checks: any ``numbers.Real`` / ``numbers.Integral`` (numpy too)
 =====================  ==============================================================
+
+Prunable layers are ``nn.Linear``, ``nn.Conv1d`` and ``nn.Conv2d``
+(:data:`~archgym.pruning.surgery.PRUNABLE_TYPES`).
 """
 
 from __future__ import annotations
