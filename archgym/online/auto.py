@@ -314,6 +314,7 @@ class _Window:
         self.y = torch.zeros(spec.window, dtype=torch.int64)
         self.filled = 0
         self.pos = 0
+        self._floors: dict[float, torch.Tensor] = {}
 
     def grow_inputs(self, d: int) -> None:
         """Add input columns (0 for the stored samples, as a missing feature reads)."""
@@ -329,10 +330,17 @@ class _Window:
         a = x * s2
         d2 = torch.addmm(torch.mv(self.X2[:m], s2), a, self.X[:m].t(), alpha=-2.0)
         dist, idx = torch.topk(d2, min(self.spec.k, m), 1, largest=False)
-        w = dist.add_(torch.mm(x * a, torch.ones(x.shape[1], 1))).clamp_(min=1e-12).rsqrt_()
-        votes = x.new_zeros(n, C).scatter_add_(1, self.y[idx], w)
+        w = dist.add_(a.mul_(x).sum(1, keepdim=True)).clamp_(min=1e-12).rsqrt_()  # 1 / distance
+        votes = torch.zeros(n, C).scatter_add_(1, self.y[idx], w)
         s = self.spec.smoothing
-        return torch.addcdiv(x.new_full((1,), s / C), votes, votes.sum(1, keepdim=True), value=1.0 - s)
+        return torch.addcdiv(self._floor(s / C), votes, votes.sum(1, keepdim=True), value=1.0 - s)
+
+    def _floor(self, value: float) -> torch.Tensor:
+        """A one-element tensor holding ``value`` (cached: the class count rarely changes)."""
+        t = self._floors.get(value)
+        if t is None:
+            t = self._floors[value] = torch.full((1,), value)
+        return t
 
     def add(self, x: torch.Tensor, y: torch.Tensor) -> None:
         """Store learned rows (oldest replaced first)."""
@@ -396,8 +404,10 @@ class AutoClassifier:
         self._nets: _PackedNets | None = None
         self._window: _Window | None = None
         # running input statistics: float64 sums over every learned row (a missing feature counts as 0,
-        # the value the models see), turned into means and scales after each of the first 100 learned
-        # batches, then every 10th
+        # the value the models see), refreshed after each of the first 100 learned batches, then every
+        # 64 learned rows
+        self._pending: list[np.ndarray] = []
+        self._n_pending = 0
         self._count = 0
         self._n_batches = 0
         self._sum = np.zeros(0)
@@ -406,6 +416,7 @@ class AutoClassifier:
         self._scale = np.ones(0, dtype=np.float32)
         self._scale2 = np.ones(0, dtype=np.float32)
         self._cache: tuple[np.ndarray, int, Any] | None = None
+        self._array_width = -1
         self.n_seen = 0
 
     # ------------------------------------------------------------------ public state
@@ -431,6 +442,8 @@ class AutoClassifier:
         old = len(self._sum)
         if d == old:
             return
+        self._array_width = -1  # the array fast path holds only while the columns are exactly 0 .. d-1
+        self._fold_stats()  # pending rows have the old width
         pad = d - old
         self._sum = np.concatenate([self._sum, np.zeros(pad)])
         self._sumsq = np.concatenate([self._sumsq, np.zeros(pad)])
@@ -451,12 +464,22 @@ class AutoClassifier:
             self._nets.grow_classes(C)
 
     def _update_stats(self, X: np.ndarray) -> None:
+        self._pending.append(X)
+        self._n_pending += len(X)
+        self._n_batches += 1
+        if self._n_batches <= 100 or self._n_pending >= 64:
+            self._fold_stats()
+
+    def _fold_stats(self) -> None:
+        """Add the pending learned rows to the sums and refresh the means and scales."""
+        if not self._pending:
+            return
+        X = self._pending[0] if len(self._pending) == 1 else np.concatenate(self._pending)
+        self._pending, self._n_pending = [], 0
         self._count += len(X)
         self._sum += X.sum(0, dtype=np.float64)
         self._sumsq += np.einsum("ij,ij->j", X, X, dtype=np.float64)
-        self._n_batches += 1
-        if self._n_batches <= 100 or self._n_batches % 10 == 0:
-            self._refresh_stats()
+        self._refresh_stats()
 
     def _refresh_stats(self) -> None:
         """Means and scales ``1 / std`` (1 for a constant column) from the sums."""
@@ -469,13 +492,21 @@ class AutoClassifier:
 
     def _encode(self, X: Any) -> np.ndarray:
         """A batch (or one dict, as a 1-row batch) as float32 rows at the current width, checked finite."""
-        rows = self._features.encode_many(X)
-        self._sync_width()
-        if rows.shape[1] < self._features.width:  # encoded before a later row of the batch added columns
-            rows = np.pad(rows, ((0, 0), (0, self._features.width - rows.shape[1])))
+        if type(X) is np.ndarray and X.ndim == 2 and X.shape[1] == self._array_width and X.dtype.kind in "fiub":
+            rows = X if X.dtype == np.float32 else X.astype(np.float32)  # columns 0 .. d-1 are the features
+        else:
+            rows = self._features.encode_many(X)
+            self._sync_width()
+            width = self._features.width
+            if rows.shape[1] < width:  # encoded before a later row of the batch added columns
+                rows = np.pad(rows, ((0, 0), (0, width - rows.shape[1])))
+            if isinstance(X, np.ndarray) and X.ndim == 2 and self._features.columns == list(range(width)):
+                self._array_width = width
         if not np.isfinite(rows).all():
-            bad = sorted({self._features.columns[j] for j in np.nonzero(~np.isfinite(rows))[1]}, key=repr)
-            raise ValueError(f"non-finite feature value(s) in {', '.join(map(repr, bad))}; valid: finite numbers")
+            bad = sorted({self._features.columns[j] for j in np.nonzero(np.isinf(rows))[1]}, key=repr)
+            if bad:
+                raise ValueError(f"infinite feature value(s) in {', '.join(map(repr, bad))}; valid: finite numbers")
+            rows = np.nan_to_num(rows, nan=0.0)  # NaN: missing
         return rows
 
     def _forward(self, rows: np.ndarray) -> tuple[torch.Tensor, Any]:
@@ -501,7 +532,7 @@ class AutoClassifier:
             self._cache = None
             return None
         p, net_out = self._forward(rows)
-        self._cache = (rows, len(self._labels), (p, net_out))
+        self._cache = (rows.copy(), len(self._labels), (p, net_out))
         return self._mixture(p)
 
     def _learn_rows(self, rows: np.ndarray, y: np.ndarray) -> None:

@@ -106,7 +106,7 @@ class FeatureEncoder:
         :raises ValueError: an array that is not 2-D
         """
         if is_dataframe(X):
-            return self._table([str(c) if not isinstance(c, Hashable) else c for c in X.columns], X)
+            return self._table(list(X.columns), X)
         if isinstance(X, np.ndarray):
             if X.ndim != 2:
                 raise ValueError(f"a batch array must be 2-D (n_samples, n_features), got shape {X.shape}")
@@ -141,7 +141,7 @@ class FeatureEncoder:
 
 
 def _numeric_matrix(X: Any) -> np.ndarray | None:
-    """``X`` as a float32 matrix (NaN for missing reads as 0), or None if it holds non-numeric values."""
+    """``X`` as a float32 matrix, or None if it holds non-numeric values."""
     if is_dataframe(X):
         if not all(getattr(dt, "kind", "O") in "biuf" for dt in X.dtypes):
             return None
@@ -152,8 +152,6 @@ def _numeric_matrix(X: Any) -> np.ndarray | None:
         return None
     else:
         raise TypeError(f"a batch array must hold numbers, strings or objects, got dtype {X.dtype}")
-    if np.isnan(m).any():
-        m = np.nan_to_num(m, nan=0.0)
     return np.ascontiguousarray(m)
 
 
