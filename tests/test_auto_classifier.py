@@ -55,6 +55,13 @@ def test_array_api_shapes_and_label_types() -> None:
     assert np.allclose([one[c] for c in m.classes], proba[0], atol=1e-6)
 
 
+def test_tuple_labels_stay_whole() -> None:
+    m = AutoClassifier(seed=0, **SMALL)
+    m.learn_many(np.array([[1.0], [-1.0]]), [("pos", 1), ("neg", 0)])
+    pred = m.predict_many(np.array([[1.0], [-1.0]]))
+    assert pred.shape == (2,) and pred.dtype == object and set(pred.tolist()) <= {("pos", 1), ("neg", 0)}
+
+
 def test_list_of_dicts_batch() -> None:
     m = AutoClassifier(seed=0, **SMALL)
     m.learn_many([{"a": 1.0}, {"a": -1.0}], [True, False])

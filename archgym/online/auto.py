@@ -651,8 +651,9 @@ class AutoClassifier:
         """Most probable labels of a batch.
 
         :param X: a 2-D numpy array, a pandas DataFrame or a list of dicts
-        :return: numpy array of labels (``None`` everywhere before anything was learned; a pandas Series
-            with ``X``'s index for a DataFrame)
+        :return: 1-D numpy array of labels: of the labels' dtype when every class is an int, a float, a
+            bool or a str (all of one type), else of dtype object (tuples stay whole); ``None`` everywhere
+            before anything was learned; a pandas Series with ``X``'s index for a DataFrame
         """
         rows = self._encode(X)
         p = self._predict_rows(rows)
@@ -660,11 +661,15 @@ class AutoClassifier:
             labels: list[Any] = [None] * len(rows)
         else:
             labels = self._labels.decode(p.argmax(1).tolist())
-        out = np.array(labels) if p is not None else np.array(labels, dtype=object)
         if is_dataframe(X):
             import pandas as pd
 
             return pd.Series(labels, index=X.index)
+        kinds = {type(c) for c in self._labels.classes}
+        if p is not None and len(kinds) == 1 and kinds <= {int, float, bool, str}:
+            return np.array(labels)
+        out = np.empty(len(labels), dtype=object)
+        out[:] = labels
         return out
 
     def __repr__(self) -> str:
