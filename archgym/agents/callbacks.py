@@ -31,24 +31,17 @@ import gymnasium as gym
 from matplotlib.figure import Figure as MplFigure
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.logger import Figure, HParam, TensorBoardOutputFormat
-from stable_baselines3.common.vec_env import VecEnv, VecEnvWrapper
 
+from archgym.agents.env_state import env_state, restore_env
 from archgym.agents.records import SearchLog, pareto_front
 from archgym.envs.best import better_child
+from archgym.integrations.sb3_state import innermost_vec_env
 
 __all__ = ["SCALAR_KEYS", "ArchGymCallback", "BestChildTracker", "pareto_figure"]
 
 #: info keys logged as ``archgym/<key>`` every env step.
 SCALAR_KEYS = ("val_accuracy", "cost", "params", "flops", "depth", "score", "lr", "sparsity")
 _NOT_TB = ("stdout", "log", "json", "csv")
-
-
-def innermost_vec_env(venv: VecEnv) -> VecEnv:
-    """``venv`` without its ``VecEnvWrapper`` layers (``VecMonitor`` and friends keep their own, never
-    updated ``reset_infos``; the envs' reset infos live in the innermost VecEnv)."""
-    while isinstance(venv, VecEnvWrapper):
-        venv = venv.venv
-    return venv
 
 
 class BestChildTracker(gym.Wrapper):
@@ -64,17 +57,21 @@ class BestChildTracker(gym.Wrapper):
     def _see(self, info: Mapping[str, Any]) -> None:
         self.archgym_best = better_child(self.archgym_best, self.env.unwrapped.child, info)
 
+    def state_dict(self) -> dict[str, Any]:
+        """This wrapper's own state: the best child so far (for a resume checkpoint)."""
+        return {"archgym_best": self.archgym_best}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Restore :meth:`state_dict`."""
+        self.archgym_best = state.get("archgym_best")
+
     def archgym_env_state(self) -> dict[str, Any]:
         """This env's resume state (wrappers from here down, then the env); what a SubprocVecEnv worker
         sends back for a checkpoint (``env_method("archgym_env_state")``)."""
-        from archgym.agents.checkpoint import env_state
-
         return env_state(self)
 
     def archgym_restore_env(self, state: dict[str, Any]) -> bool:
         """Restore :meth:`archgym_env_state`; False when the episode must restart instead."""
-        from archgym.agents.checkpoint import restore_env
-
         return restore_env(self, state)
 
     def reset(self, **kwargs: Any) -> tuple[Any, dict[str, Any]]:

@@ -7,10 +7,12 @@ SIGINT or SIGTERM, :class:`ResumeCheckpoint` writes ``RUN_DIR/resume/ckpt_<steps
 * ``replay_buffer.pkl``: the replay buffer (off-policy agents),
 * ``state.pt`` (``torch.save`` of plain values and tensors; loaded with ``weights_only=True``): the
   python, numpy and torch (and CUDA) RNG states, the agent's action-space RNG, every env's state
-  (``ArchSearchEnv.get_search_state``: its ``np_random``, architecture, child ``state_dict``,
-  trainer batch order and schedule, counters) and its wrappers' (time limit, Monitor episode sums,
-  best child), the callback's episode bookkeeping, and the ``search.jsonl`` position (bytes,
-  record count, sha256 of that prefix; the log is fsynced first).
+  (``ArchSearchEnv.state_dict``: its ``np_random``, architecture, child ``state_dict``,
+  trainer batch order and schedule, counters) and its wrappers' (time limit, Monitor episode sums:
+  read by the one adapter module for third-party state, :mod:`archgym.integrations.sb3_state`; the
+  best child: :meth:`~archgym.agents.callbacks.BestChildTracker.state_dict`), the callback's
+  episode bookkeeping, and the ``search.jsonl`` position (bytes, record count, sha256 of that
+  prefix; the log is fsynced first).
 
 It is written in a temporary folder, every file fsynced, renamed into place, and only then does
 ``resume/latest.json`` (itself replaced atomically, with the sha256 of each file) point at it, so a
@@ -22,9 +24,9 @@ the CPU the resumed run writes the same records as an uninterrupted one; that ho
 runs too (their sub-envs are in-process: their states, episode step counts, best children and the
 ``VecMonitor`` sums are saved) and for ``--vec subproc`` runs (each worker process reads and restores its
 env's state, through the ``archgym_env_state`` / ``archgym_restore_env`` methods of the
-``BestChildTracker`` wrapper). Env classes that override ``reset`` (the online env: stream, learner
-and drift detector) are saved as a replay of their episode (``np_random`` at its start and the
-actions since; ``ArchSearchEnv.get_search_state``) and rebuilt by replaying it. Records of a run are
+``BestChildTracker`` wrapper). Envs whose evaluator is too big to save (the online env's stream,
+learner and drift detector) are saved as a replay of their episode (``np_random`` at its start and the
+actions since; ``ArchSearchEnv.state_dict``) and rebuilt by replaying it. Records of a run are
 ordered: ``evaluation`` counts 1, 2, ... without gaps, ``step`` never decreases (an episode's last step
 and the next episode's initial network share a step), and no ``(step, episode)`` pair repeats.
 """
@@ -47,12 +49,23 @@ import torch
 from stable_baselines3.common.base_class import BaseAlgorithm
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.off_policy_algorithm import OffPolicyAlgorithm
-from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv, VecEnvWrapper
+from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv
 
-from archgym.agents.callbacks import ArchGymCallback, innermost_vec_env
+from archgym.agents.callbacks import ArchGymCallback
+from archgym.agents.env_state import env_state, restore_env
 from archgym.agents.integrity import IntegrityError, sha256_file
 from archgym.agents.records import SearchLog, read_records
 from archgym.atomic import atomic_write_text, fsync_dir, fsync_file
+from archgym.integrations.sb3_state import (
+    innermost_vec_env,
+    reset_infos_of,
+    restart_obs,
+    restore_reset_infos,
+    restore_vec_wrapper_states,
+    set_all_obs,
+    set_reset_info,
+    vec_wrapper_states,
+)
 
 __all__ = [
     "RESUME_DIR",
@@ -77,31 +90,9 @@ def _plain_np_state() -> tuple[Any, ...]:
     return (name, keys.tolist(), int(pos), int(has_gauss), float(cached))
 
 
-#: wrapper class name -> attributes that carry episode state across a checkpoint
-WRAPPER_STATE: dict[str, tuple[str, ...]] = {
-    "TimeLimit": ("_elapsed_steps",),
-    "OrderEnforcing": ("_has_reset",),
-    "Monitor": ("rewards", "needs_reset", "total_steps", "episode_returns", "episode_lengths", "episode_times"),
-    "BestChildTracker": ("archgym_best",),
-}
-
-
-#: wrapper class name -> attributes set on restore (the passive checker's one-off checks ran before the save;
-#: re-running its data-reuse check would need the previous step's data, which is not saved)
-WRAPPER_RESTORE: dict[str, dict[str, Any]] = {
-    "PassiveEnvChecker": {"checked_reset": True, "checked_step": True, "checked_data_reuse": True},
-}
-
-
-#: VecEnvWrapper class name -> attributes that carry episode state across a checkpoint (numpy arrays as lists)
-VEC_WRAPPER_STATE: dict[str, tuple[str, ...]] = {
-    "VecMonitor": ("episode_returns", "episode_lengths", "episode_count"),
-}
-
-
 def _batched_of(venv: VecEnv) -> Any:
-    """The :class:`~archgym.envs.batched.SB3BatchedVecEnv` under ``venv``'s wrappers, or None."""
-    from archgym.envs.batched import SB3BatchedVecEnv
+    """The :class:`~archgym.integrations.sb3_vec.SB3BatchedVecEnv` under ``venv``'s wrappers, or None."""
+    from archgym.integrations.sb3_vec import SB3BatchedVecEnv
 
     inner = innermost_vec_env(venv)
     return inner if isinstance(inner, SB3BatchedVecEnv) else None
@@ -115,65 +106,46 @@ def _venv_envs(venv: VecEnv) -> list[gym.Env] | None:
     return list(batched.venv.envs) if batched is not None else None
 
 
+def _batched_state(bv: Any) -> dict[str, Any]:
+    """A batched vector env's own state (episode step counts), by its ``state_dict`` when it has one."""
+    fn = getattr(bv, "state_dict", None)
+    return dict(fn()) if fn is not None else {"elapsed": [int(n) for n in bv._elapsed]}
+
+
+def _load_batched_state(bv: Any, state: dict[str, Any]) -> None:
+    fn = getattr(bv, "load_state_dict", None)
+    if fn is not None:
+        fn(state)
+    else:
+        bv._elapsed[:] = state["elapsed"]
+
+
+def _reset_sub_env(bv: Any, i: int) -> tuple[Any, dict[str, Any]]:
+    """Reset sub-env ``i`` of a batched vector env alone (its episode could not be restored)."""
+    fn = getattr(bv, "reset_one", None)
+    return fn(i) if fn is not None else bv._reset_many({i: None}, None)[i]
+
+
 def _vec_state(venv: VecEnv) -> dict[str, Any] | None:
     """Episode state kept by a batched run outside its sub-envs (None for other vec kinds)."""
     batched = _batched_of(venv)
     if batched is None:
         return None
-    wrappers, w = [], venv
-    while isinstance(w, VecEnvWrapper):
-        attrs = VEC_WRAPPER_STATE.get(type(w).__name__, ())
-        wrappers.append({a: np.asarray(getattr(w, a)).tolist() for a in attrs if hasattr(w, a)})
-        w = w.venv
     bv = batched.venv
     return {
-        "wrappers": wrappers,
-        "elapsed": [int(n) for n in bv._elapsed],
+        "wrappers": vec_wrapper_states(venv),
+        **_batched_state(bv),
         "best": [getattr(e, "archgym_best", None) for e in bv.envs],
     }
 
 
 def _restore_vec_state(venv: VecEnv, state: dict[str, Any]) -> None:
     """Inverse of :func:`_vec_state`."""
-    w, k = venv, 0
-    while isinstance(w, VecEnvWrapper):
-        for a, v in (state["wrappers"][k] if k < len(state["wrappers"]) else {}).items():
-            setattr(w, a, np.asarray(v, dtype=np.asarray(getattr(w, a)).dtype) if isinstance(v, list) else v)
-        w, k = w.venv, k + 1
+    restore_vec_wrapper_states(venv, state["wrappers"])
     bv = _batched_of(venv).venv
-    bv._elapsed[:] = state["elapsed"]
+    _load_batched_state(bv, {k: v for k, v in state.items() if k not in ("wrappers", "best")})
     for e, best in zip(bv.envs, state["best"], strict=True):
         e.archgym_best = best
-
-
-def env_state(env: gym.Env) -> dict[str, Any]:
-    """The resume state of an env: its wrappers' (from ``env`` down, by position) and the unwrapped env's."""
-    wrappers, e = [], env
-    while isinstance(e, gym.Wrapper):
-        attrs = WRAPPER_STATE.get(type(e).__name__, ())
-        wrappers.append({a: getattr(e, a) for a in attrs if hasattr(e, a)})
-        e = e.env
-    u = env.unwrapped
-    get = getattr(u, "get_search_state", None)
-    return {"wrappers": wrappers, "np_random": u.np_random.bit_generator.state, "env": get() if get else None}
-
-
-def restore_env(env: gym.Env, state: dict[str, Any]) -> bool:
-    """Put an env (and its wrappers) back from :func:`env_state`; False when its episode must restart."""
-    e, k = env, 0
-    while isinstance(e, gym.Wrapper):
-        if k < len(state["wrappers"]):
-            for a, v in state["wrappers"][k].items():
-                setattr(e, a, v)
-        for a, v in WRAPPER_RESTORE.get(type(e).__name__, {}).items():
-            setattr(e, a, v)
-        e, k = e.env, k + 1
-    u = env.unwrapped
-    u.np_random.bit_generator.state = state["np_random"]
-    if state["env"] is None:
-        return False
-    u.set_search_state(state["env"])
-    return True
 
 
 class ResumeCheckpoint(BaseCallback):
@@ -234,7 +206,7 @@ class ResumeCheckpoint(BaseCallback):
             "rng": _rng_state(self.model),
             "envs": _env_states(venv),
             "vec": _vec_state(venv),
-            "reset_infos": [dict(i) for i in getattr(innermost_vec_env(venv), "reset_infos", [{}] * venv.num_envs)],
+            "reset_infos": reset_infos_of(venv),
             "callback": self.archgym_callback.state_dict(),
             "search": {"bytes": size, "records": self.search_log_records(), "sha256": _prefix_sha256(size, self)},
         }
@@ -331,8 +303,7 @@ def restore_venv(model: BaseAlgorithm, venv: VecEnv, state: dict[str, Any]) -> l
     workers = envs is None and _in_workers(venv)
     if state["envs"] is None or (envs is None and not workers):  # no env states: every episode restarts
         _restore_rng(state["rng"], model)
-        model._last_obs = venv.reset()
-        model._last_episode_starts = np.ones((venv.num_envs,), dtype=bool)
+        set_all_obs(model, venv.reset())
         return list(range(venv.num_envs))
     if workers:
         restored = [venv.env_method("archgym_restore_env", st, indices=[i])[0] for i, st in enumerate(state["envs"])]
@@ -340,20 +311,16 @@ def restore_venv(model: BaseAlgorithm, venv: VecEnv, state: dict[str, Any]) -> l
         restored = [restore_env(e, st) for e, st in zip(envs, state["envs"], strict=True)]
     restart = [i for i, ok in enumerate(restored) if not ok]
     batched = _batched_of(venv)
-    holder = innermost_vec_env(venv)  # the VecEnv whose reset_infos the callback reads
-    holder.reset_infos = [dict(i) for i in state["reset_infos"]]
-    holder._reset_seeds()  # the seeds of the first reset were used by the run's first reset
-    holder._reset_options()
+    restore_reset_infos(venv, state["reset_infos"])
     if state.get("vec") is not None and batched is not None:
         _restore_vec_state(venv, state["vec"])
     for i in restart:
         if batched is not None:
-            obs, info = batched.venv._reset_one(i, None, None)
+            obs, info = _reset_sub_env(batched.venv, i)
         else:
             obs, info = venv.env_method("reset", indices=[i])[0] if workers else envs[i].reset()
-        model._last_obs[i] = obs
-        model._last_episode_starts[i] = True
-        holder.reset_infos[i] = info
+        restart_obs(model, i, obs)
+        set_reset_info(venv, i, info)
     _restore_rng(state["rng"], model)
     return restart
 
