@@ -52,4 +52,4 @@ def test_env_uses_latency_cost():
     _, info = env.reset(seed=0)
     assert info["cost"] > 0 and math.isfinite(info["cost"])
     *_, info = env.step(0)
-    assert info["cost"] > 0 and env.unwrapped.cost_metric == "latency"
+    assert info["cost"] > 0 and env.unwrapped.reward_config.cost_metric == "latency"

@@ -6,9 +6,9 @@ import pytest
 
 from archgym.envs.core import ArchSearchEnv
 from archgym.envs.evaluators.stream import StreamEvaluator
+from tests.conftest import fast_kwargs_for
 
 ONLINE_GLOBAL_FEATURES = tuple(StreamEvaluator.features)
-from tests.conftest import fast_kwargs_for
 
 ENV_ID = "archgym/DriftingDigits-v0"
 

@@ -82,7 +82,11 @@ CASES: list[tuple[str, Callable[[Path], object], str]] = [
     ("kw-narrow-list", lambda t: _env(narrow_criterion=[1]), r"narrow_criterion must be a criterion name"),
     ("kw-prune_step-range", lambda t: _env(prune_step=2.0), r"prune_step must be a number in \[1e-06, 1.0\], got 2.0"),
     # an unknown keyword names the valid ones, in the env itself and in the registration path
-    ("kw-unknown-env", lambda t: _env(cost_wieght=1), r"unknown env keyword 'cost_wieght'; did you mean 'cost_weight'\? valid: eval_mode"),
+    (
+        "kw-unknown-env",
+        lambda t: _env(cost_wieght=1),
+        r"unknown env keyword 'cost_wieght'; did you mean 'cost_weight'\? valid: eval_mode",
+    ),
     (
         "kw-unknown-name",
         lambda t: parse_env_preset({**GOOD_PRESET, "kwargs": {"cost_wieght": 1}}, t / "x.yaml"),
@@ -306,7 +310,7 @@ def test_online_env_state_is_a_replay_that_continues_exactly() -> None:
         oa, ra, *_, ia = a.step(act)
         ob, rb, *_, ib = b.step(act)
         assert np.array_equal(oa, ob) and ra == rb and ia == ib
-    with pytest.raises(ValueError, match="cannot restore a state of eval_mode .stream. into .inherit."):
+    with pytest.raises(ValueError, match=r"cannot restore a state of eval_mode .stream. into .inherit."):
         _env().set_search_state(state)
 
 

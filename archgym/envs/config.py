@@ -329,4 +329,3 @@ def field_default(name: str) -> Any:
     cls = PIECES[ENV_KEYWORDS[name]]
     f = next(f for f in fields(cls) if f.name == name)
     return f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
-

@@ -196,7 +196,8 @@ class ArchSearchEnv(gym.Env):
         try:
             self.space.check(self.initial_arch)
         except InvalidEdit as e:
-            raise ValueError(f"initial architecture {self.initial_arch.key()} is outside the search space: {e}") from None
+            key = self.initial_arch.key()
+            raise ValueError(f"initial architecture {key} is outside the search space: {e}") from None
         ref_layers = parse_layers(rw.reference) if rw.reference is not None else self.initial_arch.layers
         self.reference_arch = Architecture(shape, ref_layers, classes)
         self.cost_fn = get_cost_metric(rw.cost_metric)
@@ -444,8 +445,15 @@ class ArchSearchEnv(gym.Env):
         extra = self.evaluator.feature_values(self._t, self.horizon)
         obs = self.encoder.encode(arch, self._eval, sparsity, self._t, self._last_valid, extra)
         info = build_info(
-            arch, self._eval, nonzero=nonzero, cost=self.cost(), lr=self.current_lr(), valid=valid,
-            score=self._score, evaluations=self._evaluations, oom=self._oom_now,
+            arch,
+            self._eval,
+            nonzero=nonzero,
+            cost=self.cost(),
+            lr=self.current_lr(),
+            valid=valid,
+            score=self._score,
+            evaluations=self._evaluations,
+            oom=self._oom_now,
         )
         return obs, info
 
@@ -464,7 +472,9 @@ class ArchSearchEnv(gym.Env):
         """``ansi``: one line with the architecture and its score."""
         if self.render_mode != "ansi" or self._eval is None:
             return None
-        return f"step {self._t}: {self.architecture.key()} val_acc={self._eval.val_accuracy:.4f} score={self._score:.4f}"
+        return (
+            f"step {self._t}: {self.architecture.key()} val_acc={self._eval.val_accuracy:.4f} score={self._score:.4f}"
+        )
 
     # ------------------------------------------------------------------ checkpointing
     def _counters(self) -> dict[str, Any]:

@@ -57,9 +57,7 @@ class Guard:
         self.last_oom = f"{type(err).__name__}: {' '.join(str(err).split())[:200]}"
         self.evaluator.restore(*snapshot)
 
-    def recover(
-        self, ev: Evaluation, before: dict[str, torch.Tensor] | None, prev: Evaluation | None
-    ) -> Evaluation:
+    def recover(self, ev: Evaluation, before: dict[str, torch.Tensor] | None, prev: Evaluation | None) -> Evaluation:
         """``ev`` unchanged, or after a diverged fit: the weights rolled back and re-measured (finite).
 
         :param ev: the evaluation that just finished

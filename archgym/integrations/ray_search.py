@@ -134,8 +134,8 @@ def candidate_architecture(
 
 
 def _initial_architecture(env_id: str, env_kwargs: Mapping[str, Any] | None = None) -> Architecture:
-    from archgym.data import load_dataset
     from archgym.arch import parse_layers
+    from archgym.data import load_dataset
 
     kw = {**_preset(env_id).kwargs, **dict(env_kwargs or {})}
     data = load_dataset(kw.get("dataset", "digits"), device="cpu", image=kw.get("input", "flat") == "image")

@@ -44,8 +44,9 @@ def morph(
     Randomness (new units, removal, pruning ties) is drawn from ``rng``.
     """
     if op == "widen":
-        child.widen(slot, new.layers[slot].width - old.layers[slot].width, rng, noise=space.widen_noise,
-                    init=space.widen_init)
+        child.widen(
+            slot, new.layers[slot].width - old.layers[slot].width, rng, noise=space.widen_noise, init=space.widen_init
+        )
     elif op == "narrow":
         child.narrow(slot, old.layers[slot].width - new.layers[slot].width, importance=importance)
     elif op == "insert":
@@ -56,8 +57,9 @@ def morph(
         seed = int(rng.integers(0, 2**31 - 1))
         if op == "prune":
             target = min(hidden_sparsity(child) + space.prune_step, space.max_sparsity)
-            prune_unstructured(child, amount=target, criterion=space.prune_criterion, scope="global", data=data,
-                               seed=seed)
+            prune_unstructured(
+                child, amount=target, criterion=space.prune_criterion, scope="global", data=data, seed=seed
+            )
         else:
             regrow(child, amount=space.regrow_fraction, method=space.regrow_method, data=data, seed=seed)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping
+
 import torch
 
 from archgym.arch import Architecture
@@ -105,4 +106,3 @@ class ScratchEvaluator(TrainedEvaluator):
             return ev
 
         return Plan(FitRequest(self.trainer, child, self.ctx.recipe.scratch_steps), finish, None)
-

@@ -9,7 +9,7 @@ action still predicts and learns this step's chunks.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
@@ -30,7 +30,7 @@ class StreamEvaluator(Evaluator):
 
     name = "stream"
     replay_only = True
-    features = {
+    features: ClassVar[dict[str, tuple[float, float, str]]] = {
         "window_accuracy": (0.0, 1.0, "sliding-window prequential accuracy (``window`` samples)"),
         "drift_detected": (0.0, 1.0, "the drift detector fired during this step"),
         "steps_since_drift": (0.0, 1.0, "steps since the last detection / horizon (1 if none)"),
@@ -107,7 +107,10 @@ class StreamEvaluator(Evaluator):
         task = self.ctx.task
         self.drift_now = False
         hits = torch.cat(
-            [self.learner.predict_then_learn(*self.stream.next_batch(task.chunk_size)) for _ in range(task.chunks_per_step)]
+            [
+                self.learner.predict_then_learn(*self.stream.next_batch(task.chunk_size))
+                for _ in range(task.chunks_per_step)
+            ]
         )
         if self.monitor.update(hits):
             self.drift_now = True

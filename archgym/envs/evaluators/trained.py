@@ -21,7 +21,10 @@ class TrainedEvaluator(Evaluator):
         super().__init__(ctx)
         task, recipe = ctx.task, ctx.recipe
         self._data: Dataset = load_dataset(
-            task.dataset, seed=task.data_seed, device=self.device, image=task.input == "image",
+            task.dataset,
+            seed=task.data_seed,
+            device=self.device,
+            image=task.input == "image",
             train_subset=task.train_subset,
         )
         self.trainer = Trainer(
@@ -66,17 +69,24 @@ class TrainedEvaluator(Evaluator):
         The child's optimizer moments are not saved: every morph starts a fresh optimizer, so they are
         empty at every step boundary where it matters.
         """
-        return {**super().state_dict(), "trainer": trainer_state(self.trainer)}
+        return {**super().state_dict(), "trainer": self.trainer.state_dict()}
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Restore a :meth:`state_dict`."""
         super().load_state_dict(state)
-        load_trainer_state(self.trainer, state["trainer"])
+        self.trainer.load_state_dict(state["trainer"])
 
     def _fresh_trainer(self, seed: int) -> Trainer:
         r = self.ctx.recipe
-        return Trainer(self._data, schedule=r.schedule, batch_size=r.batch_size, optimizer=r.optimizer,
-                       weight_decay=r.weight_decay, momentum=r.momentum, seed=seed)
+        return Trainer(
+            self._data,
+            schedule=r.schedule,
+            batch_size=r.batch_size,
+            optimizer=r.optimizer,
+            weight_decay=r.weight_decay,
+            momentum=r.momentum,
+            seed=seed,
+        )
 
     def retrain(self, arch: Architecture, steps: int | None = None, seed: int | None = None) -> tuple[ChildNet, dict]:
         """Train ``arch`` from scratch with the env's recipe (default: ``scratch_steps`` steps, ``scratch_seed``).
@@ -105,24 +115,3 @@ class TrainedEvaluator(Evaluator):
         val = trainer.evaluate(child, "val", observe=False)
         test = trainer.evaluate(child, "test", observe=False)
         return {"val_accuracy": val.accuracy, "test_accuracy": test.accuracy, "test_loss": test.loss}
-
-
-def trainer_state(tr: Trainer) -> dict[str, Any]:
-    """A trainer's batch order (generator, permutation, position), step count and schedule state."""
-    perm = tr._perm
-    return {
-        "t": int(tr.t),
-        "generator": tr.generator.get_state(),
-        "perm": None if perm is None else perm.detach().cpu(),
-        "pos": int(tr._pos),
-        "schedule": tr.schedule.state_dict(),
-    }
-
-
-def load_trainer_state(tr: Trainer, state: Mapping[str, Any]) -> None:
-    """Restore :func:`trainer_state` (optimizer state is dropped: the next fit rebuilds it)."""
-    tr.reseed(0)
-    tr.generator.set_state(state["generator"])
-    tr._perm = None if state["perm"] is None else state["perm"].to(tr.data.device)
-    tr._pos, tr.t = int(state["pos"]), int(state["t"])
-    tr.schedule.load_state_dict(state["schedule"])
