@@ -8,10 +8,15 @@ TORCH_PIN ?= torch==2.13.0
 STAMP  := $(VENV)/.archgym-installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: train test test-ray test-libs bench gpu-check lint clean help
+LOGDIR ?= runs
+
+.PHONY: train test test-ray test-libs bench gpu-check lint clean help tensorboard list
 
 help:
 	@echo "make train   - set up .venv and train a DQN agent on archgym/DigitsMLP-v0 (logs in runs/)"
+	@echo "make tensorboard - TensorBoard on runs/ (LOGDIR=... for another folder), from .venv"
+	@echo "make list    - env ids, agent presets and search strategies (.venv/bin/archgym list)"
+	@echo "              (the commands live in .venv/bin: .venv/bin/archgym, or source .venv/bin/activate)"
 	@echo "make test    - set up .venv (with test extras) and run the test suite"
 	@echo "make test-ray  - RLlib and the Ray search backend, in .venv-ray (its own gymnasium)"
 	@echo "make test-libs - TorchRL and Tianshou, in .venv-libs"
@@ -28,6 +33,12 @@ $(STAMP): pyproject.toml
 
 train: $(STAMP)
 	$(BIN)/archgym train --env archgym/DigitsMLP-v0 --agent dqn
+
+tensorboard: $(STAMP)
+	$(BIN)/tensorboard --logdir $(LOGDIR)
+
+list: $(STAMP)
+	$(BIN)/archgym list
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)

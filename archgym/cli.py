@@ -64,6 +64,16 @@ def _snapshot_line(js: Path) -> str:
     return f"{js.with_suffix('.pt')}{note}"
 
 
+def _tensorboard() -> str:
+    """How to start TensorBoard from here: ``tensorboard`` when it is on PATH, else the venv's own."""
+    import shutil
+
+    if shutil.which("tensorboard"):
+        return "tensorboard"
+    beside = Path(sys.executable).parent / "tensorboard"
+    return str(beside) if beside.is_file() else "tensorboard"
+
+
 # --------------------------------------------------------------------------- commands
 def cmd_train(args: argparse.Namespace) -> int:
     """``archgym train``."""
@@ -119,7 +129,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             f"trained agent, deterministic episode {ep.episode}: {ep.steps} steps -> {ep.arch} score {ep.score:.4f} "
             f"(started at {ep.initial_score:.4f})"
         )
-    print(f"open TensorBoard: tensorboard --logdir {res.run_dir}")
+    print(f"open TensorBoard: {_tensorboard()} --logdir {res.run_dir}")
     if res.interrupted:
         print(f"interrupted: checkpoint and agent saved; continue with: archgym train --resume {res.run_dir}")
         return 130
@@ -147,7 +157,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     print(f"run dir: {res.run_dir} ({res.evaluations} child evaluations)")
     for line in _summary(res.initial, res.best):
         print(line)
-    print(f"open TensorBoard: tensorboard --logdir {res.run_dir}")
+    print(f"open TensorBoard: {_tensorboard()} --logdir {res.run_dir}")
     return 0
 
 
