@@ -49,7 +49,7 @@ __all__ = [
 
 REWARD_MODES = ("delta", "absolute")
 EVAL_MODES = ("inherit", "scratch", "stream")
-INPUT_KINDS = ("flat", "image")
+INPUT_KINDS = ("flat", "sequence", "image")
 REGROW_METHODS = ("gradient", "random")
 
 
@@ -99,10 +99,16 @@ def _check_types(obj: Any) -> None:
 class TaskConfig:
     """What the children learn.
 
-    :param dataset: dataset name (``digits``, ``synthetic``, or any registered dataset)
-    :param input: ``flat`` (MLP children) or ``image`` (conv children on C x H x W)
+    :param dataset: a dataset :func:`archgym.data.load_dataset` reads: a registered name (``digits``,
+        ``mnist1d``, ``fashion_mnist``, ``cifar10``, ...), a ``"package.module:function"`` string, a ``.npz`` /
+        ``.csv`` path, ``(X, y)`` arrays or tensors, or a map-style torch Dataset
+    :param input: sample layout: ``flat`` ``(F,)`` (MLP children), ``sequence`` ``(C, L)`` (Conv1d children) or
+        ``image`` ``(C, H, W)`` (Conv2d children)
     :param data_seed: seed of the dataset split
     :param train_subset: train on the first N training samples only (fast tests)
+    :param data_root: folder of on-disk datasets (MNIST, FashionMNIST, KMNIST, CIFAR-10 layouts)
+    :param download: let those loaders download missing files (through torchvision, when it imports)
+    :param dataset_options: further keyword options of the dataset's loader
     :param stream: stream name from :data:`archgym.online.STREAMS` (``eval_mode="stream"``)
     :param stream_kwargs: overrides for the stream constructor (``drifts``, ``noise``, ...)
     :param chunk_size: samples per predict-then-learn chunk (stream)
@@ -114,10 +120,13 @@ class TaskConfig:
     :param drift_boost_updates: updates the boost lasts (stream)
     """
 
-    dataset: str = "digits"
+    dataset: Any = "digits"
     input: str = "flat"
     data_seed: int = 0
     train_subset: int | None = None
+    data_root: str | None = None
+    download: bool = False
+    dataset_options: Mapping[str, Any] | None = None
     stream: str | None = None
     stream_kwargs: Mapping[str, Any] | None = None
     chunk_size: int = 64

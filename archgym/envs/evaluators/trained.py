@@ -24,8 +24,11 @@ class TrainedEvaluator(Evaluator):
             task.dataset,
             seed=task.data_seed,
             device=self.device,
-            image=task.input == "image",
+            layout=task.input,
             train_subset=task.train_subset,
+            data_root=task.data_root,
+            download=task.download,
+            options=task.dataset_options,
         )
         self.trainer = Trainer(
             self._data,
