@@ -229,8 +229,8 @@ class Trainer:
         """Finish a fast-path fit: count ``steps`` and keep ``state`` for the next fit of the unchanged
         ``model`` (None: keep nothing)."""
         self.advance(steps)
-        if state is not None:
-            self._fast_state = ((id(model), getattr(model, "version", 0)), list(model.parameters()), state)
+        key = (id(model), getattr(model, "version", 0))
+        self._fast_state = None if state is None else (key, list(model.parameters()), state)
 
     def observe_eval(self, result: EvalResult, split: str) -> None:
         """Feed a validation result's loss to an adaptive schedule (other splits are ignored)."""

@@ -239,3 +239,13 @@ def test_trainer_state_dict_round_trip(data) -> None:
     other.load_state_dict(state)
     assert other.t == tr.t == 7 and other.plan_lrs(3) == tr.plan_lrs(3)
     assert torch.equal(other.plan_indices(20), tr.plan_indices(20))
+
+
+def test_a_stacked_fit_of_several_drops_the_kept_optimizer_state(data) -> None:
+    """Moments kept from a lone fit no longer fit the weights after a fit of several children: not reused."""
+    a, b = ChildNet(ARCHS[0], seed=0), ChildNet(ARCHS[1], seed=1)
+    ta, tb = Trainer(data, seed=0), Trainer(data, seed=1)
+    ta.fit(a, steps=3)
+    assert ta.begin_fast_fit(a) is not None  # kept for the next lone fit of the unchanged child
+    fit_many([FitRequest(a, ta, 4), FitRequest(b, tb, 4)])
+    assert ta.begin_fast_fit(a) is None and ta.t == 7
