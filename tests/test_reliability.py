@@ -73,7 +73,7 @@ CASES: list[tuple[str, Callable[[Path], object], str]] = [
     ("kw-initial_steps-float", lambda t: _env(initial_steps=2.5), r"'initial_steps' must be int, got 2.5"),
     ("kw-horizon-zero", lambda t: _env(horizon=0), r"horizon must be an int >= 1, got 0"),
     ("kw-eval_mode", lambda t: _env(eval_mode="scrach"), r"did you mean 'scratch'"),
-    ("kw-dataset-list", lambda t: _env(dataset=["digits"]), r"'dataset' must be str, got \['digits'\]"),
+    ("kw-dataset-list", lambda t: _env(dataset=["digits"]), r"an in-process dataset is \(X, y\) .*got a list of 1"),
     ("kw-search_space-int", lambda t: _env(search_space=3), r"search_space must be a mapping .* got 3"),
     ("kw-initial-outside-space", lambda t: _env(initial=[8] * 3, search_space={"max_depth": 2}), r"outside the"),
     ("kw-layers-bad", lambda t: _env(initial=["x9"]), r"bad layer 'x9'"),

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping, Sequence
-from dataclasses import MISSING, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from archgym.arch import SearchSpace
@@ -332,9 +332,3 @@ def split_keywords(kwargs: Mapping[str, Any]) -> dict[str, Any]:
         out[piece] = replace(start, **flat[piece]) if flat[piece] else start
     return out
 
-
-def field_default(name: str) -> Any:
-    """The default value of the flat keyword ``name``."""
-    cls = PIECES[ENV_KEYWORDS[name]]
-    f = next(f for f in fields(cls) if f.name == name)
-    return f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]

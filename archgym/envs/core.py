@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
@@ -140,7 +140,7 @@ class ArchSearchEnv(gym.Env):
     * v0: initial version.
     """
 
-    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi"]}
+    metadata = {"render_modes": ["ansi"]}  # noqa: RUF012 (Gymnasium declares it an instance attribute)
 
     def __init__(
         self,
@@ -329,7 +329,7 @@ class ArchSearchEnv(gym.Env):
     def begin_reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> StepPlan:
         """Phase one of :meth:`reset`: seed, build the initial child, return what it needs trained."""
         super().reset(seed=seed)
-        self._episode_origin = self.np_random.bit_generator.state  # a snapshot: numpy builds a new dict
+        self._episode_origin = dict(self.np_random.bit_generator.state)  # a snapshot: numpy builds a new dict
         self._episode_actions = []
         self._t, self._evaluations = 0, 0
         self._last_valid, self._oom_now = True, False
@@ -408,6 +408,7 @@ class ArchSearchEnv(gym.Env):
             self._oom_now = True
             sp = self._begin_invalid(sp.prev_score, sp.prev_eval)
             outcome = self.serve(sp)
+        assert not isinstance(outcome, BaseException)  # only an edit's fit is undone on out of memory
         if sp.kind == "edit":
             assert sp.plan is not None
             self._eval = self._finish(sp.plan, outcome, sp.prev_eval)

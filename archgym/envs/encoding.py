@@ -83,7 +83,8 @@ def layer_activity(child: ChildNet | None, arch: Architecture) -> tuple[list[flo
         active = [active_mask(layer).sum() for layer in child.chain()]
         active += [torch.count_nonzero(layer.bias) for layer in child.chain() if layer.bias is not None]
         values = torch.stack(active).tolist()
-    sparsity = [1.0 - a / layer.weight.numel() for a, layer in zip(values, child.layers, strict=False)]
+    hidden = child.chain()[: arch.depth]
+    sparsity = [1.0 - a / layer.weight.numel() for a, layer in zip(values, hidden, strict=False)]
     return sparsity, int(sum(values))
 
 

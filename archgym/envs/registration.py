@@ -166,7 +166,7 @@ def check_kwarg_types(params: dict[str, inspect.Parameter], kwargs: dict[str, An
             continue
         bad_bool = isinstance(value, bool) and bool not in types
         if bad_bool or not isinstance(value, types):
-            want = str(p.annotation).replace(" | None", " or null")
+            want = str(p.annotation).replace(" | None", " or null") if p is not None else "?"
             raise ValueError(f"{where}: {key!r} must be {want}, got {value!r} ({type(value).__name__})")
 
 

@@ -112,7 +112,7 @@ class BatchedArchSearchVecEnv(VectorEnv):
         self.action_space = batch_space(first.action_space, num_envs)
         self._elapsed = np.zeros(num_envs, dtype=np.int64)
         self._autoreset = np.zeros(num_envs, dtype=bool)
-        self._obs = np.zeros((num_envs, *first.observation_space.shape), dtype=np.float32)
+        self._obs = np.zeros((num_envs, *first.encoder.observation_space.shape), dtype=np.float32)
         self.track_best = bool(track_best)
         if self.track_best:
             for e in self.envs:
@@ -127,7 +127,7 @@ class BatchedArchSearchVecEnv(VectorEnv):
     def _serve(self, plans: dict[int, StepPlan]) -> dict[int, Any]:
         """Serve the plans' requests together; if that runs out of memory, each env serves its own (and undoes)."""
         keys = list(plans)
-        reqs = [plans[k].plan.request if plans[k].plan is not None else None for k in keys]
+        reqs = [p.request if (p := plans[k].plan) is not None else None for k in keys]
         try:
             res = serve_all(reqs)
         except (RuntimeError, MemoryError) as e:

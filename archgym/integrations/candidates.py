@@ -21,10 +21,11 @@ results back (:meth:`~CandidateStrategy.observe`), in whatever order workers fin
 
 from __future__ import annotations
 
+import functools
 import itertools
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -168,11 +169,11 @@ class EvolutionCandidates(CandidateStrategy):
         self._history.append((arch, float(record["score"])))
 
     def _mutate(self, arch: Architecture) -> Architecture:
-        moves = []
+        moves: list[Callable[[], Architecture]] = []
         for i, layer in enumerate(arch.layers):
             step = self.space.bounds(layer.kind).step
-            moves += [lambda i=i, s=step: arch.widen(i, s), lambda i=i, s=step: arch.narrow(i, s)]
-            moves += [lambda i=i: arch.insert(i), lambda i=i: arch.remove(i)]
+            moves += [functools.partial(arch.widen, i, step), functools.partial(arch.narrow, i, step)]
+            moves += [functools.partial(arch.insert, i), functools.partial(arch.remove, i)]
         for j in self.rng.permutation(len(moves)):
             try:
                 child = moves[j]()

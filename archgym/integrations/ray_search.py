@@ -221,7 +221,7 @@ def ray_search(
         ray.init(address=address, num_cpus=workers if address is None else None, include_dashboard=False)
     remote = ray.remote(evaluate).options(num_cpus=1, max_retries=max_retries, retry_exceptions=retry_exceptions)
     own_log = log is not None and not isinstance(log, SearchLog)
-    sink = SearchLog(Path(log)) if own_log else log
+    sink: SearchLog | None = log if isinstance(log, SearchLog) else (SearchLog(Path(log)) if log is not None else None)
     records: list[dict[str, Any]] = []
     seen: set[str] = set()
     pending: dict[Any, Architecture] = {}
@@ -256,7 +256,7 @@ def ray_search(
                 sink.write(rec)
             proposer.observe(arch, rec)
     finally:
-        if own_log:
+        if own_log and sink is not None:
             sink.close()
         if started:
             ray.shutdown()

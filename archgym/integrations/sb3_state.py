@@ -156,13 +156,15 @@ def set_reset_info(venv: VecEnv, i: int, info: Mapping[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- the algorithm's rollout state
-def set_all_obs(model: BaseAlgorithm, obs: Any) -> None:
-    """Every env starts a new episode at ``obs`` (the algorithm's next action is taken from it)."""
-    model._last_obs = obs
-    model._last_episode_starts = np.ones((model.get_env().num_envs,), dtype=bool)
+def set_all_obs(model: BaseAlgorithm, venv: VecEnv, obs: Any) -> None:
+    """Every env of ``venv`` starts a new episode at ``obs`` (the algorithm's next action is taken from it)."""
+    m: Any = model  # SB3 keeps the rollout state in private attributes
+    m._last_obs = obs
+    m._last_episode_starts = np.ones((venv.num_envs,), dtype=bool)
 
 
 def restart_obs(model: BaseAlgorithm, i: int, obs: Any) -> None:
     """Env ``i`` starts a new episode at ``obs`` (the others continue where they are)."""
-    model._last_obs[i] = obs
-    model._last_episode_starts[i] = True
+    m: Any = model
+    m._last_obs[i] = obs
+    m._last_episode_starts[i] = True

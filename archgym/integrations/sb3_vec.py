@@ -209,11 +209,8 @@ def make_sb3_batched_vec_env(
     :param track_best: keep each sub-env's best child (see :class:`BatchedArchSearchVecEnv`)
     """
     spec = gym.spec(env_id)
-    cls = (
-        spec.entry_point
-        if isinstance(spec.entry_point, type)
-        else gym.envs.registration.load_env_creator(spec.entry_point)
-    )
+    ep = spec.entry_point
+    cls = ep if isinstance(ep, type) or not isinstance(ep, str) else gym.envs.registration.load_env_creator(ep)
     if not (isinstance(cls, type) and issubclass(cls, ArchSearchEnv)):
         raise ValueError(f"env {env_id!r} cannot be batched: its entry point is not archgym's ArchSearchEnv")
     venv = BatchedArchSearchVecEnv(

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -68,7 +69,7 @@ class PrequentialMonitor:
     ) -> None:
         self.window = positive_int("window", window)
         self.detector = make_detector(detector)
-        self._feed = lookup("detector input", detector_input, DETECTOR_INPUTS)
+        self._feed: Callable[[np.ndarray], Any] = lookup("detector input", detector_input, DETECTOR_INPUTS)
         self.detector_input = detector_input
         self.reset()
 

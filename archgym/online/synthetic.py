@@ -134,7 +134,7 @@ class HyperplaneStream(Stream):
         n, k = len(t), self.n_drift_features
         x = self.rng.random((n, self.n_features))
         flips = self.rng.random((n, k)) < self.sigma
-        parity = np.cumsum(flips, axis=0) - flips  # flips before each sample
+        parity: np.ndarray = np.cumsum(flips, axis=0) - flips  # flips before each sample
         direction = self._direction * np.where(parity % 2 == 1, -1.0, 1.0)
         moved = self.mag_change * (np.cumsum(direction, axis=0) - direction)  # change before each sample
         w = np.broadcast_to(self.weights, (n, self.n_features)).copy()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from torch.optim import Optimizer
 from torch.optim import lr_scheduler as tls
@@ -103,7 +103,8 @@ class Adaptive(Schedule):
         :return: the torch scheduler
         """
         _reset_base_lr(optimizer, self.lr)
-        (scheduler,), _ = self._torch_chain(optimizer)
+        (chained,), _ = self._torch_chain(optimizer)
+        scheduler = cast(tls.ReduceLROnPlateau, chained)
         for group in optimizer.param_groups:
             group["lr"] = self.current
         scheduler._last_lr = [self.current] * len(optimizer.param_groups)

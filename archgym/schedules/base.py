@@ -129,8 +129,10 @@ class Schedule(ABC):
         for k, v in state.items():
             cur = getattr(self, k, None)
             if isinstance(v, dict) and "__schedule__" in v:
+                assert isinstance(cur, Schedule)
                 cur.load_state_dict(v["__schedule__"])
             elif isinstance(v, dict) and "__schedules__" in v:
+                assert isinstance(cur, (list, tuple))
                 for sub, st in zip(cur, v["__schedules__"], strict=True):
                     sub.load_state_dict(st)
             elif isinstance(v, list) and isinstance(cur, tuple):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from archgym.arch import Architecture
 from archgym.child import ChildNet
-from archgym.envs.evaluators.base import Evaluation, FitRequest, Plan, StepContext, evaluation_of
+from archgym.envs.evaluators.base import Evaluation, FitRequest, Outcome, Plan, StepContext, evaluation_of
 from archgym.envs.evaluators.morph import morph
 from archgym.envs.evaluators.trained import TrainedEvaluator
 
@@ -38,4 +38,8 @@ class InheritEvaluator(TrainedEvaluator):
     def _fit(self, steps: int, prev: Evaluation | None) -> Plan:
         assert self.child is not None
         before = self.weights()  # to roll back to if the fit diverges
-        return Plan(FitRequest(self.trainer, self.child, steps), lambda out: evaluation_of(out, prev), before)
+        def finish(out: Outcome | None) -> Evaluation:
+            assert out is not None
+            return evaluation_of(out, prev)
+
+        return Plan(FitRequest(self.trainer, self.child, steps), finish, before)

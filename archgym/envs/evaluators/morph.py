@@ -21,9 +21,10 @@ def hidden_sparsity(child: ChildNet | None) -> float:
     """Fraction of the hidden layers' weights that are pruned (masked or zero); 0 without a child."""
     if child is None:
         return 0.0
+    hidden = child.chain()[: child.arch.depth]
     with torch.no_grad():
-        active = sum(int(active_mask(layer).sum()) for layer in child.layers)
-    return 1.0 - active / sum(layer.weight.numel() for layer in child.layers)
+        active = sum(int(active_mask(layer).sum()) for layer in hidden)
+    return 1.0 - active / sum(layer.weight.numel() for layer in hidden)
 
 
 def morph(

@@ -9,6 +9,7 @@ action still predicts and learns this step's chunks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import torch
@@ -51,7 +52,8 @@ class StreamEvaluator(Evaluator):
             "optimizer_kwargs": {"momentum": recipe.momentum} if recipe.optimizer == "sgd" else {},
             "drift_reaction": DriftReaction(task.drift_lr_factor, int(task.drift_boost_updates), reset_optimizer=False),
         }
-        self.monitor = PrequentialMonitor(window=task.window, detector=task.detector)
+        detector = dict(task.detector) if isinstance(task.detector, Mapping) else task.detector
+        self.monitor = PrequentialMonitor(window=task.window, detector=detector)
         self.learner: OnlineLearner | None = None
         self.drift_now = False
         self.last_detection: int | None = None
