@@ -278,3 +278,14 @@ def test_bench_verdict() -> None:
     assert bench.verdict(models)[0]
     splits = {s.split for s in bench.STREAMS.values()}
     assert splits == {"tuning", "held-out"} and len(bench.STREAMS) >= 8
+
+
+def test_batch_size_splits_learn_many_into_adam_steps() -> None:
+    x, y = _xor(8)
+    one, split = AutoClassifier(seed=0, **SMALL), AutoClassifier(seed=0, batch_size=4, **SMALL)
+    for m in (one, split):
+        m.learn_many(x, y)
+    assert one._nets is not None and split._nets is not None
+    assert (int(one._nets.step), int(split._nets.step)) == (1, 2)
+    with pytest.raises(ValueError, match="batch_size must be an int >= 1, got 0"):
+        AutoClassifier(batch_size=0)

@@ -372,6 +372,8 @@ class AutoClassifier:
     :param hedge_eta: Hedge's learning rate on the candidates' losses
     :param hedge_decay: per-sample discount of past losses in Hedge (``1 / (1 - decay)`` samples of memory)
     :param hedge_loss: the loss Hedge weighs candidates by, one of :data:`archgym.online.hedge.LOSSES`
+    :param batch_size: ``learn_many`` takes one Adam step per ``batch_size`` rows, in order (None: one step
+        per call, whatever its size)
     """
 
     def __init__(
@@ -383,6 +385,7 @@ class AutoClassifier:
         hedge_eta: float = 1.0,
         hedge_decay: float = 0.995,
         hedge_loss: str = "log",
+        batch_size: int | None = None,
     ) -> None:
         self.seed = positive_int("seed", seed, 0)
         cands = DEFAULT_CANDIDATES if candidates is None else tuple(candidates)
@@ -393,6 +396,7 @@ class AutoClassifier:
             raise TypeError(f"memory must be a Memory or None, got {type(memory).__name__}")
         if not cands and memory is None:
             raise ValueError("the pool is empty: give at least one candidate or a memory")
+        self.batch_size = None if batch_size is None else positive_int("batch_size", batch_size)
         self.candidates = cands
         self.memory = memory
         self.hedge_loss = hedge_loss
@@ -560,7 +564,11 @@ class AutoClassifier:
         if self._nets is not None:
             assert net_out is not None
             logp, zs, f = net_out
-            self._nets.learn(logp, zs, f, yt)
+            b = self.batch_size or len(rows)
+            self._nets.learn(logp[:b], [z[:b] for z in zs], f[:b], yt[:b])
+            for start in range(b, len(rows), b):  # later mini-batches see the weights the earlier ones made
+                xs = torch.from_numpy((rows[start : start + b] - self._mean) * self._scale)
+                self._nets.learn(*self._nets.forward(xs), yt[start : start + b])
         if self._window is not None:
             self._window.add(torch.from_numpy(rows), yt)
         if not first:
