@@ -271,14 +271,14 @@ def test_search_state_round_trip_continues_exactly() -> None:
     a.reset(seed=4)
     for act in (0, 12, 2):  # widen, prune (masks), insert
         a.step(act)
-    state = a.get_search_state()
+    state = a.state_dict()
     import io  # the state goes through torch.save and a weights_only load, as in a resume checkpoint
 
     buf = io.BytesIO()
     torch.save(state, buf)
     buf.seek(0)
     b.reset(seed=99)
-    b.set_search_state(torch.load(buf, weights_only=True))
+    b.load_state_dict(torch.load(buf, weights_only=True))
     for act in (1, 13, 0, 5, 3):
         oa, ra, *_, ia = a.step(act)
         ob, rb, *_, ib = b.step(act)
@@ -298,20 +298,20 @@ def test_online_env_state_is_a_replay_that_continues_exactly() -> None:
     a.reset(seed=4)
     for act in (0, 2, 0, 7):
         a.step(act)
-    state = a.get_search_state()
+    state = a.state_dict()
     assert state["replay"]["actions"] == [0, 2, 0, 7]
     buf = io.BytesIO()
     torch.save(state, buf)
     buf.seek(0)
     b.reset(seed=99)
-    b.set_search_state(torch.load(buf, weights_only=True))
+    b.load_state_dict(torch.load(buf, weights_only=True))
     assert b.total_evaluations == a.total_evaluations and b.architecture == a.architecture
     for act in (1, 0, 5, 3, 0):
         oa, ra, *_, ia = a.step(act)
         ob, rb, *_, ib = b.step(act)
         assert np.array_equal(oa, ob) and ra == rb and ia == ib
     with pytest.raises(ValueError, match=r"cannot restore a state of eval_mode .stream. into .inherit."):
-        _env().set_search_state(state)
+        _env().load_state_dict(state)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -331,10 +331,10 @@ def test_online_env_replay_restore_at_random_points(seed: int) -> None:
         if a.step(int(rng.integers(a.action_space.n)))[2]:
             a.reset()
     buf = io.BytesIO()
-    torch.save(a.get_search_state(), buf)
+    torch.save(a.state_dict(), buf)
     buf.seek(0)
     b.reset(seed=999)
-    b.set_search_state(torch.load(buf, weights_only=True))
+    b.load_state_dict(torch.load(buf, weights_only=True))
     for _ in range(6):
         act = int(rng.integers(a.action_space.n))
         oa, ra, ta, _, ia = a.step(act)

@@ -18,8 +18,8 @@ __all__ = ["env_state", "restore_env"]
 
 
 def _env_state_dict(u: Any) -> Any:
-    """The archgym env's ``state_dict()`` (older envs: ``get_search_state()``), or None for an env without one."""
-    fn = getattr(u, "state_dict", None) or getattr(u, "get_search_state", None)
+    """The archgym env's ``state_dict()``, or None for an env without one."""
+    fn = getattr(u, "state_dict", None)
     return fn() if fn is not None else None
 
 
@@ -43,7 +43,7 @@ def restore_env(env: gym.Env, state: Mapping[str, Any]) -> bool:
     u.np_random.bit_generator.state = state["np_random"]
     if state["env"] is None:
         return False
-    load = getattr(u, "load_state_dict", None) or getattr(u, "set_search_state", None)
+    load = getattr(u, "load_state_dict", None)
     if load is None:
         return False
     load(state["env"])

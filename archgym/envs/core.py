@@ -542,7 +542,3 @@ class ArchSearchEnv(gym.Env):
         from archgym.envs.config import valid_keywords
 
         return ["evaluator_kwargs", *valid_keywords()]
-
-    # the names of the first version
-    get_search_state = state_dict
-    set_search_state = load_state_dict
