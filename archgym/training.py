@@ -42,6 +42,7 @@ from archgym.engine import (
     EvalResult,
     FitRequest,
     FitResult,
+    KeptState,
     OptState,
     StackedMLP,
     evaluate_stack,
@@ -121,7 +122,7 @@ class Trainer:
         self._pos = 0
         self._opt: torch.optim.Optimizer | None = None
         self._opt_key: tuple[int, int] | None = None
-        self._fast_state: tuple[tuple[int, int], list[torch.Tensor], OptState] | None = None
+        self._fast_state: tuple[tuple[int, int], list[torch.Tensor], KeptState] | None = None
         self._warm_key: tuple[int, int] | None = None
         self._warm_from = 0
 
@@ -212,9 +213,9 @@ class Trainer:
         """Whether :meth:`fit` (without ``on_step``) trains ``model`` on the engine's dense fast path."""
         return self.fast and not self.amp and stackable(model, self.data)
 
-    def begin_fast_fit(self, model: nn.Module) -> OptState | None:
+    def begin_fast_fit(self, model: nn.Module) -> KeptState | None:
         """Start a fast-path fit of ``model``: note it (a changed model starts a warm-up), drop the autograd
-        optimizer, and return the fast-path state kept from the last fit of this unchanged model (or None)."""
+        optimizer, and return the optimizer state kept from the last fit of this unchanged model (or None)."""
         self.note_model(model)
         self._opt, self._opt_key = None, None
         kept = self._fast_state
@@ -225,9 +226,9 @@ class Trainer:
             return None
         return kept[2]
 
-    def end_fast_fit(self, model: nn.Module, steps: int, state: OptState | None) -> None:
-        """Finish a fast-path fit: count ``steps`` and keep ``state`` for the next fit of the unchanged
-        ``model`` (None: keep nothing)."""
+    def end_fast_fit(self, model: nn.Module, steps: int, state: KeptState | None) -> None:
+        """Finish a fast-path fit: count ``steps`` and keep ``state`` (the engine's, opaque here) for the next
+        fit of the unchanged ``model`` (None: keep nothing)."""
         self.advance(steps)
         key = (id(model), getattr(model, "version", 0))
         self._fast_state = None if state is None else (key, list(model.parameters()), state)
@@ -279,8 +280,6 @@ class Trainer:
             raise ValueError(f"steps must be an int >= 0, got {steps!r}")
         return steps
 
-    _budget = budget  # former private name (archgym.envs.batched calls it)
-
     # ------------------------------------------------------------------ fit / evaluate
     def fit(
         self,
@@ -314,7 +313,7 @@ class Trainer:
             for g in opt.param_groups:
                 g["lr"] = lr
             idx = self._next_indices(n)
-            xb, yb = x.index_select(0, idx), y.index_select(0, idx)
+            xb, yb = self.data.normalize(x.index_select(0, idx)), y.index_select(0, idx)  # uint8 -> float per batch
             with autocast:
                 out = model(xb)
                 loss = F.cross_entropy(out.float(), yb)
@@ -339,7 +338,7 @@ class Trainer:
 
         :param observe: feed the validation loss to an adaptive schedule (``observe(metric)``)
         """
-        x, y = self.data.split(split)
+        x, y = self.data.split(split, normalized=True)
         was_training = model.training
         model.eval()
         with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.amp):

@@ -241,11 +241,25 @@ def test_trainer_state_dict_round_trip(data) -> None:
     assert torch.equal(other.plan_indices(20), tr.plan_indices(20))
 
 
-def test_a_stacked_fit_of_several_drops_the_kept_optimizer_state(data) -> None:
-    """Moments kept from a lone fit no longer fit the weights after a fit of several children: not reused."""
-    a, b = ChildNet(ARCHS[0], seed=0), ChildNet(ARCHS[1], seed=1)
-    ta, tb = Trainer(data, seed=0), Trainer(data, seed=1)
-    ta.fit(a, steps=3)
-    assert ta.begin_fast_fit(a) is not None  # kept for the next lone fit of the unchanged child
-    fit_many([FitRequest(a, ta, 4), FitRequest(b, tb, 4)])
-    assert ta.begin_fast_fit(a) is None and ta.t == 7
+@pytest.mark.parametrize(("optimizer", "kw"), [("adam", {}), ("adamw", {"weight_decay": 0.01}), ("sgd", {})])
+def test_optimizer_state_carries_across_lone_and_stacked_fits(data, optimizer: str, kw: dict) -> None:
+    """Lone, stacked and lone again (and a morph between): each child follows its own sequential fits."""
+
+    def trainers() -> list[Trainer]:
+        return [Trainer(data, optimizer=optimizer, seed=i, schedule=0.01, **kw) for i in range(3)]
+
+    ours, ref = [[ChildNet(a, seed=i) for i, a in enumerate(ARCHS)] for _ in range(2)]
+    to, tr = trainers(), trainers()
+    plan = [[(0, 5)], [(0, 4), (1, 4), (2, 4)], [(1, 6)], ["morph"], [(2, 3), (1, 3)], [(0, 2)], [(0, 3), (2, 3)]]
+    for calls in plan:
+        if calls == ["morph"]:
+            for cs in (ours, ref):
+                cs[2].widen(1, 4, np.random.default_rng(0))
+            continue
+        res = fit_many([FitRequest(ours[i], to[i], n) for i, n in calls])
+        for (i, n), r in zip(calls, res, strict=True):
+            assert r.train_loss == pytest.approx(tr[i].fit(ref[i], steps=n).train_loss, rel=1e-4)
+    for a, b in zip(ours, ref, strict=True):
+        for p, q in zip(a.parameters(), b.parameters(), strict=True):
+            torch.testing.assert_close(p, q, rtol=1e-4, atol=1e-5)
+    assert [t.t for t in to] == [t.t for t in tr] == [14, 13, 10]

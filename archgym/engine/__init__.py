@@ -30,7 +30,7 @@ module         contents
 from archgym.engine.api import EngineTrainer, EvalRequest, EvalResult, FitRequest, FitResult
 from archgym.engine.dense import DenseLayers, DenseLearner, stackable
 from archgym.engine.optim import FUSED_OPTIONS, OPTIMIZERS, OptState, StepFn, fused_options, step_function
-from archgym.engine.stacked import StackedMLP, evaluate_many, evaluate_stack, fit_many, fit_stack
+from archgym.engine.stacked import KeptState, StackedMLP, evaluate_many, evaluate_stack, fit_many, fit_stack
 
 __all__ = [
     "FUSED_OPTIONS",
@@ -42,6 +42,7 @@ __all__ = [
     "EvalResult",
     "FitRequest",
     "FitResult",
+    "KeptState",
     "OptState",
     "StackedMLP",
     "StepFn",

@@ -17,7 +17,7 @@ from torch import nn
 
 if TYPE_CHECKING:
     from archgym.data import Dataset
-    from archgym.engine.optim import OptState
+    from archgym.engine.stacked import KeptState
 
 __all__ = ["EngineTrainer", "EvalRequest", "EvalResult", "FitRequest", "FitResult"]
 
@@ -76,9 +76,9 @@ class EngineTrainer(Protocol):
         """Whether :meth:`fit` would train ``model`` on the engine's dense fast path."""
         ...
 
-    def begin_fast_fit(self, model: nn.Module) -> OptState | None:
+    def begin_fast_fit(self, model: nn.Module) -> KeptState | None:
         """Start a fast-path fit of ``model``: note it (a changed model starts a warm-up), drop any autograd
-        optimizer, and return the fast-path state kept from the last fit of this unchanged model."""
+        optimizer, and return the optimizer state kept from the last fit of this unchanged model (or None)."""
         ...
 
     def plan_lrs(self, steps: int) -> list[float]:
@@ -89,9 +89,9 @@ class EngineTrainer(Protocol):
         """Training-set indices of the next ``steps`` batches, ``(steps, batch)`` (consumes the batch order)."""
         ...
 
-    def end_fast_fit(self, model: nn.Module, steps: int, state: OptState | None) -> None:
+    def end_fast_fit(self, model: nn.Module, steps: int, state: KeptState | None) -> None:
         """Finish a fast-path fit: advance the step counter by ``steps`` and keep ``state`` for the next fit
-        of ``model`` (None: keep nothing)."""
+        of the unchanged ``model`` (None: keep nothing)."""
         ...
 
     def observe_eval(self, result: EvalResult, split: str) -> None:

@@ -38,7 +38,8 @@ def stackable(model: nn.Module, data: Dataset | None = None) -> bool:
     no forward/backward hooks and no pruning reparametrisation (``weight_orig``), flat inputs.
 
     :param model: the model to check
-    :param data: when given, also require the dataset to be flat and on the model's device
+    :param data: when given, also require the dataset to be flat float32 (raw ``uint8`` inputs need the
+        per-batch normalisation of the autograd path) and on the model's device
     """
     if type(model) is not ChildNet or model.arch.is_image:
         return False
@@ -53,7 +54,9 @@ def stackable(model: nn.Module, data: Dataset | None = None) -> bool:
         return False
     if any(p.dtype != torch.float32 or not p.requires_grad for p in model.parameters()):
         return False
-    return data is None or (data.x_train.ndim == 2 and model.device == data.device)
+    if data is None:
+        return True
+    return data.x_train.ndim == 2 and data.x_train.dtype == torch.float32 and model.device == data.device
 
 
 def _fit_width(h: torch.Tensor, width: int) -> torch.Tensor:

@@ -15,7 +15,9 @@ stacked call and refuse what cannot be stacked.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -26,7 +28,28 @@ from archgym.engine.api import EngineTrainer, EvalRequest, EvalResult, FitReques
 from archgym.engine.dense import DenseLayers, accuracy_and_loss, softmax, stackable
 from archgym.engine.optim import OptState, fused_options, step_function, step_groups
 
-__all__ = ["StackedMLP", "evaluate_many", "evaluate_stack", "fit_many", "fit_stack"]
+__all__ = ["KeptState", "StackedMLP", "evaluate_many", "evaluate_stack", "fit_many", "fit_stack"]
+
+
+def _layer_views(buf: torch.Tensor, dims: Sequence[int]) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+    """Weight ``(..., in, out)`` and bias ``(..., 1, out)`` views of each layer in a packed buffer ``(..., N)``."""
+    lead = buf.shape[:-1]
+    ws, bs, off = [], [], 0
+    for n_a, n_b in itertools.pairwise(dims):
+        ws.append(buf[..., off : off + n_a * n_b].view(*lead, n_a, n_b))
+        bs.append(buf[..., off + n_a * n_b : off + n_a * n_b + n_b].view(*lead, 1, n_b))
+        off += n_a * n_b + n_b
+    return ws, bs
+
+
+@dataclass(frozen=True, eq=False)
+class KeptState:
+    """A child's optimizer state after a stacked fit: row ``row`` of that fit's :class:`OptState`, packed in the
+    layout of activation widths ``dims``. A trainer keeps it (opaque) for the next fit of the unchanged child."""
+
+    state: OptState
+    row: int
+    dims: tuple[int, ...]
 
 
 class StackedMLP(DenseLayers):
@@ -57,17 +80,8 @@ class StackedMLP(DenseLayers):
         sizes = [dims[li] * dims[li + 1] + dims[li + 1] for li in range(depth + 1)]
         self.flat = torch.zeros(self.k, sum(sizes), device=self.device)
         self.grad = torch.zeros_like(self.flat)
-        w: list[torch.Tensor] = []
-        b: list[torch.Tensor] = []
-        gw: list[torch.Tensor] = []
-        gb: list[torch.Tensor] = []
-        off = 0
-        for li, size in enumerate(sizes):
-            n_a, n_b = dims[li], dims[li + 1]
-            for buf, ws, bs in ((self.flat, w, b), (self.grad, gw, gb)):
-                ws.append(buf[:, off : off + n_a * n_b].view(self.k, n_a, n_b))
-                bs.append(buf[:, off + n_a * n_b : off + size].view(self.k, 1, n_b))
-            off += size
+        w, b = _layer_views(self.flat, dims)
+        gw, gb = _layer_views(self.grad, dims)
         depths = torch.tensor([a.depth for a in archs], device=self.device)
         active = [None if all(a.depth > li for a in archs) else (depths > li).view(-1, 1, 1) for li in range(depth)]
         super().__init__(w, b, gw, gb, dims, active)
@@ -94,6 +108,46 @@ class StackedMLP(DenseLayers):
             for slot, m in self._slots(c):
                 m.weight.copy_(self.w[slot][k, : m.in_features, : m.out_features].T)
                 m.bias.copy_(self.b[slot][k, 0, : m.out_features])
+
+    @torch.no_grad()
+    def optimizer_state(self, children: Sequence[ChildNet], kept: Sequence[KeptState | None], optimizer: str,
+                        options: Mapping[str, Any]) -> OptState:  # fmt: skip
+        """The optimizer state of a fit of ``children``: the kept state of each child that has one (moved into
+        this layout), fresh zeros for the others. A lone child's kept state in its own layout is reused as is.
+
+        :param children: the packed children, in order
+        :param kept: per child, the :class:`KeptState` its trainer kept (None: fresh)
+        :param optimizer: ``adam``, ``adamw`` or ``sgd``
+        :param options: the step's options (SGD with dampening cannot mix fresh and carried momentum)
+        """
+        only = kept[0] if self.k == 1 else None
+        if only is not None and only.dims == tuple(self.dims) and len(only.state.m) == 1:
+            return only.state
+        state = OptState.zeros(list(self.flat.unbind(0)), optimizer)
+        carried = [k for k, ks in enumerate(kept) if ks is not None]
+        if optimizer == "sgd" and options.get("dampening", 0) and len(carried) < self.k:
+            carried = []  # a fresh buffer's first step is not a zero buffer's step: start every child fresh
+        for k in carried:
+            src = kept[k]
+            assert src is not None
+            self._move_state(children[k], src, state, k)
+        if carried:
+            state.first = False  # fresh rows hold zero buffers: the same SGD update as a first step (no dampening)
+        return state
+
+    def _move_state(self, child: ChildNet, src: KeptState, dst: OptState, k: int) -> None:
+        """Copy ``child``'s moments and step count from ``src`` into row ``k`` of ``dst``."""
+        pairs = [(src.state.m[src.row], dst.m[k])]
+        if dst.v:
+            pairs.append((src.state.v[src.row], dst.v[k]))
+            dst.steps[k].copy_(src.state.steps[src.row])
+        src_depth = len(src.dims) - 2
+        for s_buf, d_buf in pairs:
+            (sw, sb), (dw, db) = _layer_views(s_buf, src.dims), _layer_views(d_buf, self.dims)
+            for j, (slot, m) in enumerate(self._slots(child)):
+                s_slot = j if slot < self.depth else src_depth
+                dw[slot][: m.in_features, : m.out_features].copy_(sw[s_slot][: m.in_features, : m.out_features])
+                db[slot][0, : m.out_features].copy_(sb[s_slot][0, : m.out_features])
 
     @torch.no_grad()
     def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -138,8 +192,9 @@ def fit_stack(requests: Sequence[FitRequest]) -> list[FitResult]:
     Each child sees exactly the batches and learning rates its trainer's own ``fit`` would give it,
     and the trainers' batch orders and step counters advance the same way. The training data are the
     first request's (every trainer must have data of the same shape; the contents are not compared).
-    A lone child keeps its optimizer state across calls while it is not morphed, like
-    :meth:`archgym.training.Trainer.fit`; several children start from a fresh optimizer state.
+    Each child's optimizer state (Adam's moments and step count, SGD's momentum) carries over to its
+    next fit while it is not morphed, alone or stacked with others, like :meth:`archgym.training.Trainer.fit`
+    (its trainer keeps it as an opaque :class:`KeptState`).
 
     :param requests: stackable children, all with the same ``steps``, trainers with equal settings
     :raises ValueError: a child is not stackable, settings differ, or the step counts differ
@@ -154,12 +209,13 @@ def fit_stack(requests: Sequence[FitRequest]) -> list[FitResult]:
     t0 = trainers[0]
     stack = StackedMLP(children)
     kept = [tr.begin_fast_fit(c) for tr, c in zip(trainers, children, strict=True)]
+    opts = fused_options(t0.optimizer_name, t0.fused_given())
+    state = stack.optimizer_state(children, [ks if isinstance(ks, KeptState) else None for ks in kept],
+                                  t0.optimizer_name, opts)  # fmt: skip
     params, grads = list(stack.flat.unbind(0)), list(stack.grad.unbind(0))
-    state = kept[0] if len(requests) == 1 and kept[0] is not None else OptState.zeros(params, t0.optimizer_name)
     for c in children:
         c.train()
     step_fn = step_function(t0.optimizer_name, stack.device)
-    opts = fused_options(t0.optimizer_name, t0.fused_given())
     x, y = t0.data.x_train, t0.data.y_train
     size = min(t0.batch_size, x.shape[0])
     n_cls = stack.dims[-1]
@@ -193,8 +249,9 @@ def fit_stack(requests: Sequence[FitRequest]) -> list[FitResult]:
             loss_sum += nll * (s_n * size)
             correct += acc * (s_n * size)
     stack.unpack(children)
-    for tr, c in zip(trainers, children, strict=True):
-        tr.end_fast_fit(c, steps, state if len(requests) == 1 else None)
+    dims = tuple(stack.dims)
+    for k, (tr, c) in enumerate(zip(trainers, children, strict=True)):
+        tr.end_fast_fit(c, steps, KeptState(state, k, dims))
     seen = steps * size
     loss_v, acc_v = torch.stack([loss_sum / seen, correct / seen]).tolist()
     return [FitResult(steps, lv, av) for lv, av in zip(loss_v, acc_v, strict=True)]
@@ -236,8 +293,8 @@ def fit_many(requests: Sequence[FitRequest]) -> list[FitResult]:
     """Answer every request, in order: children that stack (their trainer's fast path, equal settings and
     step counts) are trained together by :func:`fit_stack`, the others by their trainer's ``fit``.
 
-    Every child gets the batches and learning rates its trainer's ``fit`` would give it. A group of
-    several children starts from a fresh optimizer state (see :func:`fit_stack`).
+    Every child gets the batches, learning rates and optimizer state its trainer's ``fit`` would give it
+    (the same mathematics; stacked matmuls may round differently in the last bits).
 
     :param requests: one per child; each with its own trainer and model
     """
