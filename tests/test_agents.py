@@ -175,12 +175,14 @@ def test_check_env_kwargs_uses_the_env_signature() -> None:
         check_env_kwargs("archgym/DigitsMPL-v0", {})
 
 
-@pytest.mark.parametrize("key", ["64-[16]-10", "64-[48,16,8]-10", "64-[]-10", "1x8x8-[c8k3,c4k5,32]-10"])
+@pytest.mark.parametrize(
+    "key", ["64-[16]-10", "64-[48,16,8]-10", "64-[]-10", "1x8x8-[c8k3,c4k5,32]-10", "1x40-[c4k5,16]-10"]
+)
 def test_architecture_from_key_round_trip(key: str) -> None:
     assert architecture_from_key(key).key() == key
 
 
-@pytest.mark.parametrize("key", ["64-16-10", "64-[x]-10", "abc", "64-[c8]-10"])
+@pytest.mark.parametrize("key", ["64-16-10", "64-[x]-10", "abc", "64-[q8]-10"])
 def test_architecture_from_key_rejects_bad_keys(key: str) -> None:
     with pytest.raises(ValueError, match=r"architecture key|bad layer"):
         architecture_from_key(key)

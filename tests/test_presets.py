@@ -18,7 +18,15 @@ from archgym.envs.registration import ENV_PRESETS, load_env_presets, preset_erro
 from archgym.presets import builtin_preset_dir, preset_dirs
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILTIN_IDS = set(load_env_presets(builtin_preset_dir("envs")))
+
+
+def builtin_ids() -> set[str]:
+    """The ids of the built-in preset folder (read now: presets may be added while the tests run)."""
+    folder = builtin_preset_dir("envs")
+    assert folder is not None
+    return set(load_env_presets(folder))
+
+
 MY_PRESET = """\
 id: archgym/MyDigits-v0
 description: a user preset
@@ -41,7 +49,7 @@ def user_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     yield tmp_path
     monkeypatch.delenv("ARCHGYM_PRESETS")
     register_envs()
-    assert set(ENV_PRESETS) >= BUILTIN_IDS and "archgym/MyDigits-v0" not in gym.registry
+    assert set(ENV_PRESETS) >= builtin_ids() and "archgym/MyDigits-v0" not in gym.registry
 
 
 def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -61,7 +69,7 @@ def _one_error_line(err: str) -> str:
 def test_a_user_folder_adds_to_the_builtin_presets(user_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (user_folder / "envs" / "my.yaml").write_text(MY_PRESET)
     register_envs()
-    assert set(ENV_PRESETS) == BUILTIN_IDS | {"archgym/MyDigits-v0"}
+    assert set(ENV_PRESETS) == builtin_ids() | {"archgym/MyDigits-v0"}
     assert preset_dirs("envs") == [builtin_preset_dir("envs"), user_folder / "envs"]
     env = gym.make("archgym/MyDigits-v0", device="cpu")
     obs, info = env.reset(seed=0)
@@ -99,7 +107,7 @@ def test_a_broken_file_is_reported_when_its_id_is_used_or_listed(
     broken = user_folder / "envs" / "broken.yaml"
     broken.write_text(BROKEN)
     register_envs()  # does not raise
-    assert set(ENV_PRESETS) == BUILTIN_IDS
+    assert set(ENV_PRESETS) == builtin_ids()
     rc, out, err = _cli(["train", "--env", "archgym/Broken-v0", "--logdir", str(tmp_path / "runs")], capsys)
     line = _one_error_line(err)
     assert rc == 2 and "malformed YAML" in line and str(broken) in line
@@ -129,7 +137,7 @@ def test_a_preset_folder_that_does_not_exist_is_reported(
     monkeypatch.setenv("ARCHGYM_PRESETS", str(tmp_path / "nowhere"))
     try:
         register_envs()
-        assert set(ENV_PRESETS) == BUILTIN_IDS
+        assert set(ENV_PRESETS) == builtin_ids()
         rc, _, err = _cli(["list"], capsys)
         assert rc == 2 and "nowhere' is not a folder" in _one_error_line(err)
     finally:

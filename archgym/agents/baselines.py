@@ -135,7 +135,8 @@ def dead_unit_fractions(child: nn.Module, x: torch.Tensor) -> list[float]:
         dims = [d for d in range(out.ndim) if d != 1]  # all but the unit/channel axis
         peaks.append((out.amax(dim=dims) <= 0).float().mean())
 
-    handles = [layer.register_forward_hook(hook) for layer in child.layers]
+    layers: Any = child.layers  # an nn.ModuleList (torch types it as Tensor | Module)
+    handles = [layer.register_forward_hook(hook) for layer in layers]
     was_training = child.training
     try:
         child.eval()

@@ -25,7 +25,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, SupportsFloat
 
 import gymnasium as gym
 from matplotlib.figure import Figure as MplFigure
@@ -55,7 +55,8 @@ class BestChildTracker(gym.Wrapper):
         self.archgym_best: dict[str, Any] | None = None
 
     def _see(self, info: Mapping[str, Any]) -> None:
-        self.archgym_best = better_child(self.archgym_best, self.env.unwrapped.child, info)
+        u: Any = self.env.unwrapped  # an archgym env: its live child
+        self.archgym_best = better_child(self.archgym_best, u.child, info)
 
     def state_dict(self) -> dict[str, Any]:
         """This wrapper's own state: the best child so far (for a resume checkpoint)."""
@@ -80,7 +81,7 @@ class BestChildTracker(gym.Wrapper):
         self._see(info)
         return obs, info
 
-    def step(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
+    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         """Step and look at the new child."""
         obs, reward, terminated, truncated, info = self.env.step(action)
         self._see(info)

@@ -86,8 +86,8 @@ class Interrupted(Exception):
 
 
 def _plain_np_state() -> tuple[Any, ...]:
-    name, keys, pos, has_gauss, cached = np.random.get_state()
-    return (name, keys.tolist(), int(pos), int(has_gauss), float(cached))
+    name, keys, pos, has_gauss, cached = np.random.get_state(legacy=True)
+    return (name, np.asarray(keys).tolist(), int(pos), int(has_gauss), float(cached))
 
 
 def _batched_of(venv: VecEnv) -> Any:
@@ -200,6 +200,7 @@ class ResumeCheckpoint(BaseCallback):
             files.append("replay_buffer.pkl")
         size = self.search_log.sync()
         venv = self.model.get_env()
+        assert venv is not None, "a checkpoint is taken while training, with the agent's VecEnv attached"
         state = {
             "format": 1,
             "num_timesteps": n,
@@ -303,9 +304,9 @@ def restore_venv(model: BaseAlgorithm, venv: VecEnv, state: dict[str, Any]) -> l
     workers = envs is None and _in_workers(venv)
     if state["envs"] is None or (envs is None and not workers):  # no env states: every episode restarts
         _restore_rng(state["rng"], model)
-        set_all_obs(model, venv.reset())
+        set_all_obs(model, venv, venv.reset())
         return list(range(venv.num_envs))
-    if workers:
+    if envs is None:  # a SubprocVecEnv: each worker restores its env
         restored = [venv.env_method("archgym_restore_env", st, indices=[i])[0] for i, st in enumerate(state["envs"])]
     else:
         restored = [restore_env(e, st) for e, st in zip(envs, state["envs"], strict=True)]
@@ -318,7 +319,7 @@ def restore_venv(model: BaseAlgorithm, venv: VecEnv, state: dict[str, Any]) -> l
         if batched is not None:
             obs, info = _reset_sub_env(batched.venv, i)
         else:
-            obs, info = venv.env_method("reset", indices=[i])[0] if workers else envs[i].reset()
+            obs, info = venv.env_method("reset", indices=[i])[0] if envs is None else envs[i].reset()
         restart_obs(model, i, obs)
         set_reset_info(venv, i, info)
     _restore_rng(state["rng"], model)

@@ -120,13 +120,14 @@ def run_episodes(
     :param masked: pass ``action_masks=`` to ``predict`` (MaskablePPO)
     :param on_episode: called with each finished episode (progress display)
     """
-    names = env.unwrapped.action_meanings()
+    u: Any = env.unwrapped  # an archgym env: action_meanings / action_masks
+    names = u.action_meanings()
     out = []
     for k in range(episodes):
         obs, info = env.reset(seed=seed + k)
         initial, ret, steps, acts, done = info["score"], 0.0, 0, [], False
         while not done:
-            kw = {"action_masks": env.unwrapped.action_masks()} if masked else {}
+            kw = {"action_masks": u.action_masks()} if masked else {}
             action, _ = policy.predict(obs, deterministic=deterministic, **kw)
             a = int(np.asarray(action).reshape(-1)[0])
             obs, reward, terminated, truncated, info = env.step(a)

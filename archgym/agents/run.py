@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from typing import Any
 import torch
 import yaml
 
-from archgym.arch import Architecture, LayerSpec
+from archgym.arch import Architecture
 from archgym.child import ChildNet
 
 __all__ = [
@@ -93,7 +94,7 @@ def run_name(env_id: str, agent: str, seed: int, when: _dt.datetime | None = Non
     return f"{sanitize_env_id(env_id)}__{agent}__{seed}__{when:%Y%m%d-%H%M%S}"
 
 
-def check_dir_path(path: str | Path, what: str = "--logdir") -> Path:
+def check_dir_path(path: str | os.PathLike[str], what: str = "--logdir") -> Path:
     """Check that ``path`` is a folder or can be created as one (no file in the way).
 
     :param path: the folder
@@ -110,7 +111,7 @@ def check_dir_path(path: str | Path, what: str = "--logdir") -> Path:
     return p
 
 
-def new_run_dir(logdir: str | Path, env_id: str, agent: str, seed: int) -> Path:
+def new_run_dir(logdir: str | os.PathLike[str], env_id: str, agent: str, seed: int) -> Path:
     """Create and return a fresh run directory under ``logdir`` (a suffix avoids clashes).
 
     :raises ValueError: ``logdir`` (or a parent) is a file
@@ -363,31 +364,17 @@ def dataset_meta(env_id: str, overrides: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- children
-_KEY_RE = re.compile(r"^(?P<inp>\d+(?:x\d+x\d+)?)-\[(?P<layers>[^\]]*)\]-(?P<classes>\d+)$")
 
 
 def architecture_from_key(key: str) -> Architecture:
-    """Inverse of :meth:`Architecture.key`.
+    """Inverse of :meth:`Architecture.key` (:meth:`Architecture.from_key`: every layer kind the env has).
 
     >>> architecture_from_key("64-[48,16]-10").key()
     '64-[48,16]-10'
-    >>> architecture_from_key("1x8x8-[c8k3,32]-10").layers[0]
-    LayerSpec(kind='conv', width=8, kernel=3)
+    >>> architecture_from_key("1x8x8-[c8k3,32]-10").layers[0].kind
+    'conv'
     """
-    m = _KEY_RE.match(key.strip())
-    if m is None:
-        raise ValueError(f"bad architecture key {key!r}; expected e.g. '64-[48,16]-10' or '1x8x8-[c8k3,32]-10'")
-    shape = tuple(int(s) for s in m.group("inp").split("x"))
-    layers = []
-    for part in filter(None, m.group("layers").split(",")):
-        conv = re.fullmatch(r"c(\d+)k(\d+)", part)
-        if conv:
-            layers.append(LayerSpec("conv", int(conv.group(1)), int(conv.group(2))))
-        elif part.isdigit():
-            layers.append(LayerSpec("dense", int(part)))
-        else:
-            raise ValueError(f"bad layer {part!r} in architecture key {key!r}")
-    return Architecture(shape, tuple(layers), int(m.group("classes")))
+    return Architecture.from_key(key)
 
 
 def child_from_state(

@@ -140,6 +140,7 @@ def run_search(
 
     if backend not in BACKENDS:
         raise unknown_name("backend", backend, BACKENDS)
+    valid: Mapping[str, Any]
     if backend == "ray":
         from archgym.integrations.candidates import CANDIDATE_STRATEGIES as valid
     else:

@@ -131,8 +131,9 @@ class _Checkpoints(CheckpointCallback):
         removed: list[Path] = []
         if self.save_replay_buffer and getattr(self.model, "replay_buffer", None) is not None:
             saved.append(self._checkpoint_path("replay_buffer_", extension="pkl"))
+            model: Any = self.model  # an off-policy algorithm (it has a replay buffer)
             with atomic_path(saved[1]) as tmp:
-                self.model.save_replay_buffer(tmp)
+                model.save_replay_buffer(tmp)
             buffers = sorted(
                 Path(self.save_path).glob(f"{self.name_prefix}_replay_buffer_*_steps.pkl"),
                 key=lambda p: int(re.findall(r"(\d+)_steps", p.name)[0]),
