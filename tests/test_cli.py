@@ -398,3 +398,41 @@ def test_a_sparse_child_round_trips_with_its_masks(tmp_path: Path) -> None:
     x = torch.randn(5, 64)
     with torch.no_grad():
         assert torch.equal(loaded(x), child.eval()(x))
+
+
+def test_the_agent_is_saved_before_anything_that_can_fail_at_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archgym.agents.callbacks import ArchGymCallback
+
+    def broken(self: ArchGymCallback) -> None:
+        raise RuntimeError("snapshot failed")
+
+    monkeypatch.setattr(ArchGymCallback, "write_snapshot", broken)
+    args = _train_args(tmp_path, "--eval-episodes", "0", "--checkpoint-freq", "1000")
+    args[args.index("--timesteps") + 1] = "40"
+    with pytest.raises(RuntimeError, match="snapshot failed"):
+        main(args)
+    (run_dir,) = tmp_path.iterdir()
+    meta = json.loads((run_dir / "run.json").read_text())
+    assert meta["final_agent"] == "model.zip" and meta["num_timesteps"] == 40 and meta["status"] == "finished"
+    assert (run_dir / "model.zip").is_file() and (run_dir / "model_replay_buffer.pkl").is_file()
+
+
+def test_a_crash_during_training_still_saves_the_agent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from archgym.agents.callbacks import ArchGymCallback
+
+    original = ArchGymCallback._on_step
+
+    def crash_at_25(self: ArchGymCallback) -> bool:
+        if self.num_timesteps >= 25:
+            raise RuntimeError("boom")
+        return original(self)
+
+    monkeypatch.setattr(ArchGymCallback, "_on_step", crash_at_25)
+    args = _train_args(tmp_path, "--eval-episodes", "0")
+    with pytest.raises(RuntimeError, match="boom"):
+        main(args)
+    (run_dir,) = tmp_path.iterdir()
+    meta = json.loads((run_dir / "run.json").read_text())
+    assert meta["status"] == "crashed" and meta["num_timesteps"] == 25 and (run_dir / "model.zip").is_file()
