@@ -429,18 +429,21 @@ def main(argv: list[str] | None = None) -> Results:
 
 #: how the configuration was chosen (written into the docs section)
 NOTES = (
-    "AutoClassifier's pool (`DEFAULT_CANDIDATES` + `Memory()`): linear softmax (Adam lr 0.02), MLP [32] with a "
-    "linear shortcut (lr 0.01), MLP [128] (lr 0.005), MLP [64, 32] (lr 0.005), all packed into one set of tensors "
-    "(one Adam step per learned chunk), and a distance-weighted 5-NN memory over the last 1,000 samples; Hedge on "
-    "each member's prequential log loss (eta 1, losses discounted by 0.995 per sample) mixes their probabilities. "
-    "How it was chosen, on the tuning streams only: the first pool (the one above) was measured on all six tuning "
-    "streams; variants measured on phishing, bananas and led-drift (higher learning rates 0.05/0.02/0.01, an extra "
-    "MLP [128] at lr 0.002, Hedge eta 2, discount 0.999, Brier loss with eta 4) were within -0.006..+0.001 of it and "
-    "none beat it on phishing, the one tuning stream it loses; it was kept. Chunks of 8 rather than 4: the same "
-    "accuracy on the tuning streams (phishing 0.8960 vs 0.8952, bananas 0.8851 vs 0.8862, sea-drift 0.8863 vs "
+    "AutoClassifier's pool (`DEFAULT_CANDIDATES` + `Memory()`): linear softmax (Adam lr 0.02), MLP [32] with a linear"
+    " shortcut (lr 0.01), MLP [128] (lr 0.005), MLP [64, 32] (lr 0.005), all packed into one set of tensors (one Adam"
+    " step per learned chunk), and a distance-weighted 5-NN memory over the last 1,000 samples; Hedge on each "
+    "member's prequential log loss (eta 1, losses discounted by 0.995 per sample) mixes their probabilities. How it "
+    "was chosen, on the tuning streams only: the first pool (the one above) was measured on all six tuning streams; "
+    "variants measured on phishing, bananas and led-drift (higher learning rates 0.05/0.02/0.01, an extra MLP [128] "
+    "at lr 0.002, Hedge eta 2, discount 0.999, Brier loss with eta 4) were within -0.006..+0.001 of it and none beat "
+    "it on phishing, the one tuning stream it loses; it was kept. Chunks of 8 rather than 4: about the same accuracy "
+    "on the three tuning streams checked (phishing 0.8960 vs 0.8952, bananas 0.8851 vs 0.8862, sea-drift 0.8863 vs "
     "0.8856) at about twice the samples/s (each chunk costs one fixed set of ~60 small torch calls); at chunks of 4 "
     "AutoClassifier runs at about half the speed shown here. The held-out streams were run once, with this "
-    "configuration frozen."
+    "configuration frozen. Found after this run (on the tuning stream agrawal-0-2-4, not used to change the default):"
+    " at chunks of 8 the networks take half as many Adam steps, which costs agrawal-0-2-4 0.008 (0.9410 at chunks of "
+    "4); `AutoClassifier(batch_size=4)` (one Adam step per 4 rows of a chunk) gives 0.9410 at chunks of 8, about 20% "
+    "slower, but phishing 0.8912."
 )
 
 if __name__ == "__main__":
