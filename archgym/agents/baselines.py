@@ -148,6 +148,18 @@ def dead_unit_fractions(child: nn.Module, x: torch.Tensor) -> list[float]:
     return torch.stack(peaks).tolist() if peaks else []
 
 
+#: training samples the rule controller's dead-unit probe looks at (all of digits' training split)
+PROBE_SAMPLES = 2048
+
+
+def _probe_inputs(data: Any) -> torch.Tensor:
+    """The first :data:`PROBE_SAMPLES` training inputs as model inputs (``uint8`` images standardised
+    like the trainer's batches, through the dataset's ``normalize``)."""
+    x = data.x_train[:PROBE_SAMPLES]
+    normalize = getattr(data, "normalize", None)
+    return normalize(x) if normalize is not None else x
+
+
 class _EnvView:
     """Per-index access to the :class:`~archgym.envs.ArchSearchEnv` behind a Gymnasium env,
     a Gymnasium ``VectorEnv`` or an SB3 ``VecEnv``."""
@@ -557,7 +569,7 @@ class RuleController(SearchStrategy):
         if mem.stale >= cfg.patience:
             return None, "no improvement"
         if u.child is not None and getattr(u, "data", None) is not None:
-            dead = dead_unit_fractions(u.child, u.data.x_train)
+            dead = dead_unit_fractions(u.child, _probe_inputs(u.data))
             worst = int(np.argmax(dead)) if dead else 0
             if dead and dead[worst] >= cfg.dead_fraction:
                 a = self._first_valid(u, "narrow", [worst])
