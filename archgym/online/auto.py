@@ -37,325 +37,19 @@ How capacity adapts
 
 from __future__ import annotations
 
-import math
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 
-from archgym.online._checks import in_range, lookup, positive_int
+from archgym.online._checks import lookup, positive_int
 from archgym.online.encode import FeatureEncoder, LabelEncoder, is_dataframe
 from archgym.online.hedge import LOSSES, Hedge, expert_losses
+from archgym.online.memory import DEFAULT_MEMORY, Memory, MemoryWindow
+from archgym.online.pool import DEFAULT_CANDIDATES, Candidate, PackedPool
 
-__all__ = ["DEFAULT_CANDIDATES", "AutoClassifier", "Candidate", "Memory"]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One neural member of the pool.
-
-    :param hidden: hidden-layer widths (``()``: a linear softmax model)
-    :param lr: Adam's learning rate
-    :param skip: the output layer also reads the (standardised) inputs (a linear shortcut)
-    """
-
-    hidden: tuple[int, ...] = ()
-    lr: float = 0.01
-    skip: bool = False
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.hidden, tuple):
-            raise TypeError(f"Candidate.hidden must be a tuple of widths, got {type(self.hidden).__name__}")
-        for i, w in enumerate(self.hidden):
-            positive_int(f"Candidate.hidden[{i}]", w)
-        in_range("Candidate.lr", self.lr, 0.0, 1.0, open_low=True)
-
-    @property
-    def name(self) -> str:
-        """Short name, e.g. ``mlp64x32-lr0.01`` or ``linear-lr0.03``."""
-        body = "mlp" + "x".join(map(str, self.hidden)) if self.hidden else "linear"
-        return f"{body}{'+skip' if self.skip and self.hidden else ''}-lr{self.lr:g}"
-
-
-@dataclass(frozen=True)
-class Memory:
-    """The memory member of the pool: a distance-weighted k-nearest-neighbour vote over the last samples.
-
-    :param window: samples kept (the oldest is replaced first)
-    :param k: neighbours that vote
-    :param smoothing: probability mass spread evenly over the classes (keeps the log loss finite)
-    """
-
-    window: int = 1000
-    k: int = 5
-    smoothing: float = 0.05
-
-    def __post_init__(self) -> None:
-        positive_int("Memory.window", self.window)
-        positive_int("Memory.k", self.k)
-        in_range("Memory.smoothing", self.smoothing, 0.0, 1.0, open_low=True)
-
-    @property
-    def name(self) -> str:
-        """Short name, e.g. ``knn5-w1000``."""
-        return f"knn{self.k}-w{self.window}"
-
-
-#: the default pool (chosen on the tuning streams of scripts/bench_online.py, see docs/benchmarks.md)
-DEFAULT_CANDIDATES: tuple[Candidate, ...] = (
-    Candidate((), lr=0.02),
-    Candidate((32,), lr=0.01, skip=True),
-    Candidate((128,), lr=0.005),
-    Candidate((64, 32), lr=0.005),
-)
-
-
-class _PackedNets:
-    """Every neural candidate in one set of tensors: forward, hand-written backward and one fused Adam step.
-
-    Layer ``l`` holds the units of every candidate at least ``l + 1`` layers deep; layers after the
-    first are block-diagonal (a candidate's layer only reads its own previous layer). The head input
-    is ``f = [h_1 | ... | h_L | x]``; candidate ``k``'s ``C`` output rows read its last hidden block
-    (and ``x`` when it is linear or has ``skip``) through a fixed 0/1 mask: masked weights get masked
-    gradients and stay 0. Each candidate's learning rate is ``lr_max * s`` with ``s`` a fixed scale of
-    its rows: a layer computes ``z = s * (h U^T + u)`` and Adam (step size independent of the
-    gradient's scale) moves ``U`` by ``lr_max``, so ``W = s U`` moves by ``s lr_max``; one fused Adam
-    call then updates the whole pool.
-    """
-
-    def __init__(self, candidates: Sequence[Candidate], n_inputs: int, n_classes: int, gen: torch.Generator) -> None:
-        self.cands = tuple(candidates)
-        self.K = len(self.cands)
-        self.depth = max((len(c.hidden) for c in self.cands), default=0)
-        self.d, self.C = n_inputs, n_classes
-        self.gen = gen
-        self.lr = max(c.lr for c in self.cands)
-        rel = [c.lr / self.lr for c in self.cands]
-        # unit ranges of each candidate in each layer
-        self.ranges: list[list[tuple[int, int] | None]] = []
-        self.widths: list[int] = []
-        for layer in range(self.depth):
-            start, rng = 0, list[tuple[int, int] | None]()
-            for c in self.cands:
-                if len(c.hidden) > layer:
-                    rng.append((start, start + c.hidden[layer]))
-                    start += c.hidden[layer]
-                else:
-                    rng.append(None)
-            self.ranges.append(rng)
-            self.widths.append(start)
-        self.n_hidden = sum(self.widths)
-        self.W: list[torch.Tensor] = []
-        self.b: list[torch.Tensor] = []
-        self.s: list[torch.Tensor] = []
-        self.masks: list[torch.Tensor | None] = []
-        for layer in range(self.depth):
-            fan = n_inputs if layer == 0 else self.widths[layer - 1]
-            w = torch.zeros(self.widths[layer], fan)
-            s = torch.ones(self.widths[layer])
-            mask = None if layer == 0 else torch.zeros_like(w)
-            for k in range(self.K):
-                r = self.ranges[layer][k]
-                if r is None:
-                    continue
-                s[r[0] : r[1]] = rel[k]
-                if layer == 0:
-                    cols = slice(0, fan)
-                    n_in = fan
-                else:
-                    p = self.ranges[layer - 1][k]
-                    assert p is not None and mask is not None
-                    cols = slice(p[0], p[1])
-                    n_in = p[1] - p[0]
-                    mask[r[0] : r[1], cols] = 1.0
-                bound = 1.0 / math.sqrt(max(n_in, 1)) / rel[k]  # W = s U starts at torch's default scale
-                w[r[0] : r[1], cols] = (torch.rand(r[1] - r[0], n_in, generator=gen) * 2 - 1) * bound
-            self.W.append(w)
-            self.b.append(torch.zeros(self.widths[layer]))
-            self.s.append(s)
-            self.masks.append(mask)
-        # head: K * C rows (candidate-major) over F = n_hidden + d columns
-        self.F = self.n_hidden + n_inputs
-        self.head_mask = torch.zeros(self.K, 1, self.F)
-        offsets = [sum(self.widths[:layer]) for layer in range(self.depth)]
-        for k, c in enumerate(self.cands):
-            if c.hidden:
-                r = self.ranges[len(c.hidden) - 1][k]
-                assert r is not None
-                off = offsets[len(c.hidden) - 1]
-                self.head_mask[k, 0, off + r[0] : off + r[1]] = 1.0
-            if self._reads_x(c):
-                self.head_mask[k, 0, self.n_hidden :] = 1.0
-        self.head_scale = torch.tensor(rel).view(self.K, 1)
-        self.Wh = torch.zeros(self.K * n_classes, self.F)
-        self.bh = torch.zeros(self.K * n_classes)
-        self._refresh_head()
-        self.m = [torch.zeros_like(p) for p in self.params()]
-        self.v = [torch.zeros_like(p) for p in self.params()]
-        self.step = torch.zeros(())  # Adam's step count, shared by every parameter
-
-    @staticmethod
-    def _reads_x(c: Candidate) -> bool:
-        return not c.hidden or c.skip
-
-    def params(self) -> list[torch.Tensor]:
-        """Every parameter, in the order of the optimizer state."""
-        return [*self.W, *self.b, self.Wh, self.bh]
-
-    def _refresh_head(self) -> None:
-        """The head's row scales and mask at the current class count (rows candidate-major)."""
-        self.sh = self.head_scale.expand(self.K, self.C).reshape(-1).contiguous()
-        self.mh = self.head_mask.expand(self.K, self.C, self.F).reshape(-1, self.F).contiguous()
-
-    def _set_state(self, old: list[torch.Tensor], new: list[torch.Tensor], grow: Any) -> None:
-        """Carry Adam's moments over a change of parameter shapes (``grow(old_tensor, new_tensor)``)."""
-        for i, (o, n) in enumerate(zip(old, new, strict=True)):
-            if o.shape != n.shape:
-                self.m[i] = grow(self.m[i], n)
-                self.v[i] = grow(self.v[i], n)
-
-    def grow_inputs(self, d: int) -> None:
-        """Append ``d - self.d`` input columns (random first-layer weights, zero head weights, zero state)."""
-        extra = d - self.d
-        if extra <= 0:
-            return
-        old = self.params()
-        if self.depth:
-            fresh = (torch.rand(self.W[0].shape[0], extra, generator=self.gen) * 2 - 1) / math.sqrt(d)
-            self.W[0] = torch.cat([self.W[0], fresh.div_(self.s[0].view(-1, 1))], 1)
-        self.Wh = torch.cat([self.Wh, self.Wh.new_zeros(self.Wh.shape[0], extra)], 1)
-        reads = torch.tensor([float(self._reads_x(c)) for c in self.cands]).view(-1, 1, 1)
-        self.head_mask = torch.cat([self.head_mask, reads.expand(-1, 1, extra)], -1)
-        self.d += extra
-        self.F += extra
-        self._refresh_head()
-        self._set_state(old, self.params(), lambda t, n: _embed(t, n.shape))
-
-    def grow_classes(self, C: int) -> None:
-        """Add output classes (zero weights and biases, zero state)."""
-        if C <= self.C:
-            return
-        old = self.params()
-        K, C0 = self.K, self.C
-
-        def rows(t: torch.Tensor, _: Any = None) -> torch.Tensor:
-            return _embed(t.view(K, C0, *t.shape[1:]), (K, C, *t.shape[1:])).view(K * C, *t.shape[1:])
-
-        self.Wh, self.bh = rows(self.Wh), rows(self.bh)
-        self.C = C
-        self._refresh_head()
-        self._set_state(old, self.params(), rows)
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor], torch.Tensor]:
-        """Log-probabilities ``(n, K, C)``, the pre-activations and the head input."""
-        hs, zs, h = [], [], x
-        for w, b, s in zip(self.W, self.b, self.s, strict=True):
-            z = torch.addmm(b, h, w.t()).mul_(s)
-            h = torch.relu(z)
-            zs.append(z)
-            hs.append(h)
-        f = torch.cat([*hs, x], 1) if hs else x
-        logits = torch.addmm(self.bh, f, self.Wh.t()).mul_(self.sh)
-        return torch.log_softmax(logits.view(-1, self.K, self.C), 2), zs, f
-
-    def learn(self, logp: torch.Tensor, zs: list[torch.Tensor], f: torch.Tensor, y: torch.Tensor) -> None:
-        """One Adam step on the sum over candidates of their mean cross-entropy on ``y``."""
-        n = y.shape[0]
-        g = logp.exp()
-        g.scatter_add_(2, y.view(-1, 1, 1).expand(-1, self.K, 1), g.new_full((n, self.K, 1), -1.0))
-        g = g.view(n, -1).mul_(self.sh).mul_(1.0 / n)
-        grads_W: list[torch.Tensor] = []
-        grads_b: list[torch.Tensor] = []
-        if self.depth:
-            gf = torch.mm(g, self.Wh)
-            end = self.n_hidden
-            gh_next: torch.Tensor | None = None
-            for layer in range(self.depth - 1, -1, -1):
-                start = end - self.widths[layer]
-                gh = gf[:, start:end] if gh_next is None else gf[:, start:end] + gh_next
-                gz = torch.ops.aten.threshold_backward(gh, zs[layer], 0.0).mul_(self.s[layer])
-                h_in = f[:, start - self.widths[layer - 1] : start] if layer else f[:, self.n_hidden :]
-                gw = torch.mm(gz.t(), h_in)
-                mask = self.masks[layer]
-                if mask is not None:
-                    gw.mul_(mask)
-                grads_W.append(gw)
-                grads_b.append(gz.sum(0))
-                gh_next = torch.mm(gz, self.W[layer]) if layer else None
-                end = start
-        grads = [*grads_W[::-1], *grads_b[::-1], torch.mm(g.t(), f).mul_(self.mh), g.sum(0)]
-        self.step.add_(1.0)  # the fused kernel reads the count, the caller advances it (as torch.optim does)
-        torch._fused_adam_(
-            self.params(), grads, self.m, self.v, [], [self.step] * len(grads),
-            lr=self.lr, beta1=0.9, beta2=0.999, weight_decay=0.0, eps=1e-8, amsgrad=False, maximize=False,
-        )  # fmt: skip
-
-
-def _embed(t: torch.Tensor, shape: torch.Size | tuple[int, ...]) -> torch.Tensor:
-    """``t`` copied into the leading corner of a zero tensor of ``shape``."""
-    out = t.new_zeros(shape)
-    out[tuple(slice(0, s) for s in t.shape)] = t
-    return out
-
-
-class _Window:
-    """The memory candidate: a ring buffer of raw inputs (and their squares) and labels, and its k-NN vote.
-
-    Distances are those between standardised samples, ``sum_j s_j^2 (x_j - w_j)^2`` with ``s`` the
-    current input scales (the means cancel), computed from the raw window in one matmul.
-    """
-
-    def __init__(self, spec: Memory, d: int) -> None:
-        self.spec = spec
-        self.X = torch.zeros(spec.window, d)
-        self.X2 = torch.zeros(spec.window, d)
-        self.y = torch.zeros(spec.window, dtype=torch.int64)
-        self.filled = 0
-        self.pos = 0
-        self._floors: dict[float, torch.Tensor] = {}
-
-    def grow_inputs(self, d: int) -> None:
-        """Add input columns (0 for the stored samples, as a missing feature reads)."""
-        if d > self.X.shape[1]:
-            self.X = _embed(self.X, (self.X.shape[0], d))
-            self.X2 = _embed(self.X2, (self.X.shape[0], d))
-
-    def proba(self, x: torch.Tensor, s2: torch.Tensor, C: int) -> torch.Tensor:
-        """``(n, C)`` probabilities of raw rows ``x`` given the squared input scales ``s2``."""
-        n, m = x.shape[0], self.filled
-        if m == 0:
-            return x.new_full((n, C), 1.0 / C)
-        a = x * s2
-        d2 = torch.addmm(torch.mv(self.X2[:m], s2), a, self.X[:m].t(), alpha=-2.0)
-        dist, idx = torch.topk(d2, min(self.spec.k, m), 1, largest=False)
-        w = dist.add_(a.mul_(x).sum(1, keepdim=True)).clamp_(min=1e-12).rsqrt_()  # 1 / distance
-        votes = torch.zeros(n, C).scatter_add_(1, self.y[idx], w)
-        s = self.spec.smoothing
-        return torch.addcdiv(self._floor(s / C), votes, votes.sum(1, keepdim=True), value=1.0 - s)
-
-    def _floor(self, value: float) -> torch.Tensor:
-        """A one-element tensor holding ``value`` (cached: the class count rarely changes)."""
-        t = self._floors.get(value)
-        if t is None:
-            t = self._floors[value] = torch.full((1,), value)
-        return t
-
-    def add(self, x: torch.Tensor, y: torch.Tensor) -> None:
-        """Store learned rows (oldest replaced first)."""
-        W = self.X.shape[0]
-        if len(x) > W:
-            x, y = x[-W:], y[-W:]
-        n = len(x)
-        first = min(n, W - self.pos)
-        for src, dst in ((slice(0, first), slice(self.pos, self.pos + first)), (slice(first, n), slice(0, n - first))):
-            if src.stop > src.start:
-                self.X[dst] = x[src]
-                torch.square(x[src], out=self.X2[dst])
-                self.y[dst] = y[src]
-        self.pos = (self.pos + n) % W
-        self.filled = min(self.filled + n, W)
+__all__ = ["DEFAULT_CANDIDATES", "DEFAULT_MEMORY", "AutoClassifier", "Candidate", "Memory"]
 
 
 class AutoClassifier:
@@ -381,7 +75,7 @@ class AutoClassifier:
         seed: int = 0,
         *,
         candidates: Sequence[Candidate] | None = None,
-        memory: Memory | None = Memory(),
+        memory: Memory | None = DEFAULT_MEMORY,
         hedge_eta: float = 1.0,
         hedge_decay: float = 0.995,
         hedge_loss: str = "log",
@@ -405,8 +99,8 @@ class AutoClassifier:
         self._features = FeatureEncoder()
         self._labels = LabelEncoder()
         self._gen = torch.Generator().manual_seed(self.seed)
-        self._nets: _PackedNets | None = None
-        self._window: _Window | None = None
+        self._nets: PackedPool | None = None
+        self._window: MemoryWindow | None = None
         # running input statistics: float64 sums over every learned row (a missing feature counts as 0,
         # the value the models see), refreshed after each of the first 100 learned batches, then every
         # 64 learned rows
@@ -461,9 +155,9 @@ class AutoClassifier:
         C = max(len(self._labels), 1)
         d = self._features.width
         if self._nets is None and self.candidates:
-            self._nets = _PackedNets(self.candidates, d, C, self._gen)
+            self._nets = PackedPool(self.candidates, d, C, self._gen)
         if self._window is None and self.memory is not None:
-            self._window = _Window(self.memory, d)
+            self._window = MemoryWindow(self.memory, d)
         if self._nets is not None:
             self._nets.grow_classes(C)
 
