@@ -106,26 +106,6 @@ def _venv_envs(venv: VecEnv) -> list[gym.Env] | None:
     return list(batched.venv.envs) if batched is not None else None
 
 
-def _batched_state(bv: Any) -> dict[str, Any]:
-    """A batched vector env's own state (episode step counts), by its ``state_dict`` when it has one."""
-    fn = getattr(bv, "state_dict", None)
-    return dict(fn()) if fn is not None else {"elapsed": [int(n) for n in bv._elapsed]}
-
-
-def _load_batched_state(bv: Any, state: dict[str, Any]) -> None:
-    fn = getattr(bv, "load_state_dict", None)
-    if fn is not None:
-        fn(state)
-    else:
-        bv._elapsed[:] = state["elapsed"]
-
-
-def _reset_sub_env(bv: Any, i: int) -> tuple[Any, dict[str, Any]]:
-    """Reset sub-env ``i`` of a batched vector env alone (its episode could not be restored)."""
-    fn = getattr(bv, "reset_one", None)
-    return fn(i) if fn is not None else bv._reset_many({i: None}, None)[i]
-
-
 def _vec_state(venv: VecEnv) -> dict[str, Any] | None:
     """Episode state kept by a batched run outside its sub-envs (None for other vec kinds)."""
     batched = _batched_of(venv)
@@ -134,7 +114,7 @@ def _vec_state(venv: VecEnv) -> dict[str, Any] | None:
     bv = batched.venv
     return {
         "wrappers": vec_wrapper_states(venv),
-        **_batched_state(bv),
+        **bv.state_dict(),
         "best": [getattr(e, "archgym_best", None) for e in bv.envs],
     }
 
@@ -143,7 +123,7 @@ def _restore_vec_state(venv: VecEnv, state: dict[str, Any]) -> None:
     """Inverse of :func:`_vec_state`."""
     restore_vec_wrapper_states(venv, state["wrappers"])
     bv = _batched_of(venv).venv
-    _load_batched_state(bv, {k: v for k, v in state.items() if k not in ("wrappers", "best")})
+    bv.load_state_dict({k: v for k, v in state.items() if k not in ("wrappers", "best")})
     for e, best in zip(bv.envs, state["best"], strict=True):
         e.archgym_best = best
 
@@ -317,7 +297,7 @@ def restore_venv(model: BaseAlgorithm, venv: VecEnv, state: dict[str, Any]) -> l
         _restore_vec_state(venv, state["vec"])
     for i in restart:
         if batched is not None:
-            obs, info = _reset_sub_env(batched.venv, i)
+            obs, info = batched.venv.reset_one(i)
         else:
             obs, info = venv.env_method("reset", indices=[i])[0] if envs is None else envs[i].reset()
         restart_obs(model, i, obs)

@@ -7,7 +7,7 @@ instances, so observations, actions, rewards and info keys are exactly theirs. O
 1. each sub-env's ``begin_step`` (or ``begin_reset``) decodes its action, changes its child and returns
    its fit request;
 2. :func:`serve_all` trains every request at once: plain dense children in one stacked computation per step
-   budget (:func:`archgym.training.fit_stacked`: padded stacked weights and ``torch.bmm``), the others one
+   budget (:func:`archgym.engine.fit_many`: padded stacked weights and ``torch.bmm``), the others one
    by one, then one stacked validation pass;
 3. each sub-env's ``end_step`` measures, rewards and observes.
 
@@ -29,11 +29,11 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from archgym.data import unknown_name
+from archgym.engine import FitRequest, evaluate_many, fit_many
 from archgym.envs.best import better_child
 from archgym.envs.core import ArchSearchEnv, StepPlan
-from archgym.envs.evaluators.base import FitRequest, Outcome
+from archgym.envs.evaluators.base import Outcome
 from archgym.envs.guard import is_oom
-from archgym.training import evaluate_stacked, fit_stacked, stackable
 
 __all__ = ["AUTORESET_MODES", "BatchedArchSearchVecEnv", "make_batched_vec_env", "serve_all"]
 
@@ -41,28 +41,15 @@ AUTORESET_MODES: dict[str, AutoresetMode] = {"next_step": AutoresetMode.NEXT_STE
 
 
 def serve_all(requests: Sequence[FitRequest | None]) -> list[Outcome | None]:
-    """Serve many fit requests together (None entries give None).
-
-    Stackable children (plain dense MLPs on a dataset) are fitted in one stacked call per step budget and
-    validated in one stacked pass; the others one by one. The results equal serving each alone.
-    """
-    out: list[Outcome | None] = [None] * len(requests)
+    """Serve many fit requests together (None entries give None): the engine fits the stackable children
+    (plain dense MLPs on float data) in one stacked call per step budget and the others one by one, then
+    validates them, stacked where it can. Each child trains exactly as it would alone."""
     live = [(k, r) for k, r in enumerate(requests) if r is not None]
-    stack = [(k, r) for k, r in live if stackable(r.model, r.trainer.data)]
-    stacked = {k for k, _ in stack}
-    for k, r in live:
-        if k not in stacked:
-            fit = r.trainer.fit(r.model, steps=r.steps) if r.steps > 0 else None
-            out[k] = (fit, r.trainer.evaluate(r.model, "val"))
-    fits: dict[int, Any] = {}
-    for steps in sorted({r.steps for _, r in stack}):
-        group = [(k, r) for k, r in stack if r.steps == steps]
-        res = fit_stacked([(r.trainer, r.model) for _, r in group], steps) if steps > 0 else [None] * len(group)
-        fits.update({k: f for (k, _), f in zip(group, res, strict=True)})
-    if stack:
-        evals = evaluate_stacked([(r.trainer, r.model) for _, r in stack], "val")
-        for (k, _), ev in zip(stack, evals, strict=True):
-            out[k] = (fits[k], ev)
+    reqs = [r for _, r in live]
+    fits, evals = fit_many(reqs), evaluate_many(reqs, "val")
+    out: list[Outcome | None] = [None] * len(requests)
+    for (k, _), fit, ev in zip(live, fits, evals, strict=True):
+        out[k] = (fit, ev)
     return out
 
 
@@ -205,6 +192,21 @@ class BatchedArchSearchVecEnv(VectorEnv):
         for k in range(self.num_envs):
             vinfo = self._add_info(vinfo, infos[k], k)
         return self._obs.copy(), rewards, terms, truncs, vinfo
+
+    def reset_one(self, k: int, seed: int | None = None) -> tuple[np.ndarray, dict]:
+        """Reset sub-env ``k`` alone (its episode step count too); the others are untouched."""
+        obs, info = self._reset_many({k: seed}, None)[k]
+        self._obs[k], self._autoreset[k] = obs, False
+        return obs, info
+
+    def state_dict(self) -> dict[str, Any]:
+        """The vector env's own episode state (step counts, pending autoresets); the sub-envs save themselves."""
+        return {"elapsed": [int(n) for n in self._elapsed], "autoreset": [bool(b) for b in self._autoreset]}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore :meth:`state_dict`."""
+        self._elapsed[:] = state["elapsed"]
+        self._autoreset[:] = state.get("autoreset", [False] * self.num_envs)
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
         """Call method (or read attribute) ``name`` of every sub-env."""

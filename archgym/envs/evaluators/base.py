@@ -29,6 +29,7 @@ import torch
 
 from archgym.arch import Architecture
 from archgym.child import ChildNet, UnitImportance
+from archgym.engine import EvalResult, FitRequest, FitResult
 from archgym.envs.config import RecipeConfig, SpaceConfig, TaskConfig
 
 __all__ = ["EvalContext", "Evaluation", "Evaluator", "FitRequest", "Outcome", "Plan", "StepContext", "serve"]
@@ -45,17 +46,8 @@ class Evaluation:
     diverged: bool = False
 
 
-@dataclass
-class FitRequest:
-    """Train ``model`` with ``trainer`` for ``steps`` steps (0: none), then measure it on the validation split."""
-
-    trainer: Any  # archgym.training.Trainer (Any: the engine's duck-typed trainers qualify too)
-    model: ChildNet
-    steps: int
-
-
-#: what serving a request gives: the fit's result (None without steps) and the validation result
-Outcome = tuple[Any, Any]
+#: what serving a request gives: the fit's result and the validation result
+Outcome = tuple[FitResult, EvalResult]
 
 
 @dataclass
@@ -93,16 +85,18 @@ class EvalContext:
 
 
 def serve(request: FitRequest) -> Outcome:
-    """Serve one request on its own: ``trainer.fit`` then ``trainer.evaluate(model, "val")``."""
-    fit = request.trainer.fit(request.model, steps=request.steps) if request.steps > 0 else None
-    return fit, request.trainer.evaluate(request.model, "val")
+    """Serve one request on its own: its trainer's ``fit`` then ``evaluate(model, "val")``."""
+    tr, model = request.trainer, request.model
+    fit = tr.fit(model, steps=request.steps) if request.steps > 0 else FitResult.empty()
+    return fit, tr.evaluate(model, "val")
 
 
 def evaluation_of(outcome: Outcome, prev: Evaluation | None) -> Evaluation:
     """The evaluation a served request gives (the train accuracy of ``prev`` when nothing was trained)."""
     fit, ev = outcome
-    train_acc = fit.train_accuracy if fit is not None else (prev.train_accuracy if prev is not None else 0.0)
-    diverged = bool(fit is not None and fit.diverged) or not math.isfinite(ev.loss)
+    trained = fit.steps > 0
+    train_acc = fit.train_accuracy if trained else (prev.train_accuracy if prev is not None else 0.0)
+    diverged = (trained and fit.diverged) or not math.isfinite(ev.loss)
     return Evaluation(ev.accuracy, ev.loss, train_acc, diverged=diverged)
 
 

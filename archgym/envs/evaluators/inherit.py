@@ -42,4 +42,4 @@ class InheritEvaluator(TrainedEvaluator):
             assert out is not None
             return evaluation_of(out, prev)
 
-        return Plan(FitRequest(self.trainer, self.child, steps), finish, before)
+        return Plan(FitRequest(model=self.child, trainer=self.trainer, steps=steps), finish, before)

@@ -105,4 +105,4 @@ class ScratchEvaluator(TrainedEvaluator):
             self.cache.put(key, ev, child.state_dict())
             return ev
 
-        return Plan(FitRequest(self.trainer, child, self.ctx.recipe.scratch_steps), finish, None)
+        return Plan(FitRequest(model=child, trainer=self.trainer, steps=self.ctx.recipe.scratch_steps), finish, None)
