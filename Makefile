@@ -13,7 +13,7 @@ LOGDIR ?= runs
 .PHONY: train test test-ray test-libs bench gpu-check lint clean help tensorboard list
 
 help:
-	@echo "make train   - set up .venv and train a DQN agent on archgym/DigitsMLP-v0 (logs in runs/)"
+	@echo "make train   - set up .venv and train a DQN agent on archgym/MNIST1D-v0 (logs in runs/)"
 	@echo "make tensorboard - TensorBoard on runs/ (LOGDIR=... for another folder), from .venv"
 	@echo "make list    - env ids, agent presets and search strategies (.venv/bin/archgym list)"
 	@echo "              (the commands live in .venv/bin: .venv/bin/archgym, or source .venv/bin/activate)"
@@ -32,7 +32,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 train: $(STAMP)
-	$(BIN)/archgym train --env archgym/DigitsMLP-v0 --agent dqn
+	$(BIN)/archgym train --env archgym/MNIST1D-v0 --agent dqn
 
 tensorboard: $(STAMP)
 	$(BIN)/tensorboard --logdir $(LOGDIR)
@@ -40,7 +40,9 @@ tensorboard: $(STAMP)
 list: $(STAMP)
 	$(BIN)/archgym list
 
+# the type checker first (py.typed is shipped; settings in pyproject.toml), then the suite
 test: $(STAMP)
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
 
 # Optional-library venvs reuse .venv's packages (torch, SB3, archgym) through a .pth file and add
@@ -79,6 +81,7 @@ gpu-check: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check archgym tests scripts
+	$(BIN)/python -m mypy
 
 clean:
 	rm -rf $(VENV) $(RAY_VENV) $(LIBS_VENV) runs .pytest_cache .ruff_cache .hypothesis
