@@ -91,7 +91,7 @@ def test_make_env_reads_env_id_and_kwargs() -> None:
 
 def test_rllib_env_id_and_unknown_id() -> None:
     assert rllib_env_id(ENV_ID) == "archgym:archgym/DigitsMLP-v0"
-    with pytest.raises(ValueError, match=r"unknown env id 'archgym/DigitsMLP-v1'.*valid: archgym/DigitsCNN-v0"):
+    with pytest.raises(ValueError, match=r"unknown env id 'archgym/DigitsMLP-v1'.*valid: .*archgym/DigitsCNN-v0"):
         make_env({"env_id": "archgym/DigitsMLP-v1"})
 
 
