@@ -460,17 +460,28 @@ class Architecture:
                 out.append(n_in * spec.width * spec.kernel**self.conv_dims * positions)
         return out
 
+    def _memo(self, name: str, compute: Any) -> Any:
+        """``compute()`` once per instance (the value object is immutable; an env step asks several times)."""
+        cached = self.__dict__.get(name)
+        if cached is None:
+            cached = compute()
+            object.__setattr__(self, name, cached)
+        return cached
+
     def params(self) -> int:
         """Exact number of parameters (weights and biases)."""
-        return sum(self.layer_params())
+        return int(self._memo("_params_cache", lambda: sum(self.layer_params())))
 
     def flops(self) -> int:
         """Multiply-adds of one forward pass for one sample (see module docstring)."""
-        return sum(self.layer_flops())
+        return int(self._memo("_flops_cache", lambda: sum(self.layer_flops())))
 
     def key(self) -> str:
         """Stable short text, e.g. ``64-[128,64]-10``, ``1x8x8-[c16k3,64]-10`` or
         ``1x40-[c32k5s2,64]-gap-10``; equal iff archs are equal (:meth:`from_key` inverts it)."""
+        return str(self._memo("_key_cache", self._key))
+
+    def _key(self) -> str:
         inp = "x".join(str(s) for s in self.input_shape)
         gap = "-gap" if self.head == "gap" else ""
         return f"{inp}-[{','.join(x.short() for x in self.layers)}]{gap}-{self.num_classes}"

@@ -1,4 +1,4 @@
-"""The ``archgym`` command: train, search, eval, export, report, list.
+"""The ``archgym`` command: train, search, eval, export, report, list, table.
 
 Every user error (unknown env id, bad kwarg or value, missing run dir, ...) is one line on stderr,
 ``archgym: error: ...``, and exit code 2; set ``ARCHGYM_DEBUG=1`` to get the traceback instead.
@@ -363,6 +363,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add("list", cmd_list, "registered env ids, agent presets and search strategies")
+
+    from archgym.tables.cli import add_table_commands, cmd_table
+
+    add_table_commands(add("table", cmd_table, "build or inspect a ground-truth table (every architecture trained)"))
     return parser
 
 

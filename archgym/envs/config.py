@@ -118,6 +118,8 @@ class TaskConfig:
     :param detector: drift detector name (``page_hinkley``, ``adwin``), spec, or None (stream)
     :param drift_lr_factor: learning-rate multiplier after a detected drift (stream)
     :param drift_boost_updates: updates the boost lasts (stream)
+    :param table: ground-truth table file of ``eval_mode="table"`` (default: the shipped table of ``dataset``;
+        :mod:`archgym.tables`)
     """
 
     dataset: Any = "digits"
@@ -136,6 +138,7 @@ class TaskConfig:
     detector: str | Mapping[str, Any] | None = "page_hinkley"
     drift_lr_factor: float = 2.0
     drift_boost_updates: int = 50
+    table: str | None = None
 
     def __post_init__(self) -> None:
         _check_types(self)

@@ -1,7 +1,8 @@
 """Evaluators: how the search core measures a child (see :mod:`archgym.envs.evaluators.base`).
 
 Built-in: ``inherit`` (weights kept, short fine-tune), ``scratch`` (cached retrain), ``stream`` (prequential
-on a drifting stream). A new evaluator is one file: subclass :class:`Evaluator` and either
+on a drifting stream), ``table`` (lookup in a ground-truth table, :mod:`archgym.tables`). A new evaluator
+is one file: subclass :class:`Evaluator` and either
 :func:`register_evaluator` it, or name it ``"package.module:Class"`` as the env's ``eval_mode`` (works in
 any process, subprocess and Ray workers included).
 """
@@ -31,6 +32,7 @@ EVALUATORS: dict[str, str | type[Evaluator]] = {
     "inherit": "archgym.envs.evaluators.inherit:InheritEvaluator",
     "scratch": "archgym.envs.evaluators.scratch:ScratchEvaluator",
     "stream": "archgym.envs.evaluators.stream:StreamEvaluator",
+    "table": "archgym.envs.evaluators.table:TableEvaluator",
 }
 
 
