@@ -7,7 +7,7 @@ import torch
 from stable_baselines3.common.vec_env import DummyVecEnv
 
 import archgym  # noqa: F401  (registers the env ids)
-from archgym.agents.baselines import (
+from archgym.agents.strategies import (
     STRATEGIES,
     GreedyHillClimbing,
     QLearning,
@@ -192,7 +192,7 @@ def test_qlearning_update_rule():
     env = make_env()
     q = QLearning(env, lr=0.5, gamma=0.9)
     q.q[("b", 0)] = np.array([1.0] + [0.0] * 12)
-    from archgym.agents.baselines import _Transition
+    from archgym.agents.strategies.qlearning import _Transition
 
     q._update(_Transition(("a", 0), 3, 0.2, ("b", 0), False, (0, 12)))
     assert q.q[("a", 0)][3] == pytest.approx(0.5 * (0.2 + 0.9 * 1.0))
