@@ -4,8 +4,10 @@
 module                 what
 =====================  ==============================================================
 ``criteria``           :class:`Importance` ABC and its criteria (l1, l2, taylor, taylor_sq,
-                       snip, random), the :data:`CRITERIA` registry, :func:`unit_importance`
-                       (the ``UnitImportance`` of ``ChildNet.narrow``)
+                       snip, random), the :data:`CRITERIA` registry
+``units``              :func:`unit_importance` (the ``UnitImportance`` of ``ChildNet.narrow``)
+``gradients``          ``DataLike`` (a Dataset or ``(x, y)``) and :func:`layer_gradients`: the
+                       loss gradients the gradient criteria and RigL regrowth use
 ``chain``              :func:`as_chain`: the prunable layers of a ChildNet or ``nn.Sequential``;
                        :func:`~archgym.pruning.chain.forward_order` (the head is the last
                        layer the forward calls)
@@ -37,8 +39,6 @@ from archgym.pruning.criteria import (
     Taylor,
     TaylorSquared,
     get_criterion,
-    make_unit_importance,
-    unit_importance,
 )
 from archgym.pruning.gradual import (
     SPARSITY_SCHEDULES,
@@ -65,6 +65,7 @@ from archgym.pruning.recovery import (
 )
 from archgym.pruning.stats import count_macs, nonzero_params, sparsity, sparsity_report
 from archgym.pruning.structured import StructuredPruneResult, prune_structured
+from archgym.pruning.units import make_unit_importance, unit_importance
 
 __all__ = [
     "CRITERIA",

@@ -24,7 +24,8 @@ dataset) first; the products ``w * g_b`` are stored per layer, so weights are ta
 accumulation time. Scoring a layer that was not accumulated (e.g. one rebuilt by structured
 pruning) raises ValueError.
 
-:func:`unit_importance` adapts a criterion to :meth:`archgym.child.ChildNet.narrow`.
+:func:`~archgym.pruning.units.unit_importance` adapts a criterion to :meth:`archgym.child.ChildNet.narrow`;
+the data and gradient plumbing (:data:`DataLike`, :func:`layer_gradients`) is in :mod:`archgym.pruning.gradients`.
 
 >>> from torch import nn
 >>> torch.manual_seed(0) and None
@@ -41,22 +42,20 @@ from __future__ import annotations
 
 import weakref
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-from archgym.data import Dataset, unknown_name
-from archgym.pruning.chain import as_chain
+from archgym.data import unknown_name
 from archgym.pruning.checks import check_int
-from archgym.pruning.surgery import PRUNABLE_TYPES, PrunableLayer, tensor_attr
+from archgym.pruning.gradients import DataLike, LossFn, as_xy, draw_batch, layer_gradients
+from archgym.pruning.surgery import PrunableLayer
 
 __all__ = [
     "CRITERIA",
     "SNIP",
-    "ChildUnitImportance",
     "DataLike",
     "Importance",
     "L1Magnitude",
@@ -65,31 +64,9 @@ __all__ = [
     "Taylor",
     "TaylorSquared",
     "get_criterion",
-    "make_unit_importance",
-    "unit_importance",
+    "layer_gradients",
     "unit_sum",
 ]
-
-DataLike = Dataset | tuple[torch.Tensor, torch.Tensor]
-"""A :class:`~archgym.data.Dataset` (its training split is used) or an ``(x, y)`` pair."""
-
-LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
-
-
-def as_xy(data: DataLike, split: str = "train") -> tuple[torch.Tensor, torch.Tensor]:
-    """``(x, y)`` of a Dataset split or of a pair."""
-    if isinstance(data, Dataset):
-        return data.split(split)
-    if isinstance(data, (tuple, list)) and len(data) == 2:
-        return data[0], data[1]
-    raise ValueError(f"data must be a Dataset or an (x, y) pair, got {type(data).__name__}")
-
-
-def draw_batch(n: int, batch_size: int, generator: torch.Generator) -> torch.Tensor:
-    """``batch_size`` distinct sample indices out of ``n`` (all of them, in order, if ``batch_size >= n``)."""
-    if batch_size >= n:
-        return torch.arange(n)
-    return torch.randperm(n, generator=generator)[:batch_size]
 
 
 def _check_unit_index(layers: Sequence[PrunableLayer], j: int) -> None:
@@ -367,108 +344,3 @@ def get_criterion(criterion: str | Importance = "l1", **kwargs: Any) -> Importan
     if criterion not in CRITERIA:
         raise unknown_name("criterion", criterion, list(CRITERIA))
     return CRITERIA[criterion](**kwargs)
-
-
-def layer_gradients(
-    model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: LossFn | None = None
-) -> dict[nn.Module, tuple[torch.Tensor, torch.Tensor, torch.Tensor | None, torch.Tensor | None]]:
-    """Dense loss gradients w.r.t. each Linear/Conv1d/Conv2d layer's weight as used in the forward pass.
-
-    Works with ``torch.nn.utils.prune`` masks (the gradient is the one of the masked weight, so it
-    is non-zero at pruned positions, as RigL needs) and leaves every ``.grad`` untouched.
-
-    :return: ``{layer: (weight, grad_weight, bias, grad_bias)}``, all detached
-    """
-    captured: dict[nn.Module, tuple[torch.Tensor, torch.Tensor | None]] = {}
-
-    def hook(mod: nn.Module, _inp: Any, _out: Any) -> None:
-        captured[mod] = (tensor_attr(mod, "weight"), getattr(mod, "bias", None))
-
-    layers = [m for m in model.modules() if isinstance(m, PRUNABLE_TYPES)]
-    handles = [m.register_forward_hook(hook) for m in layers]
-    try:
-        with torch.enable_grad():
-            loss = (loss_fn or F.cross_entropy)(model(x), y)
-            keys = [m for m in layers if m in captured and captured[m][0].requires_grad]
-            tensors: list[torch.Tensor] = []
-            for m in keys:
-                w, b = captured[m]
-                tensors.append(w)
-                if b is not None and b.requires_grad:
-                    tensors.append(b)
-            grads = iter(torch.autograd.grad(loss, tensors, allow_unused=True))
-    finally:
-        for h in handles:
-            h.remove()
-    out = {}
-    for m in keys:
-        w, b = captured[m]
-        gw = next(grads)
-        gb = next(grads) if b is not None and b.requires_grad else None
-        gw = torch.zeros_like(w) if gw is None else gw
-        out[m] = (w.detach(), gw.detach(), None if b is None else b.detach(), None if gb is None else gb.detach())
-    return out
-
-
-class ChildUnitImportance:
-    """A criterion as the ``UnitImportance`` callable of :meth:`archgym.child.ChildNet.narrow`.
-
-    Gradient criteria re-accumulate on every call (the network changes between calls), drawing
-    their batches from a generator seeded once, so a sequence of calls is reproducible.
-
-    :param criterion: a criterion name or instance
-    :param data: Dataset or ``(x, y)``; required by gradient criteria
-    :param batches: batches accumulated per call by gradient criteria
-    :param batch_size: samples per batch
-    :param seed: seed of the batch draws (and of ``random``'s scores when given by name)
-    """
-
-    def __init__(
-        self,
-        criterion: str | Importance = "l1",
-        data: DataLike | None = None,
-        batches: int = 4,
-        batch_size: int = 64,
-        seed: int = 0,
-    ) -> None:
-        kw = {"seed": seed} if criterion == "random" else {}
-        self.criterion = get_criterion(criterion, **kw)
-        if self.criterion.needs_gradients and data is None:
-            raise ValueError(f"criterion {self.criterion.name!r} needs data=(x, y) or a Dataset to compute gradients")
-        self.data, self.batches, self.batch_size = data, batches, batch_size
-        self._gen = torch.Generator().manual_seed(seed)
-
-    def __call__(self, model: nn.Module, i: int) -> torch.Tensor:
-        """Scores ``(width_i,)`` of hidden layer ``i`` of ``model`` (a ChildNet or a Sequential chain)."""
-        chain = as_chain(model)
-        j = chain.index(i, hidden_only=True)
-        if self.criterion.needs_gradients:
-            seed = int(torch.randint(0, 2**31 - 1, (1,), generator=self._gen))
-            self.criterion.prepare(model, self.data, batches=self.batches, batch_size=self.batch_size, seed=seed)
-        return self.criterion.unit_scores(chain.layers, j, chain.groups[j])
-
-    def __repr__(self) -> str:
-        return f"ChildUnitImportance({self.criterion!r}, batches={self.batches}, batch_size={self.batch_size})"
-
-
-def unit_importance(
-    criterion: str | Importance = "l1",
-    *,
-    data: DataLike | None = None,
-    batches: int = 4,
-    batch_size: int = 64,
-    seed: int = 0,
-) -> ChildUnitImportance:
-    """A ``UnitImportance`` for ``ChildNet.narrow(i, k, importance=...)`` from a criterion name.
-
-    :param criterion: name in :data:`CRITERIA` (or an instance)
-    :param data: Dataset or ``(x, y)``; required by ``taylor``, ``taylor_sq`` and ``snip``
-    :param batches: batches accumulated per call by gradient criteria
-    :param batch_size: samples per batch
-    :param seed: seed of batch draws and of ``random``
-    """
-    return ChildUnitImportance(criterion, data=data, batches=batches, batch_size=batch_size, seed=seed)
-
-
-make_unit_importance = unit_importance
-"""Alias of :func:`unit_importance`."""
