@@ -15,7 +15,8 @@ module                 what
                        :func:`prune_unstructured`, :func:`make_permanent`, state-dict loading
 ``structured``         :func:`prune_structured`: physical removal of units
 ``gradual``            AGP / linear sparsity schedules, :func:`gradual_prune`
-``recovery``           :func:`regrow` (random / gradient), unit regrowth, greedy recovery
+``recovery``           :func:`regrow` (random / gradient), greedy recovery of weights
+``unit_recovery``      unit regrowth and restoration, greedy recovery of units
 ``stats``              :func:`sparsity`, :func:`sparsity_report`, :func:`nonzero_params`, :func:`count_macs`
 ``surgery``            low-level unit slicing shared with :mod:`archgym.child` (rebuilt layers
                        keep every constructor attribute: padding_mode, dilation, stride, ...)
@@ -56,15 +57,10 @@ from archgym.pruning.masks import (
     prune_unstructured,
     set_mask,
 )
-from archgym.pruning.recovery import (
-    greedy_recover_units,
-    greedy_recover_weights,
-    regrow,
-    regrow_units,
-    restore_units,
-)
+from archgym.pruning.recovery import greedy_recover_weights, regrow
 from archgym.pruning.stats import count_macs, nonzero_params, sparsity, sparsity_report
 from archgym.pruning.structured import StructuredPruneResult, prune_structured
+from archgym.pruning.unit_recovery import greedy_recover_units, regrow_units, restore_units
 from archgym.pruning.units import make_unit_importance, unit_importance
 
 __all__ = [

@@ -13,7 +13,7 @@ Units are chosen by ``amount`` (fraction of units), ``count`` (number, or a mapp
 layers of different scales compete fairly; a ``threshold`` then applies to the normalised scores).
 
 :class:`StructuredPruneResult` remembers the removed units with their weights, so
-:mod:`archgym.pruning.recovery` can put them back (:func:`restore_units`).
+:mod:`archgym.pruning.unit_recovery` can put them back (:func:`restore_units`).
 
 >>> from torch import nn
 >>> torch.manual_seed(0) and None
@@ -84,7 +84,7 @@ def slice_layer(
 class StructuredPruneResult:
     """Which units a structured pruning kept, with what it needs to restore the others.
 
-    The object tracks the model: :func:`~archgym.pruning.recovery.restore_units` updates ``kept``.
+    The object tracks the model: :func:`~archgym.pruning.unit_recovery.restore_units` updates ``kept``.
 
     :param names: names of the chain's layers
     :param kept: chain position -> kept units, in the numbering of the network before pruning
