@@ -9,8 +9,9 @@ module                 contents
 ``synthetic``          :class:`SEAStream`, :class:`HyperplaneStream`
 ``replay``             :class:`ArrayStream` (replay arrays, e.g. a stream materialised by River)
 ``streams``            :data:`STREAMS` registry and :func:`make_stream`
-``learner``            :class:`OnlineLearner` (River API over any torch classifier), :class:`DriftReaction`
-``drift``              :class:`PageHinkley`, :class:`ADWIN`, :func:`make_detector`
+``learner``            :class:`OnlineLearner` (River API over any torch classifier)
+``scaler``             :class:`RunningStandardizer` (the learner's running input standardisation)
+``drift``              :class:`PageHinkley`, :class:`ADWIN`, :func:`make_detector`, :class:`DriftReaction`
 ``evaluate``           :func:`prequential`, :class:`PrequentialResult`, :class:`PrequentialMonitor`
 =====================  ===========================================================================
 """
@@ -20,10 +21,11 @@ from __future__ import annotations
 from archgym.online.auto import AutoClassifier
 from archgym.online.base import DriftPoint, Stream, concept_of
 from archgym.online.digits import DRIFT_KINDS, Drift, DriftingDigits
-from archgym.online.drift import ADWIN, DETECTORS, DriftDetector, PageHinkley, make_detector
+from archgym.online.drift import ADWIN, DETECTORS, DriftDetector, DriftReaction, PageHinkley, make_detector
 from archgym.online.evaluate import PrequentialMonitor, PrequentialResult, prequential
-from archgym.online.learner import OPTIMIZERS, DriftReaction, OnlineLearner, RunningStandardizer
+from archgym.online.learner import OPTIMIZERS, OnlineLearner
 from archgym.online.replay import ArrayStream
+from archgym.online.scaler import RunningStandardizer
 from archgym.online.streams import STREAMS, StreamPreset, make_stream
 from archgym.online.synthetic import HyperplaneStream, SEAStream
 

@@ -15,6 +15,9 @@ Both follow River's API: ``update(x)`` feeds one value and returns whether a dri
   the paper the window is only shrunk after a drift; ``reset_on_drift=True`` restarts it like
   River does (then the detections match River's ``drift.ADWIN()`` on the same data).
 
+:class:`DriftReaction` says what an :class:`~archgym.online.learner.OnlineLearner` does when told a
+drift happened (its ``signal_drift``): boost the learning rate for a while and/or reset the optimizer.
+
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
 >>> errors = np.concatenate([rng.random(1000) < 0.1, rng.random(1000) < 0.6]).astype(float)
@@ -27,11 +30,12 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from archgym.online._checks import check_kwargs, in_range, lookup, positive_int
 
-__all__ = ["ADWIN", "DETECTORS", "DriftDetector", "PageHinkley", "make_detector"]
+__all__ = ["ADWIN", "DETECTORS", "DriftDetector", "DriftReaction", "PageHinkley", "make_detector"]
 
 
 class DriftDetector(ABC):
@@ -322,3 +326,21 @@ def make_detector(spec: DriftDetector | str | Mapping[str, Any] | None) -> Drift
         return cls(**params)
     valid = f"None, a DriftDetector, a name ({', '.join(DETECTORS)}) or a dict with 'name'"
     raise ValueError(f"bad drift detector spec {spec!r}; valid: {valid}")
+
+
+@dataclass(frozen=True)
+class DriftReaction:
+    """What the learner does when told a drift happened.
+
+    :param lr_factor: multiply the learning rate by this for ``duration`` updates (1: no boost)
+    :param duration: number of updates the boost lasts
+    :param reset_optimizer: drop the optimizer state (Adam moments, momentum buffers)
+    """
+
+    lr_factor: float = 2.0
+    duration: int = 100
+    reset_optimizer: bool = True
+
+    def __post_init__(self) -> None:
+        in_range("lr_factor", self.lr_factor, 0.0, math.inf, open_low=True)
+        positive_int("duration", self.duration, 0)

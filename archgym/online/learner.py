@@ -13,11 +13,11 @@
 
 The learning rate is a float, any callable ``schedule(t) -> lr`` of the update count (an
 optional ``schedule.observe(metric)`` receives what :meth:`OnlineLearner.observe` gets), or a
-spec for :func:`archgym.schedules.make_schedule`. :class:`DriftReaction` says what
-:meth:`OnlineLearner.signal_drift` does: multiply the rate for a while and/or reset the
+spec for :func:`archgym.schedules.make_schedule`. :class:`~archgym.online.drift.DriftReaction`
+says what :meth:`OnlineLearner.signal_drift` does: multiply the rate for a while and/or reset the
 optimizer state. ``standardize=True`` scales inputs with running means and variances (like
-River's ``StandardScaler``), updated after each learned batch (the first learned batch seeds
-them before it is used).
+River's ``StandardScaler``; :class:`~archgym.online.scaler.RunningStandardizer`), updated after
+each learned batch (the first learned batch seeds them before it is used).
 
 Fast path: a plain dense :class:`~archgym.child.ChildNet` (see :func:`archgym.engine.stackable`)
 with ``sgd``, ``adam`` or ``adamw`` learns without autograd, on the training engine shared with the
@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -52,6 +51,8 @@ from archgym.device import resolve_device
 from archgym.engine import OPTIMIZERS as _TORCH_OPTIMIZERS
 from archgym.engine import DenseLearner
 from archgym.online._checks import in_range, lookup, positive_int
+from archgym.online.drift import DriftReaction
+from archgym.online.scaler import RunningStandardizer
 from archgym.schedules import make_schedule
 
 __all__ = ["OPTIMIZERS", "DriftReaction", "OnlineLearner", "RunningStandardizer"]
@@ -60,60 +61,6 @@ __all__ = ["OPTIMIZERS", "DriftReaction", "OnlineLearner", "RunningStandardizer"
 OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {k: _TORCH_OPTIMIZERS[k] for k in ("sgd", "adam", "adamw")}
 
 ArrayLike = np.ndarray | torch.Tensor
-
-
-@dataclass(frozen=True)
-class DriftReaction:
-    """What the learner does when told a drift happened.
-
-    :param lr_factor: multiply the learning rate by this for ``duration`` updates (1: no boost)
-    :param duration: number of updates the boost lasts
-    :param reset_optimizer: drop the optimizer state (Adam moments, momentum buffers)
-    """
-
-    lr_factor: float = 2.0
-    duration: int = 100
-    reset_optimizer: bool = True
-
-    def __post_init__(self) -> None:
-        in_range("lr_factor", self.lr_factor, 0.0, math.inf, open_low=True)
-        positive_int("duration", self.duration, 0)
-
-
-class RunningStandardizer:
-    """Feature-wise running mean and variance (Chan et al. parallel update), kept on the device.
-
-    The scale ``1 / sqrt(var + eps)`` is recomputed at each update, so standardising is one
-    fused multiply-add; it is the identity until two samples were seen.
-
-    :param shape: shape of one sample
-    :param device: device of the statistics
-    :param eps: added to the variance before the square root
-    """
-
-    def __init__(self, shape: tuple[int, ...], device: torch.device, eps: float = 1e-8) -> None:
-        self.eps = eps
-        self.count = 0
-        self.mean = torch.zeros(shape, device=device)
-        self.m2 = torch.zeros(shape, device=device)
-        self.scale = torch.ones(shape, device=device)
-
-    @torch.no_grad()
-    def update(self, x: torch.Tensor) -> None:
-        """Fold a batch ``x`` of shape ``(n, *shape)`` into the statistics."""
-        n = x.shape[0]
-        total = self.count + n
-        b_var, b_mean = torch.var_mean(x, 0, correction=0)
-        delta = b_mean - self.mean
-        self.m2.add_(b_var, alpha=n).addcmul_(delta, delta, value=self.count * n / total)
-        self.mean.add_(delta, alpha=n / total)
-        self.count = total
-        if total > 1:
-            torch.rsqrt(self.m2.div(total).add_(self.eps), out=self.scale)
-
-    def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        """Standardise ``x``."""
-        return (x - self.mean) * self.scale
 
 
 def _resolve_schedule(lr: float | Callable[[int], float] | str | Mapping[str, Any]) -> Callable[[int], float]:
