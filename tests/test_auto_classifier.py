@@ -289,3 +289,54 @@ def test_batch_size_splits_learn_many_into_adam_steps() -> None:
     assert (int(one._nets.step), int(split._nets.step)) == (1, 2)
     with pytest.raises(ValueError, match="batch_size must be an int >= 1, got 0"):
         AutoClassifier(batch_size=0)
+
+
+# ---------------------------------------------------------------------------- drift, replay, skipping
+def test_reset_member_reinitialises_one_member_only() -> None:
+    from archgym.online.pool import PackedPool
+
+    pool = PackedPool((Candidate(()), Candidate((8,)), Candidate((4, 4))), 3, 2, torch.Generator().manual_seed(0))
+    x, y = torch.randn(16, 3), torch.randint(0, 2, (16,))
+    for _ in range(5):
+        pool.learn(*pool.forward(x), y)
+    before = [t.clone() for t in pool.params()]
+    logp_before = pool.forward(x)[0]
+    pool.reset_member(1)
+    logp_after = pool.forward(x)[0]
+    assert torch.equal(logp_before[:, [0, 2]], logp_after[:, [0, 2]])  # the others predict as before
+    assert torch.allclose(logp_after[:, 1].exp(), torch.full((16, 2), 0.5))  # zero head: uniform
+    r = pool.ranges[0][1]
+    assert r is not None and not torch.equal(before[0][r[0] : r[1]], pool.W[0][r[0] : r[1]])
+    assert torch.equal(pool.m[-2][2:4], torch.zeros(2, pool.F))
+
+
+def test_memory_forget_keeps_the_most_recent_samples() -> None:
+    from archgym.online.memory import MemoryWindow
+
+    win = MemoryWindow(Memory(window=4, k=1), d=1)
+    win.add(torch.arange(6.0).view(-1, 1), torch.arange(6))  # wraps: holds 2..5
+    win.forget(2)
+    assert win.filled == 2 and win.X[:2].view(-1).tolist() == [4.0, 5.0] and win.y[:2].tolist() == [4, 5]
+    xs, ys = win.sample(5, torch.Generator().manual_seed(0))
+    assert set(ys.tolist()) <= {4, 5} and torch.equal(xs.view(-1).long(), ys)
+
+
+def test_drift_detection_resets_the_weakest_network_after_a_label_flip() -> None:
+    x, y = _xor(6000, seed=3)
+    y[3000:] = 1 - y[3000:]
+    m = AutoClassifier(seed=0)
+    _prequential(m, x, y, chunk=8)
+    assert m.n_drifts >= 1 and sum(m.n_resets) >= 1
+    calm = AutoClassifier(seed=0)
+    _prequential(calm, x[:3000], y[:3000], chunk=8)
+    assert calm.n_drifts == 0
+    assert AutoClassifier(drift_delta=None)._detector is None
+
+
+def test_skip_loss_stops_learning_chunks_every_network_already_knows() -> None:
+    x = np.repeat(np.array([[5.0], [-5.0]], dtype=np.float32), 2000, axis=0)
+    y = (x[:, 0] > 0).astype(np.int64)
+    order = np.random.default_rng(0).permutation(len(y))
+    lazy = AutoClassifier(seed=0, skip_loss=0.05, **SMALL)
+    _prequential(lazy, x[order], y[order], chunk=8)
+    assert lazy._nets is not None and int(lazy._nets.step) < len(y) // 8

@@ -37,19 +37,24 @@ How capacity adapts
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import torch
 
-from archgym.online._checks import lookup, positive_int
+from archgym.online._checks import in_range, lookup, positive_int
+from archgym.online.drift import ADWIN
 from archgym.online.encode import FeatureEncoder, LabelEncoder, is_dataframe
 from archgym.online.hedge import LOSSES, Hedge, expert_losses
 from archgym.online.memory import DEFAULT_MEMORY, Memory, MemoryWindow
 from archgym.online.pool import DEFAULT_CANDIDATES, Candidate, PackedPool
 
-__all__ = ["DEFAULT_CANDIDATES", "DEFAULT_MEMORY", "AutoClassifier", "Candidate", "Memory"]
+__all__ = ["DEFAULT_CANDIDATES", "DEFAULT_MEMORY", "DRIFT_BLOCK", "AutoClassifier", "Candidate", "Memory"]
+
+#: samples per value fed to the drift detector (the mixture's error rate over them)
+DRIFT_BLOCK = 8
 
 
 class AutoClassifier:
@@ -80,6 +85,10 @@ class AutoClassifier:
         hedge_decay: float = 0.995,
         hedge_loss: str = "log",
         batch_size: int | None = None,
+        drift_delta: float | None = 0.002,
+        replay: int = 16,
+        replay_until: int = 5000,
+        skip_loss: float = 0.01,
     ) -> None:
         self.seed = positive_int("seed", seed, 0)
         cands = DEFAULT_CANDIDATES if candidates is None else tuple(candidates)
@@ -96,6 +105,17 @@ class AutoClassifier:
         self.hedge_loss = hedge_loss
         lookup("Hedge loss", hedge_loss, LOSSES)
         self._hedge = Hedge(len(cands) + (memory is not None), eta=hedge_eta, decay=hedge_decay)
+        self.drift_delta = drift_delta
+        self._detector: ADWIN | None = None
+        if drift_delta is not None:
+            in_range("drift_delta", drift_delta, 0.0, 1.0, open_low=True)
+            self._detector = ADWIN(delta=drift_delta, clock=4, mode="up", reset_on_drift=True)
+        self._drift_errors = self._drift_rows = 0
+        self.n_drifts = 0
+        self.n_resets = [0] * len(cands)
+        self.replay = positive_int("replay", replay, 0)
+        self.replay_until = positive_int("replay_until", replay_until, 0)
+        self.skip_loss = in_range("skip_loss", skip_loss, 0.0, math.inf)
         self._features = FeatureEncoder()
         self._labels = LabelEncoder()
         self._gen = torch.Generator().manual_seed(self.seed)
@@ -230,8 +250,9 @@ class AutoClassifier:
             self._cache = None
             return None
         p, net_out = self._forward(rows)
-        self._cache = (rows.copy(), len(self._labels), (p, net_out))
-        return self._mixture(p)
+        mix = self._mixture(p)
+        self._cache = (rows.copy(), len(self._labels), (p, net_out, mix))
+        return mix
 
     def _learn_rows(self, rows: np.ndarray, y: np.ndarray) -> None:
         if len(y) != len(rows):
@@ -251,15 +272,26 @@ class AutoClassifier:
             and cache[0].shape == rows.shape
             and np.array_equal(cache[0], rows)
         ):
-            p, net_out = cache[2]  # predicted just before with these weights: reuse the forward pass
+            p, net_out, mix = cache[2]  # predicted just before with these weights: reuse the forward pass
         else:
             p, net_out = self._forward(rows)
-        self._hedge.update(expert_losses(self.hedge_loss, p, yt))
-        if self._nets is not None:
+            mix = None
+        losses = expert_losses(self.hedge_loss, p, yt)
+        self._hedge.update(losses)
+        K = len(self.candidates)
+        if self._nets is not None and (not self.skip_loss or float(losses[:, :K].max()) >= self.skip_loss):
             assert net_out is not None
             logp, zs, f = net_out
             b = self.batch_size or len(rows)
-            self._nets.learn(logp[:b], [z[:b] for z in zs], f[:b], yt[:b])
+            if self.replay and self.n_seen < self.replay_until and self._window is not None and self._window.filled:
+                xr, yr = self._window.sample(self.replay, self._gen)
+                xr = xr.sub(torch.from_numpy(self._mean)).mul_(torch.from_numpy(self._scale))
+                lr_, zr, fr = self._nets.forward(xr)
+                logp, f, yt2 = torch.cat([logp[:b], lr_]), torch.cat([f[:b], fr]), torch.cat([yt[:b], yr])
+                zs = [torch.cat([z[:b], z2]) for z, z2 in zip(zs, zr, strict=True)]
+                self._nets.learn(logp, zs, f, yt2)
+            else:
+                self._nets.learn(logp[:b], [z[:b] for z in zs], f[:b], yt[:b])
             for start in range(b, len(rows), b):  # later mini-batches see the weights the earlier ones made
                 xs = torch.from_numpy((rows[start : start + b] - self._mean) * self._scale)
                 self._nets.learn(*self._nets.forward(xs), yt[start : start + b])
@@ -268,6 +300,33 @@ class AutoClassifier:
         if not first:
             self._update_stats(rows)
         self.n_seen += len(rows)
+        if self._detector is not None:
+            self._check_drift(p, yt, mix)
+
+    def _check_drift(self, p: torch.Tensor, y: torch.Tensor, mix: torch.Tensor | None) -> None:
+        """Feed the mixture's error rate to ADWIN (one value per :data:`DRIFT_BLOCK` samples); on a rise, the
+        memory forgets the samples before the cut and the network with the largest Hedge loss is re-initialised."""
+        if mix is None:
+            mix = self._mixture(p)
+        self._drift_errors += int((mix.argmax(1) != y).sum())
+        self._drift_rows += len(y)
+        if self._drift_rows < DRIFT_BLOCK:
+            return
+        det = self._detector
+        assert det is not None
+        drift = det.update(self._drift_errors / self._drift_rows)
+        self._drift_errors = self._drift_rows = 0
+        if not drift:
+            return
+        self.n_drifts += 1
+        if self._window is not None and self.memory is not None:
+            self._window.forget(max(det.width * DRIFT_BLOCK, self.memory.k))
+        K = len(self.candidates)
+        if K:
+            assert self._nets is not None
+            k = int(self._hedge.losses[:K].argmax())
+            self.n_resets[k] += 1
+            self._nets.reset_member(k)
 
     def _label_array(self, y: Any, n: int) -> np.ndarray:
         if isinstance(y, (str, bytes)) or not hasattr(y, "__len__") or isinstance(y, Mapping):

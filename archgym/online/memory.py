@@ -107,3 +107,20 @@ class MemoryWindow:
                 self.y[dst] = y[src]
         self.pos = (self.pos + n) % W
         self.filled = min(self.filled + n, W)
+
+    def forget(self, keep: int) -> None:
+        """Keep only the ``keep`` most recent samples (after a drift: the older ones show the old concept)."""
+        keep = min(keep, self.filled)
+        if keep == self.filled:
+            return
+        W = self.X.shape[0]
+        idx = torch.arange(self.pos - keep, self.pos) % W
+        for t in (self.X, self.X2, self.y):
+            t[:keep] = t[idx].clone()
+        self.filled = keep
+        self.pos = keep % W
+
+    def sample(self, n: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        """``n`` stored raw rows and their labels, drawn uniformly with replacement (``n >= 1``, window not empty)."""
+        idx = torch.randint(self.filled, (n,), generator=gen)
+        return self.X[idx], self.y[idx]

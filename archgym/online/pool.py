@@ -87,7 +87,7 @@ class PackedPool:
         self.gen = gen
         self.fused = ops.fused_available("adam", "cpu")
         self.lr = max(c.lr for c in self.cands)
-        rel = [c.lr / self.lr for c in self.cands]
+        rel = self.rel = [c.lr / self.lr for c in self.cands]
         # unit ranges of each candidate in each layer
         self.ranges: list[list[tuple[int, int] | None]] = []
         self.widths: list[int] = []
@@ -203,6 +203,31 @@ class PackedPool:
         self._refresh_head()
         self._set_state(old, self.params(), rows)
 
+    def reset_member(self, k: int) -> None:
+        """Re-initialise member ``k`` alone (fresh random hidden weights, zero head, zero Adam momentum).
+
+        Its second moments are kept: the fresh member's first steps then have the size of its old
+        ones (zeroed second moments with the pool's shared step count would skip Adam's bias correction).
+        """
+        c, rel = self.cands[k], self.rel[k]
+        for layer in range(len(c.hidden)):
+            r = self.ranges[layer][k]
+            assert r is not None
+            if layer == 0:
+                cols, n_in = slice(0, self.d), self.d
+            else:
+                p = self.ranges[layer - 1][k]
+                assert p is not None
+                cols, n_in = slice(p[0], p[1]), p[1] - p[0]
+            bound = 1.0 / math.sqrt(max(n_in, 1)) / rel
+            self.W[layer][r[0] : r[1], cols] = (torch.rand(r[1] - r[0], n_in, generator=self.gen) * 2 - 1) * bound
+            self.b[layer][r[0] : r[1]] = 0.0
+            self.m[layer][r[0] : r[1]] = 0.0
+            self.m[self.depth + layer][r[0] : r[1]] = 0.0
+        rows = slice(k * self.C, (k + 1) * self.C)
+        for t in (self.Wh, self.bh, self.m[-2], self.m[-1]):
+            t[rows] = 0.0
+
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor], torch.Tensor]:
         """Log-probabilities ``(n, K, C)``, the pre-activations and the head input."""
         hs, zs, h = [], [], x
@@ -215,8 +240,13 @@ class PackedPool:
         logits = torch.addmm(self.bh, f, self.Wh.t()).mul_(self.sh)
         return torch.log_softmax(logits.view(-1, self.K, self.C), 2), zs, f
 
-    def learn(self, logp: torch.Tensor, zs: list[torch.Tensor], f: torch.Tensor, y: torch.Tensor) -> None:
-        """One Adam step on the sum over candidates of their mean cross-entropy on ``y``."""
+    def learn(
+        self, logp: torch.Tensor, zs: list[torch.Tensor], f: torch.Tensor, y: torch.Tensor, lr_scale: float = 1.0
+    ) -> None:
+        """One Adam step on the sum over candidates of their mean cross-entropy on ``y``.
+
+        :param lr_scale: multiplies every member's learning rate for this step
+        """
         n = y.shape[0]
         g = logp.exp()
         g.scatter_add_(2, y.view(-1, 1, 1).expand(-1, self.K, 1), g.new_full((n, self.K, 1), -1.0))
@@ -242,7 +272,7 @@ class PackedPool:
                 end = start
         grads = [*grads_W[::-1], *grads_b[::-1], torch.mm(g.t(), f).mul_(self.mh), g.sum(0)]
         self.step.add_(1.0)  # the caller counts the step first (as torch.optim does)
-        ops.adam_(self.params(), grads, self.m, self.v, [self.step] * len(grads), lr=self.lr, beta1=0.9,
+        ops.adam_(self.params(), grads, self.m, self.v, [self.step] * len(grads), lr=self.lr * lr_scale, beta1=0.9,
                   beta2=0.999, weight_decay=0.0, eps=1e-8, decoupled=False, fused=self.fused)  # fmt: skip
 
 
