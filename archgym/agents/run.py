@@ -14,28 +14,38 @@ sanitised, ``archgym/DigitsMLP-v0`` -> ``archgym_DigitsMLP-v0``) holds::
     checkpoints/                 periodic model_<N>_steps.zip (+ replay buffers)
     snapshot/best_child.{pt,json}  the best child seen during training, weights as evaluated
     export/best_child.{pt,json}  written by ``archgym export`` (load with :func:`load_child`)
+
+This module holds the run-dir files and the choice of a saved agent; it re-exports the env-id and
+env-kwargs checks of :mod:`archgym.agents.env_args` and the child files of :mod:`archgym.agents.children`
+(:func:`save_child`, :func:`load_child`, ...), so ``archgym.agents.run.load_child`` keeps working.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import torch
 import yaml
 
-from archgym.arch import Architecture
-from archgym.child import ChildNet
+from archgym.agents.children import (
+    CHILD_STEM,
+    architecture_from_key,
+    child_from_state,
+    load_child,
+    save_child,
+    sparsity_meta,
+)
+from archgym.agents.env_args import check_env_id, check_env_kwargs, dataset_meta, env_id_choices, parse_kv
 
 __all__ = [
     "CHECKPOINT_CHOICES",
+    "CHILD_STEM",
     "CONFIG_FILE",
     "MODEL_FILE",
     "REPLAY_BUFFER_FILE",
@@ -43,6 +53,7 @@ __all__ = [
     "AgentFile",
     "architecture_from_key",
     "check_dir_path",
+    "check_env_id",
     "check_env_kwargs",
     "child_from_state",
     "dataset_meta",
@@ -68,7 +79,6 @@ MODEL_FILE = "model.zip"
 SEARCH_FILE = "search.jsonl"
 CHECKPOINT_DIR = "checkpoints"
 SNAPSHOT_DIR = "snapshot"
-CHILD_STEM = "best_child"
 RUN_META_FILE = "run.json"
 REPLAY_BUFFER_FILE = "model_replay_buffer.pkl"
 #: named choices of ``archgym eval --checkpoint`` (besides a path)
@@ -288,189 +298,3 @@ def replay_buffer_of(model_path: Path) -> Path:
     if m:
         return model_path.with_name(f"model_replay_buffer_{m.group(1)}_steps.pkl")
     return model_path.with_name(REPLAY_BUFFER_FILE)
-
-
-# --------------------------------------------------------------------------- env ids and kwargs
-def env_id_choices() -> list[str]:
-    """Registered archgym env ids."""
-    from archgym.envs import ENV_PRESETS, register_envs
-
-    register_envs()
-    return sorted(ENV_PRESETS)
-
-
-def check_env_id(env_id: str) -> None:
-    """Raise ValueError if ``env_id`` is not a usable archgym id: unknown (with a "did you mean" and the
-    valid ids, and the preset files that are broken), or its preset file is broken or defined twice."""
-    from archgym.envs.registration import preset_error, preset_problems
-
-    valid = env_id_choices()
-    err = preset_error(env_id)
-    if err is not None:
-        raise ValueError(err)
-    if env_id not in valid:
-        close = difflib.get_close_matches(env_id, valid, n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else ";"
-        problems = preset_problems()
-        broken = f" ({len(problems)} preset problem(s): {problems[0]})" if problems else ""
-        raise ValueError(f"unknown env id {env_id!r}{hint} valid: {', '.join(valid)}{broken}")
-
-
-def check_env_kwargs(env_id: str, kwargs: Mapping[str, Any]) -> None:
-    """Check ``kwargs`` names (and simple values) against the env's keywords (ranges are checked by the env).
-
-    :raises ValueError: unknown env id or kwarg (with a "did you mean" and the valid names)
-    """
-    from archgym.envs import ENV_PRESETS
-    from archgym.envs.registration import check_preset_kwargs
-
-    check_env_id(env_id)
-    check_preset_kwargs(ENV_PRESETS[env_id].entry_point, dict(kwargs), where=f"env kwargs of {env_id}")
-
-
-def parse_kv(items: Sequence[str] | None, what: str = "--env-kwargs") -> dict[str, Any]:
-    """Parse ``k=v`` strings; values are read with ``yaml.safe_load`` (``5`` -> int, ``[1, 2]`` -> list).
-
-    >>> parse_kv(["initial_steps=5", "initial=[32, 16]", "eval_mode=scratch"])
-    {'initial_steps': 5, 'initial': [32, 16], 'eval_mode': 'scratch'}
-    """
-    out: dict[str, Any] = {}
-    for item in items or ():
-        key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
-            raise ValueError(f"bad {what} item {item!r}; write key=value, e.g. cost_weight=0.1")
-        try:
-            out[key.strip()] = yaml.safe_load(raw) if raw.strip() else None
-        except yaml.YAMLError:
-            raise ValueError(f"bad value in {what} item {item!r}: not valid YAML") from None
-    return out
-
-
-def dataset_meta(env_id: str, overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``archgym.data.load_dataset`` arguments of an env (preset kwargs updated with ``overrides``).
-
-    ``load_dataset(d["name"], seed=d["seed"], image=d["image"], train_subset=d["train_subset"])``
-    reproduces the split and the input scaling the env's children were trained on.
-    """
-    import gymnasium as gym
-
-    kw = {**gym.spec(env_id).kwargs, **overrides}
-    return {
-        "name": kw.get("dataset", "digits"),
-        "seed": kw.get("data_seed", 0),
-        "image": kw.get("input", "flat") == "image",
-        "train_subset": kw.get("train_subset"),
-    }
-
-
-# --------------------------------------------------------------------------- children
-
-
-def architecture_from_key(key: str) -> Architecture:
-    """Inverse of :meth:`Architecture.key` (:meth:`Architecture.from_key`: every layer kind the env has).
-
-    >>> architecture_from_key("64-[48,16]-10").key()
-    '64-[48,16]-10'
-    >>> architecture_from_key("1x8x8-[c8k3,32]-10").layers[0].kind
-    'conv'
-    """
-    return Architecture.from_key(key)
-
-
-def child_from_state(
-    arch: Architecture | Mapping[str, Any], state: Mapping[str, Any], device: str | torch.device = "cpu"
-) -> ChildNet:
-    """A :class:`ChildNet` of ``arch`` holding ``state``; pruning masks (``*_orig`` / ``*_mask`` entries) are kept.
-
-    :param arch: the architecture (or its ``to_dict()``)
-    :param state: a ``state_dict`` of a child of that architecture, masked or not
-    :param device: device of the returned network
-    :raises ValueError: the state does not fit the architecture
-    """
-    from archgym.pruning.masks import load_masked_state_dict
-
-    if not isinstance(arch, Architecture):
-        arch = Architecture.from_dict(dict(arch))
-    child = ChildNet(arch, seed=0, device=device)
-    try:
-        load_masked_state_dict(child, {k: v.to(device) for k, v in state.items()})
-    except (RuntimeError, KeyError, AttributeError) as e:
-        msg = " ".join(str(e).split())
-        raise ValueError(f"the saved weights do not fit architecture {arch.key()}: {msg}") from None
-    return child
-
-
-def sparsity_meta(child: ChildNet) -> dict[str, Any] | None:
-    """``{"sparsity", "nonzero_params", "masked_layers"}`` of a child carrying pruning masks, else None."""
-    from archgym.pruning.masks import is_masked
-    from archgym.pruning.stats import nonzero_params, sparsity_report
-
-    masked = [name for name, m in child.named_modules() if name and is_masked(m)]
-    if not masked:
-        return None
-    rep = sparsity_report(child)
-    return {"sparsity": round(rep.sparsity, 6), "nonzero_params": nonzero_params(child), "masked_layers": masked}
-
-
-def save_child(child: ChildNet, path_stem: Path, meta: Mapping[str, Any]) -> tuple[Path, Path]:
-    """Write ``<stem>.pt`` (a plain state_dict on the CPU) and ``<stem>.json`` (architecture + ``meta``).
-
-    A sparse child keeps its pruning masks (``<layer>.weight_orig`` and ``<layer>.weight_mask``
-    entries); the JSON then holds a ``sparse`` entry (sparsity, active parameters, masked layers)
-    and :func:`load_child` restores the masks.
-
-    :param child: the network
-    :param path_stem: path without suffix, e.g. ``run/export/best_child``
-    :param meta: metrics and provenance stored in the JSON
-    :return: the two paths
-    """
-    from archgym.atomic import atomic_path, atomic_write_text
-
-    path_stem.parent.mkdir(parents=True, exist_ok=True)
-    pt, js = path_stem.with_suffix(".pt"), path_stem.with_suffix(".json")
-    with atomic_path(pt) as tmp:
-        torch.save({k: v.detach().cpu() for k, v in child.state_dict().items()}, tmp)
-    doc = {"arch": child.arch.to_dict(), "key": child.arch.key(), **meta}
-    sparse = sparsity_meta(child)
-    if sparse is not None:
-        doc["sparse"] = sparse
-    atomic_write_text(js, json.dumps(doc, indent=2, sort_keys=True) + "\n")
-    return pt, js
-
-
-def load_child(path: str | Path, device: str | torch.device = "cpu") -> ChildNet:
-    """Load an exported child in one call: ``load_child("runs/X/export/best_child.pt")``.
-
-    ``path`` may be the ``.pt`` file, the ``.json`` beside it, or a folder holding ``best_child.pt``.
-    The weights are read with ``torch.load(weights_only=True)`` (no pickled code is executed); the
-    pruning masks of a sparse child are restored (``torch.nn.utils.prune`` reparametrisation).
-    Inputs must be standardised like the env's dataset: the JSON's ``dataset`` entry gives the
-    ``archgym.data.load_dataset`` arguments that reproduce the split and the scaling.
-
-    :param path: the exported file or its folder
-    :param device: device of the returned network
-    :raises ValueError: a missing file, or a file that is not an exported child (named in the message)
-    """
-    p = Path(path)
-    if p.is_dir():
-        p = p / f"{CHILD_STEM}.pt"
-        if not p.is_file():
-            raise ValueError(f"folder '{path}' holds no {CHILD_STEM}.pt; valid: an export or snapshot folder of a run")
-    elif p.suffix not in (".pt", ".json"):
-        what = "does not exist" if not p.exists() else "is not an exported child"
-        raise ValueError(
-            f"'{p}' {what}; valid: a {CHILD_STEM}.pt or .json file written by `archgym export`, or its folder"
-            + (" (agent .zip files load with `archgym eval`)" if p.suffix == ".zip" else "")
-        )
-    pt, js = p.with_suffix(".pt"), p.with_suffix(".json")
-    for f in (p, pt, js):
-        if not f.is_file():
-            raise ValueError(f"exported child file '{f}' does not exist")
-    try:
-        doc = json.loads(js.read_text())
-        arch = doc["arch"]
-    except (ValueError, KeyError, TypeError):
-        raise ValueError(f"'{js}' is not the JSON of an exported child (no 'arch' entry)") from None
-    child = child_from_state(arch, torch.load(pt, weights_only=True, map_location=device), device=device)
-    child.eval()
-    return child
