@@ -1,8 +1,9 @@
 """``archgym train``: build an SB3 agent from a preset, train it with logging, checkpoints and resume.
 
 Reads top to bottom like a CleanRL script: resolve and validate the configuration (every user error
-is a ValueError raised *before* the run directory is created), build the vectorised envs and the
-agent, attach the TensorBoard logger and the callbacks, learn, save, summarise.
+is a ValueError raised *before* the run directory is created), build the vectorised envs
+(:mod:`archgym.agents.vec`) and the agent, attach the TensorBoard logger and the callbacks, learn,
+save (:mod:`archgym.agents.saving`), summarise.
 
 Resume checkpoints: see :mod:`archgym.agents.checkpoint` (what a checkpoint holds, how it is written
 atomically, and what ``--resume`` restores).
@@ -10,25 +11,20 @@ atomically, and what ``--resume`` restores).
 
 from __future__ import annotations
 
-import functools
 import importlib.metadata
 import math
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import gymnasium as gym
 import torch
-from stable_baselines3.common.callbacks import CallbackList, CheckpointCallback
-from stable_baselines3.common.env_util import make_vec_env
+from stable_baselines3.common.callbacks import CallbackList
 from stable_baselines3.common.logger import configure
 from stable_baselines3.common.off_policy_algorithm import OffPolicyAlgorithm
-from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv, VecEnvWrapper, VecMonitor
 
-from archgym.agents.callbacks import ArchGymCallback, BestChildTracker
+from archgym.agents.callbacks import ArchGymCallback
 from archgym.agents.checkpoint import (
     RESUME_DIR,
     Interrupted,
@@ -38,26 +34,23 @@ from archgym.agents.checkpoint import (
     latest_resume_checkpoint,
     restore_venv,
 )
-from archgym.agents.evaluate import EpisodeResult, env_kwargs_of, make_env, run_episodes
-from archgym.agents.integrity import record_checksums
+from archgym.agents.env_args import check_env_kwargs, dataset_meta
+from archgym.agents.evaluate import EpisodeResult, make_env, run_episodes
 from archgym.agents.records import SearchLog, best_record, read_records
 from archgym.agents.run import (
     CHECKPOINT_DIR,
-    MODEL_FILE,
-    REPLAY_BUFFER_FILE,
     SEARCH_FILE,
     SNAPSHOT_DIR,
     check_dir_path,
-    check_env_kwargs,
-    dataset_meta,
     latest_model,
     new_run_dir,
     read_config,
     replay_buffer_of,
     write_config,
-    write_run_meta,
 )
-from archgym.agents.sb3 import ALGOS, ScaleReward, algo_kwargs, load_agent_preset, make_agent, reward_scale_of
+from archgym.agents.saving import PeriodicCheckpoints, save_final_agent
+from archgym.agents.sb3 import ALGOS, algo_kwargs, load_agent_preset, make_agent, reward_scale_of
+from archgym.agents.vec import VEC_KINDS, make_run_vec_env
 from archgym.atomic import atomic_path
 from archgym.data import unknown_name
 from archgym.device import resolve_device
@@ -89,118 +82,10 @@ class TrainResult:
     snapshot: Path | None = None
 
 
-def _save_agent(model: Any, run_dir: Path, off_policy: bool, status: str) -> Path:
-    """Save the agent (and the replay buffer) atomically, record their checksums and name the agent in ``run.json``.
-
-    :param status: how training ended: ``finished``, ``interrupted`` (SIGINT/SIGTERM) or ``crashed``
-    """
-    model_path = run_dir / MODEL_FILE
-    saved = [model_path]
-    with atomic_path(model_path) as tmp:
-        model.save(tmp)
-    meta: dict[str, Any] = {"final_agent": MODEL_FILE, "num_timesteps": int(model.num_timesteps)}
-    if off_policy:
-        saved.append(run_dir / REPLAY_BUFFER_FILE)
-        with atomic_path(saved[-1]) as tmp:
-            model.save_replay_buffer(tmp)
-        meta["replay_buffer"] = REPLAY_BUFFER_FILE
-    record_checksums(run_dir, saved)
-    write_run_meta(run_dir, **meta, status=status)
-    return model_path
-
-
 def _positive_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{name} must be an int >= 1, got {value!r}")
     return value
-
-
-class _Checkpoints(CheckpointCallback):
-    """CheckpointCallback that saves atomically, records checksums and keeps only the newest replay buffer.
-
-    (Older buffers are large and useless: ``--resume`` reads the resume checkpoints.)
-    """
-
-    def _on_step(self) -> bool:
-        if self.n_calls % self.save_freq != 0:
-            return True
-        run_dir = Path(self.save_path).parent
-        saved = [self._checkpoint_path(extension="zip")]
-        with atomic_path(saved[0]) as tmp:
-            self.model.save(tmp)
-        removed: list[Path] = []
-        if self.save_replay_buffer and getattr(self.model, "replay_buffer", None) is not None:
-            saved.append(self._checkpoint_path("replay_buffer_", extension="pkl"))
-            model: Any = self.model  # an off-policy algorithm (it has a replay buffer)
-            with atomic_path(saved[1]) as tmp:
-                model.save_replay_buffer(tmp)
-            buffers = sorted(
-                Path(self.save_path).glob(f"{self.name_prefix}_replay_buffer_*_steps.pkl"),
-                key=lambda p: int(re.findall(r"(\d+)_steps", p.name)[0]),
-            )
-            for old in buffers[:-1]:
-                old.unlink(missing_ok=True)
-                removed.append(old)
-        record_checksums(run_dir, saved, removed=removed)
-        return True
-
-
-def _wrap(env: gym.Env, reward_scale: float = 1.0) -> gym.Env:
-    env = BestChildTracker(env)
-    return ScaleReward(env, reward_scale) if reward_scale != 1.0 else env
-
-
-VEC_KINDS: tuple[str, ...] = ("dummy", "subproc", "batched")
-
-
-def _make_single_thread(env_id: str, **kwargs: Any) -> gym.Env:
-    """Env factory for SubprocVecEnv workers: one torch thread each (the children are tiny), and the
-    ``archgym:`` prefix so that a fresh worker process imports archgym (which registers the ids)."""
-    torch.set_num_threads(1)
-    return gym.make(f"archgym:{env_id}", **kwargs)
-
-
-class VecScaleReward(VecEnvWrapper):
-    """Multiply the rewards of a VecEnv by ``scale`` (the batched env's ``reward_scale``; stats stay unscaled
-    when this wraps a :class:`~stable_baselines3.common.vec_env.VecMonitor`)."""
-
-    def __init__(self, venv: VecEnv, scale: float) -> None:
-        super().__init__(venv)
-        self.scale = float(scale)
-
-    def reset(self) -> Any:
-        return self.venv.reset()
-
-    def step_wait(self) -> Any:
-        obs, rew, done, info = self.venv.step_wait()
-        return obs, rew * self.scale, done, info
-
-
-def _vec_env(config: Mapping[str, Any], device: str | None = None) -> VecEnv:
-    """The run's VecEnv: ``dummy`` (one process), ``subproc`` (one process per env) or ``batched``
-    (the K children trained together in stacked kernels, :mod:`archgym.envs.batched`)."""
-    kind = config.get("vec", "dummy")
-    scale = reward_scale_of(config["hyperparams"])
-    if kind == "batched":
-        from archgym.integrations.sb3_vec import make_sb3_batched_vec_env
-
-        venv: VecEnv = VecMonitor(
-            make_sb3_batched_vec_env(
-                config["env_id"], config["n_envs"], config["seed"], env_kwargs_of(config, device), track_best=True
-            )
-        )
-        return VecScaleReward(venv, scale) if scale != 1.0 else venv
-    # a factory, not the id: make_vec_env would add render_mode="rgb_array", which archgym envs reject
-    factory = functools.partial(_make_single_thread if kind == "subproc" else gym.make, config["env_id"])
-    return make_vec_env(
-        factory,
-        n_envs=config["n_envs"],
-        seed=config["seed"],
-        env_kwargs=env_kwargs_of(config, device),
-        wrapper_class=_wrap,
-        wrapper_kwargs={"reward_scale": scale},
-        vec_env_cls=SubprocVecEnv if kind == "subproc" else DummyVecEnv,
-    )
 
 
 def _version() -> str:
@@ -279,7 +164,7 @@ def train(
         "figure_freq": int(figure_freq),
         "hyperparams": hp,
     }
-    venv = _vec_env(config)
+    venv = make_run_vec_env(config)
     model = make_agent(preset.algo, venv, hp, total, seed=seed, device=device, verbose=verbose)
     run_dir = new_run_dir(logdir, env_id, agent, seed)
     write_config(run_dir, config)
@@ -319,7 +204,7 @@ def resume(
     if spec is None:
         raise ValueError(f"run config names unknown algo {config.get('algo')!r}; valid: {', '.join(ALGOS)}")
     ckpt = latest_resume_checkpoint(run_dir)
-    venv = _vec_env(config)
+    venv = make_run_vec_env(config)
     state: dict[str, Any] | None = None
     if ckpt is not None:
         model = spec.load().load(
@@ -408,7 +293,7 @@ def _learn(
         if resume_state is not None:
             cb.load_state_dict(resume_state[0]["callback"], restart=resume_state[1])
             resume_cb.last_saved = int(model.num_timesteps)  # that checkpoint is the one just loaded
-        ckpt = _Checkpoints(
+        ckpt = PeriodicCheckpoints(
             save_freq=max(freq // n_envs, 1),
             save_path=str(run_dir / CHECKPOINT_DIR),
             name_prefix="model",
@@ -433,7 +318,7 @@ def _learn(
                 # (an exception in learn still propagates, after the save).
                 if status == "finished" and resume_cb.stop_signal is not None:
                     status = "interrupted"
-                model_path = _save_agent(model, run_dir, off_policy, status)
+                model_path = save_final_agent(model, run_dir, off_policy, status)
         interrupted = status == "interrupted"
         cb.write_figure()
         snapshot = cb.write_snapshot()

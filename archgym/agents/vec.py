@@ -1,0 +1,81 @@
+"""The VecEnv of a training run, by kind: ``dummy``, ``subproc`` or ``batched``.
+
+:func:`make_run_vec_env` builds it from a run's resolved config (env id, ``n_envs``, seed, env kwargs,
+reward scale): single envs are wrapped in the best-child tracker and the reward scaling; the batched
+env (:mod:`archgym.integrations.sb3_vec`) is monitored and scaled by :class:`VecScaleReward`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+import gymnasium as gym
+import torch
+from stable_baselines3.common.env_util import make_vec_env
+from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv, VecEnvWrapper, VecMonitor
+
+from archgym.agents.callbacks import BestChildTracker
+from archgym.agents.evaluate import env_kwargs_of
+from archgym.agents.sb3 import ScaleReward, reward_scale_of
+
+__all__ = ["VEC_KINDS", "VecScaleReward", "make_run_vec_env"]
+
+
+def _wrap(env: gym.Env, reward_scale: float = 1.0) -> gym.Env:
+    env = BestChildTracker(env)
+    return ScaleReward(env, reward_scale) if reward_scale != 1.0 else env
+
+
+VEC_KINDS: tuple[str, ...] = ("dummy", "subproc", "batched")
+
+
+def _make_single_thread(env_id: str, **kwargs: Any) -> gym.Env:
+    """Env factory for SubprocVecEnv workers: one torch thread each (the children are tiny), and the
+    ``archgym:`` prefix so that a fresh worker process imports archgym (which registers the ids)."""
+    torch.set_num_threads(1)
+    return gym.make(f"archgym:{env_id}", **kwargs)
+
+
+class VecScaleReward(VecEnvWrapper):
+    """Multiply the rewards of a VecEnv by ``scale`` (the batched env's ``reward_scale``; stats stay unscaled
+    when this wraps a :class:`~stable_baselines3.common.vec_env.VecMonitor`)."""
+
+    def __init__(self, venv: VecEnv, scale: float) -> None:
+        super().__init__(venv)
+        self.scale = float(scale)
+
+    def reset(self) -> Any:
+        return self.venv.reset()
+
+    def step_wait(self) -> Any:
+        obs, rew, done, info = self.venv.step_wait()
+        return obs, rew * self.scale, done, info
+
+
+def make_run_vec_env(config: Mapping[str, Any], device: str | None = None) -> VecEnv:
+    """The run's VecEnv: ``dummy`` (one process), ``subproc`` (one process per env) or ``batched``
+    (the K children trained together in stacked kernels, :mod:`archgym.envs.batched`)."""
+    kind = config.get("vec", "dummy")
+    scale = reward_scale_of(config["hyperparams"])
+    if kind == "batched":
+        from archgym.integrations.sb3_vec import make_sb3_batched_vec_env
+
+        venv: VecEnv = VecMonitor(
+            make_sb3_batched_vec_env(
+                config["env_id"], config["n_envs"], config["seed"], env_kwargs_of(config, device), track_best=True
+            )
+        )
+        return VecScaleReward(venv, scale) if scale != 1.0 else venv
+    # a factory, not the id: make_vec_env would add render_mode="rgb_array", which archgym envs reject
+    factory = functools.partial(_make_single_thread if kind == "subproc" else gym.make, config["env_id"])
+    return make_vec_env(
+        factory,
+        n_envs=config["n_envs"],
+        seed=config["seed"],
+        env_kwargs=env_kwargs_of(config, device),
+        wrapper_class=_wrap,
+        wrapper_kwargs={"reward_scale": scale},
+        vec_env_cls=SubprocVecEnv if kind == "subproc" else DummyVecEnv,
+    )
