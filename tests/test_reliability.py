@@ -85,7 +85,7 @@ CASES: list[tuple[str, Callable[[Path], object], str]] = [
     (
         "kw-unknown-env",
         lambda t: _env(cost_wieght=1),
-        r"unknown env keyword 'cost_wieght'; did you mean 'cost_weight'\? valid: eval_mode",
+        r"unexpected keyword argument 'cost_wieght'; did you mean 'cost_weight'\? valid: eval_mode",
     ),
     (
         "kw-unknown-name",

@@ -15,21 +15,23 @@ names the valid ones.
 >>> cfg = split_keywords({"cost_weight": 0.1, "dataset": "digits"})
 >>> cfg["reward"].cost_weight, cfg["task"].dataset
 (0.1, 'digits')
->>> split_keywords({"cost_wieght": 0.1})
-Traceback (most recent call last):
-...
-ValueError: unknown env keyword 'cost_wieght'; did you mean 'cost_weight'? valid: ...
+>>> try:
+...     split_keywords({"cost_wieght": 0.1})
+... except ValueError as e:
+...     print(str(e)[:98])
+ArchSearchEnv got an unexpected keyword argument 'cost_wieght'; did you mean 'cost_weight'? valid:
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from archgym.arch import SearchSpace
+from archgym.arch import HEADS, SearchSpace
 from archgym.child import WIDEN_INITS, UnitImportance
 from archgym.data import unknown_name
 
@@ -42,6 +44,7 @@ __all__ = [
     "RewardConfig",
     "SpaceConfig",
     "TaskConfig",
+    "UnknownKeyword",
     "check_number",
     "split_keywords",
     "unknown_name",
@@ -162,6 +165,9 @@ class SpaceConfig:
     :param initial: initial hidden layers, e.g. ``[32]`` or ``["c8k3", 32]``
     :param search_space: bounds (``SearchSpace`` or mapping: ``dense``/``conv`` ``{min, max, step}``,
         ``min_depth``, ``max_depth``)
+    :param head: how conv layers' output becomes features for the dense layers or the classifier:
+        ``flatten`` or ``gap`` (global average pool: the size no longer depends on the input length, so
+        28x28 and 32x32 spaces stay small); see :data:`archgym.arch.HEADS`
     :param widen_init: how a widen initialises the new units: ``zero`` (fresh random incoming, zero
         outgoing weights) or ``net2net`` (replicated units), see :data:`archgym.child.WIDEN_INITS`
     :param widen_noise: Net2WiderNet split noise (``widen_init="net2net"`` only)
@@ -177,6 +183,7 @@ class SpaceConfig:
 
     initial: Sequence[Any] = (32,)
     search_space: Mapping[str, Any] | SearchSpace | None = None
+    head: str = "flatten"
     widen_init: str = "zero"
     widen_noise: float = 0.01
     narrow_criterion: str | UnitImportance = "l1"
@@ -198,6 +205,8 @@ class SpaceConfig:
             raise ValueError(f"narrow_criterion must be a criterion name or a callable, got {self.narrow_criterion!r}")
         if self.widen_init not in WIDEN_INITS:
             raise unknown_name("widen_init", self.widen_init, WIDEN_INITS)
+        if self.head not in HEADS:
+            raise unknown_name("head", self.head, HEADS)
         check_number("widen_noise", self.widen_noise, 0.0, 1.0)
         check_number("prune_step", self.prune_step, 1e-6, 1.0)
         check_number("max_sparsity", self.max_sparsity, 0.0, 0.999)
@@ -292,6 +301,12 @@ ENV_KEYWORDS: dict[str, str] = {f.name: piece for piece, cls in PIECES.items() f
 OWN_KEYWORDS: tuple[str, ...] = ("eval_mode", "horizon", "device", "render_mode")
 
 
+class UnknownKeyword(TypeError, ValueError):
+    """An unknown env keyword: a TypeError as Python raises for an unexpected keyword (libraries that probe
+    optional keywords, e.g. TorchRL's ``frameskip``, catch that), and a ValueError like every other bad
+    value archgym reports (the message names the valid keywords)."""
+
+
 def valid_keywords() -> list[str]:
     """Every keyword the env accepts: the pieces' names, their fields and the env's own."""
     return [*OWN_KEYWORDS, *PIECES, *ENV_KEYWORDS]
@@ -328,10 +343,14 @@ def split_keywords(kwargs: Mapping[str, Any]) -> dict[str, Any]:
                 raise ValueError(f"env keyword {key!r} given twice (flat and in {piece!r})")
             flat[piece][key] = value
         else:
-            raise unknown_name("env keyword", key, valid_keywords())
+            valid = valid_keywords()
+            close = difflib.get_close_matches(str(key), valid, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ";"
+            raise UnknownKeyword(
+                f"ArchSearchEnv got an unexpected keyword argument {key!r}{hint} valid: {', '.join(valid)}"
+            )
     out: dict[str, Any] = dict(own)
     for piece, cls in PIECES.items():
         start = base.get(piece) or cls()
         out[piece] = replace(start, **flat[piece]) if flat[piece] else start
     return out
-
