@@ -25,6 +25,18 @@ How capacity adapts
     as they converge; after a drift the discounted Hedge losses hand the lead back to whichever
     candidate recovers first. Inputs are standardised with running means and variances.
 
+Drift, early samples and easy chunks
+    * ARF-style replacement of losers: ADWIN watches the mixture's error rate (one value per
+      :data:`DRIFT_BLOCK` learned samples); when it rises, the memory forgets the samples before
+      ADWIN's cut and the network with the largest discounted Hedge loss is re-initialised
+      (:meth:`~archgym.online.pool.PackedPool.reset_member`), so a fresh learner competes for the
+      new concept while the others keep what still holds.
+    * Replay while the stream is young: for the first ``replay_until`` samples each Adam step also
+      learns ``replay`` samples drawn from the memory's window (more signal per step on short sets).
+    * A chunk every network already predicts with log loss below ``skip_loss`` is not learned by the
+      networks (it is still predicted, weighed by Hedge and stored in the memory): on a stream the
+      pool has learned, most chunks cost a prediction only.
+
 >>> model = AutoClassifier(seed=0)
 >>> for _ in range(30):
 ...     model.learn_one({"x": 1.0, "colour": "red"}, "yes")
@@ -46,8 +58,8 @@ import torch
 
 from archgym.online._checks import in_range, lookup, positive_int
 from archgym.online.drift import ADWIN
-from archgym.online.encode import FeatureEncoder, LabelEncoder, is_dataframe
-from archgym.online.hedge import LOSSES, Hedge, expert_losses
+from archgym.online.encode import FeatureEncoder, LabelEncoder, RunningScaler, is_dataframe
+from archgym.online.hedge import LOG_CLIP, LOSSES, Hedge, expert_losses
 from archgym.online.memory import DEFAULT_MEMORY, Memory, MemoryWindow
 from archgym.online.pool import DEFAULT_CANDIDATES, Candidate, PackedPool
 
@@ -73,6 +85,11 @@ class AutoClassifier:
     :param hedge_loss: the loss Hedge weighs candidates by, one of :data:`archgym.online.hedge.LOSSES`
     :param batch_size: ``learn_many`` takes one Adam step per ``batch_size`` rows, in order (None: one step
         per call, whatever its size)
+    :param drift_delta: ADWIN's confidence on the mixture's error rate (None: no drift handling)
+    :param replay: samples from the memory added to each Adam step while the stream is young (0: none)
+    :param replay_until: replay during the first ``replay_until`` learned samples
+    :param skip_loss: the networks skip a batch on which every one of them has a log loss below this
+        (0: learn every batch)
     """
 
     def __init__(
@@ -119,20 +136,10 @@ class AutoClassifier:
         self._features = FeatureEncoder()
         self._labels = LabelEncoder()
         self._gen = torch.Generator().manual_seed(self.seed)
+        self._rng = np.random.default_rng(self.seed)
         self._nets: PackedPool | None = None
         self._window: MemoryWindow | None = None
-        # running input statistics: float64 sums over every learned row (a missing feature counts as 0,
-        # the value the models see), refreshed after each of the first 100 learned batches, then every
-        # 64 learned rows
-        self._pending: list[np.ndarray] = []
-        self._n_pending = 0
-        self._count = 0
-        self._n_batches = 0
-        self._sum = np.zeros(0)
-        self._sumsq = np.zeros(0)
-        self._mean = np.zeros(0, dtype=np.float32)
-        self._scale = np.ones(0, dtype=np.float32)
-        self._scale2 = np.ones(0, dtype=np.float32)
+        self._stats = RunningScaler()  # input means and scales (a missing feature counts as 0)
         self._cache: tuple[np.ndarray, int, Any] | None = None
         self._array_width = -1
         self.n_seen = 0
@@ -157,15 +164,10 @@ class AutoClassifier:
     def _sync_width(self) -> None:
         """Grow the statistics, the networks and the window to the encoder's width."""
         d = self._features.width
-        old = len(self._sum)
-        if d == old:
+        if d == self._stats.width:
             return
         self._array_width = -1  # the array fast path holds only while the columns are exactly 0 .. d-1
-        self._fold_stats()  # pending rows have the old width
-        pad = d - old
-        self._sum = np.concatenate([self._sum, np.zeros(pad)])
-        self._sumsq = np.concatenate([self._sumsq, np.zeros(pad)])
-        self._refresh_stats()
+        self._stats.grow(d)
         if self._nets is not None:
             self._nets.grow_inputs(d)
         if self._window is not None:
@@ -180,33 +182,6 @@ class AutoClassifier:
             self._window = MemoryWindow(self.memory, d)
         if self._nets is not None:
             self._nets.grow_classes(C)
-
-    def _update_stats(self, X: np.ndarray) -> None:
-        self._pending.append(X)
-        self._n_pending += len(X)
-        self._n_batches += 1
-        if self._n_batches <= 100 or self._n_pending >= 64:
-            self._fold_stats()
-
-    def _fold_stats(self) -> None:
-        """Add the pending learned rows to the sums and refresh the means and scales."""
-        if not self._pending:
-            return
-        X = self._pending[0] if len(self._pending) == 1 else np.concatenate(self._pending)
-        self._pending, self._n_pending = [], 0
-        self._count += len(X)
-        self._sum += X.sum(0, dtype=np.float64)
-        self._sumsq += np.einsum("ij,ij->j", X, X, dtype=np.float64)
-        self._refresh_stats()
-
-    def _refresh_stats(self) -> None:
-        """Means and scales ``1 / std`` (1 for a constant column) from the sums."""
-        n = max(self._count, 1)
-        mean = self._sum / n
-        var = np.maximum(self._sumsq / n - mean * mean, 0.0)
-        self._mean = mean.astype(np.float32)
-        self._scale = np.where(var > 1e-12, 1.0 / np.sqrt(var + 1e-12), 1.0).astype(np.float32)
-        self._scale2 = np.square(self._scale)
 
     def _encode(self, X: Any) -> np.ndarray:
         """A batch (or one dict, as a 1-row batch) as float32 rows at the current width, checked finite."""
@@ -230,19 +205,20 @@ class AutoClassifier:
     def _forward(self, rows: np.ndarray) -> tuple[torch.Tensor, Any]:
         """Each expert's probabilities ``(n, K, C)`` for encoded rows, and what :meth:`_learn` reuses."""
         C = max(len(self._labels), 1)
-        xs = torch.from_numpy((rows - self._mean) * self._scale)
+        xs = torch.from_numpy(self._stats.transform(rows))
         parts: list[torch.Tensor] = []
         net_out = None
         if self._nets is not None:
             net_out = self._nets.forward(xs)
             parts.append(net_out[0].exp())
         if self._window is not None:
-            parts.append(self._window.proba(torch.from_numpy(rows), torch.from_numpy(self._scale2), C).unsqueeze(1))
+            s2 = torch.from_numpy(self._stats.scale2)
+            parts.append(self._window.proba(torch.from_numpy(rows), s2, C).unsqueeze(1))
         p = torch.cat(parts, 1) if len(parts) > 1 else parts[0]
         return p, net_out
 
     def _mixture(self, p: torch.Tensor) -> torch.Tensor:
-        return torch.matmul(self._hedge.weights, p)
+        return torch.matmul(self._hedge.weights32, p)
 
     def _predict_rows(self, rows: np.ndarray) -> torch.Tensor | None:
         """Mixture probabilities ``(n, C)`` of encoded rows (None before anything was learned)."""
@@ -261,7 +237,7 @@ class AutoClassifier:
             return
         first = self.n_seen == 0
         if first:
-            self._update_stats(rows)  # seed the statistics before the first batch is learned
+            self._stats.update(rows)  # seed the statistics before the first batch is learned
         self._ensure_models()
         yt = torch.from_numpy(y)
         cache = self._cache
@@ -276,7 +252,11 @@ class AutoClassifier:
         else:
             p, net_out = self._forward(rows)
             mix = None
-        losses = expert_losses(self.hedge_loss, p, yt)
+        if self.hedge_loss == "log":  # numpy: a few times cheaper than torch calls on these tiny arrays
+            py = p.numpy()[np.arange(len(y)), :, y]
+            losses = -np.log(np.maximum(py, LOG_CLIP))
+        else:
+            losses = expert_losses(self.hedge_loss, p, yt).numpy()
         self._hedge.update(losses)
         K = len(self.candidates)
         if self._nets is not None and (not self.skip_loss or float(losses[:, :K].max()) >= self.skip_loss):
@@ -284,31 +264,29 @@ class AutoClassifier:
             logp, zs, f = net_out
             b = self.batch_size or len(rows)
             if self.replay and self.n_seen < self.replay_until and self._window is not None and self._window.filled:
-                xr, yr = self._window.sample(self.replay, self._gen)
-                xr = xr.sub(torch.from_numpy(self._mean)).mul_(torch.from_numpy(self._scale))
-                lr_, zr, fr = self._nets.forward(xr)
-                logp, f, yt2 = torch.cat([logp[:b], lr_]), torch.cat([f[:b], fr]), torch.cat([yt[:b], yr])
-                zs = [torch.cat([z[:b], z2]) for z, z2 in zip(zs, zr, strict=True)]
-                self._nets.learn(logp, zs, f, yt2)
+                # one step on the first mini-batch and samples replayed from the memory (numpy: tiny arrays)
+                xr, yr = self._window.sample(self.replay, self._rng)
+                xs = torch.from_numpy(self._stats.transform(np.concatenate([rows[:b], xr])))
+                self._nets.learn(*self._nets.forward(xs), torch.from_numpy(np.concatenate([y[:b], yr])))
             else:
                 self._nets.learn(logp[:b], [z[:b] for z in zs], f[:b], yt[:b])
             for start in range(b, len(rows), b):  # later mini-batches see the weights the earlier ones made
-                xs = torch.from_numpy((rows[start : start + b] - self._mean) * self._scale)
+                xs = torch.from_numpy(self._stats.transform(rows[start : start + b]))
                 self._nets.learn(*self._nets.forward(xs), yt[start : start + b])
         if self._window is not None:
             self._window.add(torch.from_numpy(rows), yt)
         if not first:
-            self._update_stats(rows)
+            self._stats.update(rows)
         self.n_seen += len(rows)
         if self._detector is not None:
-            self._check_drift(p, yt, mix)
+            self._check_drift(p, y, mix)
 
-    def _check_drift(self, p: torch.Tensor, y: torch.Tensor, mix: torch.Tensor | None) -> None:
+    def _check_drift(self, p: torch.Tensor, y: np.ndarray, mix: torch.Tensor | None) -> None:
         """Feed the mixture's error rate to ADWIN (one value per :data:`DRIFT_BLOCK` samples); on a rise, the
         memory forgets the samples before the cut and the network with the largest Hedge loss is re-initialised."""
         if mix is None:
             mix = self._mixture(p)
-        self._drift_errors += int((mix.argmax(1) != y).sum())
+        self._drift_errors += int(np.count_nonzero(mix.numpy().argmax(1) != y))
         self._drift_rows += len(y)
         if self._drift_rows < DRIFT_BLOCK:
             return

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FeatureEncoder", "LabelEncoder", "is_dataframe"]
+__all__ = ["FeatureEncoder", "LabelEncoder", "RunningScaler", "is_dataframe"]
 
 
 def is_dataframe(x: Any) -> bool:
@@ -195,3 +195,74 @@ class LabelEncoder:
         :return: the labels
         """
         return [self.classes[i] for i in indices]
+
+
+class RunningScaler:
+    """Running means and scales ``1 / std`` of float32 rows, over every row seen (float64 sums).
+
+    Rows are queued and folded into the sums once the queue reaches 1/8 of the rows already counted
+    (every batch at first), at most every 64 rows: the statistics follow the stream closely early on
+    and cost little later. A constant column gets scale 1.
+
+    >>> sc = RunningScaler(2)
+    >>> sc.update(np.array([[1.0, 5.0], [3.0, 5.0]], dtype=np.float32))
+    >>> sc.mean.tolist(), sc.scale.tolist()
+    ([2.0, 5.0], [1.0, 1.0])
+    >>> sc.transform(np.array([[4.0, 6.0]], dtype=np.float32)).tolist()
+    [[2.0, 1.0]]
+    """
+
+    def __init__(self, width: int = 0) -> None:
+        self._pending: list[np.ndarray] = []
+        self._n_pending = 0
+        self.count = 0
+        self._sum = np.zeros(width)
+        self._sumsq = np.zeros(width)
+        self.mean = np.zeros(width, dtype=np.float32)
+        self.scale = np.ones(width, dtype=np.float32)
+        self.scale2 = np.ones(width, dtype=np.float32)  # squared scales
+
+    @property
+    def width(self) -> int:
+        """Number of columns."""
+        return len(self._sum)
+
+    def grow(self, width: int) -> None:
+        """Add columns (zero sums: a column that appears late reads as 0 in the rows counted before)."""
+        pad = width - self.width
+        if pad <= 0:
+            return
+        self.fold()  # queued rows have the old width
+        self._sum = np.concatenate([self._sum, np.zeros(pad)])
+        self._sumsq = np.concatenate([self._sumsq, np.zeros(pad)])
+        self._refresh()
+
+    def update(self, X: np.ndarray) -> None:
+        """Queue rows ``(n, width)``; fold the queue when it is long enough."""
+        self._pending.append(X)
+        self._n_pending += len(X)
+        if self._n_pending >= min(64, max(1, self.count // 8)):
+            self.fold()
+
+    def fold(self) -> None:
+        """Add the queued rows to the sums and refresh :attr:`mean` and :attr:`scale`."""
+        if not self._pending:
+            return
+        X = self._pending[0] if len(self._pending) == 1 else np.concatenate(self._pending)
+        self._pending, self._n_pending = [], 0
+        self.count += len(X)
+        self._sum += X.sum(0, dtype=np.float64)
+        self._sumsq += np.einsum("ij,ij->j", X, X, dtype=np.float64)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        n = max(self.count, 1)
+        mean = self._sum / n
+        var = np.maximum(self._sumsq / n - mean * mean, 0.0)
+        self.mean = mean.astype(np.float32)
+        self.scale = np.where(var > 1e-12, 1.0 / np.sqrt(var + 1e-12), 1.0).astype(np.float32)
+        self.scale2 = np.square(self.scale)
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """Standardised rows ``(X - mean) * scale``."""
+        return (X - self.mean) * self.scale

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 from archgym.online._checks import in_range, positive_int
@@ -120,7 +121,11 @@ class MemoryWindow:
         self.filled = keep
         self.pos = keep % W
 
-    def sample(self, n: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        """``n`` stored raw rows and their labels, drawn uniformly with replacement (``n >= 1``, window not empty)."""
-        idx = torch.randint(self.filled, (n,), generator=gen)
-        return self.X[idx], self.y[idx]
+    def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """``n`` stored raw rows and their labels (numpy copies), drawn uniformly with replacement.
+
+        :param n: rows to draw (the window must not be empty)
+        :param rng: the random generator
+        """
+        idx = rng.integers(0, self.filled, n)
+        return self.X.numpy()[idx], self.y.numpy()[idx]
