@@ -327,6 +327,7 @@ def test_drift_detection_resets_the_weakest_network_after_a_label_flip() -> None
     m = AutoClassifier(seed=0)
     _prequential(m, x, y, chunk=8)
     assert m.n_drifts >= 1 and sum(m.n_resets) >= 1
+    assert AutoClassifier(replay_after_drift=500)._young_until == 5000
     calm = AutoClassifier(seed=0)
     _prequential(calm, x[:3000], y[:3000], chunk=8)
     assert calm.n_drifts == 0

@@ -31,8 +31,10 @@ Drift, early samples and easy chunks
       ADWIN's cut and the network with the largest discounted Hedge loss is re-initialised
       (:meth:`~archgym.online.pool.PackedPool.reset_member`), so a fresh learner competes for the
       new concept while the others keep what still holds.
-    * Replay while the stream is young: for the first ``replay_until`` samples each Adam step also
-      learns ``replay`` samples drawn from the memory's window (more signal per step on short sets).
+    * Replay while the stream is young: for the first ``replay_until`` samples, and for the
+      ``replay_after_drift`` samples after each detected drift, each Adam step also learns ``replay``
+      samples drawn from the memory's window (more signal per step while a concept is new; after a
+      drift the window holds only samples after ADWIN's cut).
     * A chunk every network already predicts with log loss below ``skip_loss`` is not learned by the
       networks (it is still predicted, weighed by Hedge and stored in the memory): on a stream the
       pool has learned, most chunks cost a prediction only.
@@ -88,6 +90,7 @@ class AutoClassifier:
     :param drift_delta: ADWIN's confidence on the mixture's error rate (None: no drift handling)
     :param replay: samples from the memory added to each Adam step while the stream is young (0: none)
     :param replay_until: replay during the first ``replay_until`` learned samples
+    :param replay_after_drift: and during the ``replay_after_drift`` samples after each detected drift
     :param skip_loss: the networks skip a batch on which every one of them has a log loss below this
         (0: learn every batch)
     """
@@ -105,6 +108,7 @@ class AutoClassifier:
         drift_delta: float | None = 0.002,
         replay: int = 16,
         replay_until: int = 5000,
+        replay_after_drift: int = 0,
         skip_loss: float = 0.01,
     ) -> None:
         self.seed = positive_int("seed", seed, 0)
@@ -132,6 +136,8 @@ class AutoClassifier:
         self.n_resets = [0] * len(cands)
         self.replay = positive_int("replay", replay, 0)
         self.replay_until = positive_int("replay_until", replay_until, 0)
+        self.replay_after_drift = positive_int("replay_after_drift", replay_after_drift, 0)
+        self._young_until = self.replay_until  # replay while n_seen < this (moved on by a drift)
         self.skip_loss = in_range("skip_loss", skip_loss, 0.0, math.inf)
         self._features = FeatureEncoder()
         self._labels = LabelEncoder()
@@ -263,7 +269,7 @@ class AutoClassifier:
             assert net_out is not None
             logp, zs, f = net_out
             b = self.batch_size or len(rows)
-            if self.replay and self.n_seen < self.replay_until and self._window is not None and self._window.filled:
+            if self.replay and self.n_seen < self._young_until and self._window is not None and self._window.filled:
                 # one step on the first mini-batch and samples replayed from the memory (numpy: tiny arrays)
                 xr, yr = self._window.sample(self.replay, self._rng)
                 xs = torch.from_numpy(self._stats.transform(np.concatenate([rows[:b], xr])))
@@ -297,6 +303,7 @@ class AutoClassifier:
         if not drift:
             return
         self.n_drifts += 1
+        self._young_until = max(self._young_until, self.n_seen + self.replay_after_drift)
         if self._window is not None and self.memory is not None:
             self._window.forget(max(det.width * DRIFT_BLOCK, self.memory.k))
         K = len(self.candidates)

@@ -162,6 +162,7 @@ class PackedPool:
     def _refresh_head(self) -> None:
         """The head's row scales and mask at the current class count (rows candidate-major)."""
         self.sh = self.head_scale.expand(self.K, self.C).reshape(-1).contiguous()
+        self._consts: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}
         self.mh = self.head_mask.expand(self.K, self.C, self.F).reshape(-1, self.F).contiguous()
 
     def _set_state(self, old: list[torch.Tensor], new: list[torch.Tensor], grow: Any) -> None:
@@ -248,9 +249,12 @@ class PackedPool:
         :param lr_scale: multiplies every member's learning rate for this step
         """
         n = y.shape[0]
+        consts = self._consts.get(n)
+        if consts is None:  # per batch size: the -1 of the one-hot target and the head's row scales / n
+            consts = self._consts[n] = (logp.new_full((n, self.K, 1), -1.0), self.sh / n)
         g = logp.exp()
-        g.scatter_add_(2, y.view(-1, 1, 1).expand(-1, self.K, 1), g.new_full((n, self.K, 1), -1.0))
-        g = g.view(n, -1).mul_(self.sh).mul_(1.0 / n)
+        g.scatter_add_(2, y.view(-1, 1, 1).expand(-1, self.K, 1), consts[0])
+        g = g.view(n, -1).mul_(consts[1])
         grads_W: list[torch.Tensor] = []
         grads_b: list[torch.Tensor] = []
         if self.depth:
