@@ -341,3 +341,11 @@ def test_skip_loss_stops_learning_chunks_every_network_already_knows() -> None:
     lazy = AutoClassifier(seed=0, skip_loss=0.05, **SMALL)
     _prequential(lazy, x[order], y[order], chunk=8)
     assert lazy._nets is not None and int(lazy._nets.step) < len(y) // 8
+
+
+@pytest.mark.parametrize("loss", ["log", "brier", "zero_one"])
+def test_every_hedge_loss_weighs_the_pool(loss: str) -> None:
+    x, y = _xor(400, seed=5)
+    m = AutoClassifier(seed=0, hedge_loss=loss, **SMALL)
+    assert _prequential(m, x, y, chunk=8) > 0.5
+    assert math.isclose(sum(m.weights.values()), 1.0, rel_tol=1e-6)
