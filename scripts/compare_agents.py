@@ -1,31 +1,54 @@
-"""Search quality: DQN against random search and greedy hill climbing at an equal budget of child evaluations.
+"""Search quality: RL agents against random search, evolution and the other strategies, as anytime curves.
 
 What it does
-    For each seed and method it searches ``archgym/DigitsMLP-v0`` until ``--budget`` child
-    evaluations were spent (an evaluation = a reset or a valid edit: every time the env trained and
-    scored a child), writing one ``search.jsonl`` record per evaluation through
-    :class:`archgym.agents.records.SearchLog`. DQN is ``stable_baselines3.DQN`` with the
-    hyperparameters of ``agents/dqn.yaml`` (``default`` + the env's entry), stopped by a callback
-    that counts evaluations from the step ``infos`` (and the VecEnv's ``reset_infos``); the
-    baselines are :data:`archgym.agents.baselines.STRATEGIES`. It then reports, per method, the best
-    score found (mean +- std over seeds) and the evaluations needed to reach 99% of the best score
-    any method found, writes the table into docs/benchmarks.md (section ``compare_agents``) and a
-    report figure (``archgym.agents.report.make_report``) of the first seed's runs.
+    For each seed and method it searches the env until ``--budget`` child evaluations were spent (an
+    evaluation = a reset or a valid edit: every time the env trained, or looked up, and scored a child),
+    writing one ``search.jsonl`` record per evaluation (:class:`archgym.agents.records.SearchLog`). RL
+    methods are agent presets (``agents/<name>.yaml``: dqn, qrdqn, maskable_ppo) trained by
+    stable-baselines3 and stopped by a callback that counts evaluations; the others are the local
+    strategies :data:`archgym.agents.strategies.STRATEGIES` (random, rea, greedy, qlearning, rule).
+
+    Ground truth is a table (:mod:`archgym.tables`): the mean test accuracy over its seeds of every
+    architecture of its space. With ``--eval-mode table`` the env looks evaluations up in that table (one
+    seed's validation accuracy per evaluation); with a live eval mode (inherit, scratch) the env's search
+    space is restricted to the table's grid, children are trained as usual, and the table scores what the
+    search found. After ``n`` evaluations a run is scored by the test accuracy of its *incumbent*: the
+    architecture with the best validation accuracy it has seen (NAS-Bench practice; ties: the earlier one).
+    Regret = the table's best mean test accuracy - that. ``top1pct`` = the best ``ceil(1 % x N)``
+    architectures of the table by mean test accuracy.
+
+    Writes: the summary table (docs/benchmarks.md, section ``compare_agents`` for table mode,
+    ``compare_agents_live`` otherwise), the anytime curves with their 95 % confidence bands (Student's t
+    over seeds) as a PNG (``docs/compare_agents_<mode>.png``), a TensorBoard run (``OUT/tensorboard``, one
+    folder per method, step = evaluations, a custom-scalars layout with margin charts) and ``--json``:
+    ``{method: {"seeds", "evals_to_top1pct_mean", "final_regret_mean", ...}}``.
+
+Agent hyperparameters
+    ``dqn`` is the preset's ``default`` entry updated by the env id's entry; in table mode an entry
+    ``<env id>@table`` (the table-tuned one) updates that too. ``dqn@table`` asks for that entry in any
+    eval mode (the live confirmation of the tuned preset). ``--hp dqn.gamma=1.0`` overrides one value.
 
 How to run (from the repository root)
-    python scripts/compare_agents.py                 # full: budget 1000, seeds 0 1 2 (~10 min on 2 cores)
-    python scripts/compare_agents.py --quick         # smoke run: budget 40, seeds 0 1 2 (~1 min); prints only
+    python scripts/compare_agents.py --env archgym/MNIST1D-v0 --eval-mode table --seeds $(seq 0 49) \\
+        --json runs/compare_table.json                            # the table benchmark (~15 min on 2 cores)
+    python scripts/compare_agents.py --env archgym/MNIST1D-v0 --eval-mode inherit --budget 100 \\
+        --seeds 0 1 2 3 4 --methods dqn@table random rea greedy  # the live check (hours on 2 loaded cores)
+    python scripts/compare_agents.py --quick                      # smoke run: table mode, 3 seeds; prints only
 
 Flags
-    --budget N          child evaluations per run (default 1000; --quick: 40)
-    --seeds S [S ...]   seeds (default 0 1 2; at least 3 for the doc table)
-    --methods M [...]   any of dqn and the baseline names (default: dqn random greedy)
-    --env ID            env id (default archgym/DigitsMLP-v0)
-    --env-kwargs k=v    env overrides, values parsed as YAML (e.g. cost_weight=0.02 eval_mode=scratch)
-    --device D          auto, cpu or cuda: where the children (and the DQN network) live (default cpu)
-    --out DIR           run folder (default: runs/compare_agents); each run writes DIR/<method>__<seed>/search.jsonl
-    --json PATH         also write {method: {best_score_mean, best_score_std, evals_to_99pct_mean, ...}}
-    --no-doc            do not touch docs/benchmarks.md
+    --env ID             env id (default archgym/MNIST1D-v0)
+    --eval-mode MODE     the env's eval_mode (default: the preset's; ``table`` looks children up)
+    --table PATH         the ground-truth table (default: the shipped table of the env's dataset)
+    --budget N           child evaluations per run (default: table 1000, live 100; --quick: 60)
+    --seeds S [S ...]    seeds (default 0 1 2)
+    --methods M [...]    agent presets (optionally @table) and strategy names (default: dqn random rea greedy qlearning)
+    --hp M.k=v [...]     hyperparameter overrides of an agent method (values parsed as YAML)
+    --env-kwargs k=v     env overrides, values parsed as YAML
+    --device D           auto, cpu or cuda: where the children and the agents' networks live (default cpu)
+    --out DIR            run folder (default runs/compare_agents/<mode>); DIR/<method>__<seed>/search.jsonl
+    --png PATH           the figure (default: docs/compare_agents_<mode>.png; OUT/compare_agents.png with --quick)
+    --json PATH          also write the per-method summary as JSON
+    --no-doc             do not touch docs/ (benchmarks.md and the PNG go to OUT)
 """
 
 from __future__ import annotations
@@ -43,25 +66,34 @@ import shlex
 import statistics
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import gymnasium as gym
+import numpy as np
 import torch
 import yaml
-from stable_baselines3 import DQN
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from stable_baselines3.common.callbacks import BaseCallback
 
 import archgym  # noqa: F401  (registers the env ids)
-from archgym.agents.baselines import STRATEGIES, make_strategy
+from archgym.agents.anytime import anytime_test_accuracy, first_hit, incumbents, mean_ci, top_fraction
 from archgym.agents.records import SearchLog, read_records
-from archgym.agents.report import make_report
-from archgym.agents.sb3 import algo_kwargs, load_agent_preset, scale_reward
+from archgym.agents.sb3 import list_agent_presets, load_agent_preset, make_agent, scale_reward
+from archgym.agents.strategies import STRATEGIES, make_strategy
 from archgym.device import resolve_device
+from archgym.tables import Table, load_table, shipped_table
 
-ENV_ID = "archgym/DigitsMLP-v0"
-DEFAULT_METHODS = ("dqn", "random", "greedy")
+ENV_ID = "archgym/MNIST1D-v0"
+DEFAULT_METHODS = ("dqn", "random", "rea", "greedy", "qlearning")
+TOP_FRACTION = 0.01
+#: evaluation counts at which the JSON reports the mean regret
+CHECKPOINTS = (25, 50, 100, 200, 500)
+ROOT = Path(__file__).resolve().parents[1]
 
 
+# --------------------------------------------------------------------------- running the searches
 class EvaluationLogger(BaseCallback):
     """Writes a SearchLog record per child evaluation seen in the step ``infos`` and stops at ``budget``.
 
@@ -108,221 +140,394 @@ class EvaluationLogger(BaseCallback):
         return self.used < self.budget
 
 
-def dqn_hyperparams(env_id: str) -> tuple[dict[str, Any], str]:
-    """Hyperparameters for DQN from ``agents/dqn.yaml`` (default entry merged with the env's), and the file."""
-    preset = load_agent_preset("dqn")
-    root = Path(__file__).resolve().parents[1]
-    path = Path(preset.path) if preset.path else None
-    where = str(path.relative_to(root)) if path and path.is_relative_to(root) else str(path)
-    return preset.hyperparams(env_id), where
+def agent_hyperparams(method: str, env_id: str, eval_mode: str, overrides: Mapping[str, Any]) -> tuple[str, dict]:
+    """The preset name and hyperparameters of an agent method (``dqn`` or ``dqn@table``; see the module doc)."""
+    name, _, entry = method.partition("@")
+    preset = load_agent_preset(name)
+    hp = preset.hyperparams(env_id)
+    key = f"{env_id}@{entry or 'table'}"
+    if entry and key not in preset.per_env:
+        raise ValueError(f"{preset.path} has no entry {key!r} (method {method!r})")
+    if entry or eval_mode == "table":
+        extra = dict(preset.per_env.get(key, {}))
+        pk = {**hp.get("policy_kwargs", {}), **extra.pop("policy_kwargs", {})}
+        hp.update(extra)
+        if pk:
+            hp["policy_kwargs"] = pk
+    hp.update(overrides)
+    return name, hp
 
 
-def run_dqn(env: gym.Env, seed: int, budget: int, log: SearchLog, env_id: str, device: str) -> None:
-    """Train DQN on ``env`` until ``budget`` child evaluations were logged (trained as ``archgym train`` does)."""
-    hp, _ = dqn_hyperparams(env_id)
+def run_agent(env: gym.Env, method: str, seed: int, log: SearchLog, args: argparse.Namespace) -> None:
+    """Train an agent preset on ``env`` until ``budget`` child evaluations were logged (as ``archgym train``)."""
+    name, hp = agent_hyperparams(method, args.env, args.mode, args.hp.get(method, {}))
+    algo = load_agent_preset(name).algo
     env = scale_reward(env, hp)  # the preset's reward_scale, exactly as archgym train applies it
-    # about one evaluation per timestep (resets add some, stop and invalid actions take some away)
-    model = DQN(hp.get("policy", "MlpPolicy"), env, seed=seed, device=device, **algo_kwargs("dqn", hp, budget))
-    cb = EvaluationLogger(log, budget)
+    model = make_agent(algo, env, hp, args.budget, seed=seed, device=args.device)
+    cb = EvaluationLogger(log, args.budget)
     first = True
-    while cb.used < budget:
-        model.learn(total_timesteps=max(budget - cb.used, 10), callback=cb, reset_num_timesteps=first)
+    while cb.used < args.budget:  # about one evaluation per step; stops and invalid actions take some away
+        model.learn(total_timesteps=max(args.budget - cb.used, 10), callback=cb, reset_num_timesteps=first)
         first = False
 
 
-def run_method(method: str, seed: int, args: argparse.Namespace, env_kwargs: dict[str, Any], out: Path) -> Path:
-    """One search run; returns its run dir."""
-    run_dir = out / f"{method}__{seed}"
-    log_path = run_dir / "search.jsonl"
-    if log_path.exists():
-        log_path.unlink()
-    env = gym.make(args.env, device=args.device, **env_kwargs)
-    with SearchLog(log_path) as log:
-        if method == "dqn":
-            run_dqn(env, seed, args.budget, log, args.env, args.device)
-        else:
-            make_strategy(method, env, seed=seed).search(env, args.budget, log)
-    env.close()
-    return run_dir
+def make_env(args: argparse.Namespace, table: Table | None) -> gym.Env:
+    """The env of a run: table mode looks up ``table``; a live mode searches the table's grid (when there is one)."""
+    kw: dict[str, Any] = {"device": args.device, **args.env_kwargs}
+    if args.mode == "table":
+        kw.update(eval_mode="table", table=str(table.path) if table is not None else None)
+    else:
+        kw["eval_mode"] = args.mode
+        if table is not None:
+            kw.setdefault("search_space", table.space.search_space())
+    return gym.make(args.env, **{k: v for k, v in kw.items() if v is not None})
 
 
-def evals_to_reach(records: Sequence[Mapping[str, Any]], threshold: float) -> int | None:
-    """First evaluation number whose score reaches ``threshold`` (None: never)."""
-    for r in sorted(records, key=lambda r: r["evaluation"]):
-        if r["score"] >= threshold:
-            return int(r["evaluation"])
-    return None
+def run_method(method: str, seed: int, args: argparse.Namespace, table: Table | None) -> list[dict[str, Any]]:
+    """One search run; returns its records (also in ``OUT/<method>__<seed>/search.jsonl``)."""
+    log_path = args.out / f"{method}__{seed}" / "search.jsonl"
+    log_path.unlink(missing_ok=True)
+    env = make_env(args, table)
+    try:
+        with SearchLog(log_path) as log:
+            if method.partition("@")[0] in STRATEGIES:
+                make_strategy(method, env, seed=seed).search(env, args.budget, log)
+            else:
+                run_agent(env, method, seed, log, args)
+    finally:
+        env.close()
+    return read_records(log_path)
 
 
-def late_mean(records: Sequence[Mapping[str, Any]], fraction: float = 0.3) -> float:
-    """Mean score of the last ``fraction`` of the records (by evaluation number)."""
-    recs = sorted(records, key=lambda r: r["evaluation"])
-    return statistics.fmean(r["score"] for r in recs[-max(1, round(fraction * len(recs))) :])
+# --------------------------------------------------------------------------- analysis
+@dataclass(frozen=True)
+class Truth:
+    """What the table says: mean test accuracy per architecture, its top set and optimum."""
+
+    table: Table
+    test_accuracy: dict[str, float]
+    top: set[str]
+    optimum: tuple[str, float]
 
 
-def summarise(runs: Mapping[str, Mapping[int, list[dict[str, Any]]]], budget: int) -> dict[str, dict[str, Any]]:
-    """Per-method figures from the records of every (method, seed)."""
-    best_all = max(r["score"] for by_seed in runs.values() for recs in by_seed.values() for r in recs)
-    threshold = best_all - 0.01 * abs(best_all)
+def ground_truth(table: Table) -> Truth:
+    """Mean test accuracies, the top-1 % set and the optimum of ``table``."""
+    ranking = table.ranking("test_accuracy")
+    return Truth(table, dict(ranking), top_fraction(ranking, TOP_FRACTION), ranking[0])
+
+
+def curves(records: Sequence[Mapping[str, Any]], truth: Truth, budget: int) -> np.ndarray:
+    """Mean test accuracy of the incumbent after each evaluation ``1..budget``."""
+    return anytime_test_accuracy(records, truth.test_accuracy, budget)
+
+
+def _censored(hits: Sequence[int | None], budget: int) -> list[int]:
+    """A seed that never reached the target counts as the whole budget (so the mean is a lower bound)."""
+    return [budget if h is None else h for h in hits]
+
+
+def summarise(
+    runs: Mapping[str, Mapping[int, list[dict[str, Any]]]], truth: Truth, budget: int
+) -> tuple[dict[str, dict[str, Any]], dict[str, np.ndarray]]:
+    """Per-method figures and the anytime test-accuracy curves (one row per seed)."""
     out: dict[str, dict[str, Any]] = {}
+    acc: dict[str, np.ndarray] = {}
+    best = truth.optimum[1]
     for method, by_seed in runs.items():
-        bests = [max(r["score"] for r in recs) for recs in by_seed.values()]
-        reach = [evals_to_reach(recs, threshold) for recs in by_seed.values()]
-        best_rec = max((r for recs in by_seed.values() for r in recs), key=lambda r: r["score"])
+        rows = np.stack([curves(recs, truth, budget) for recs in by_seed.values()])
+        acc[method] = rows
+        hits = [first_hit(recs, truth.top) for recs in by_seed.values()]
+        inc_hits = []
+        for recs in by_seed.values():
+            inc = incumbents(recs, budget)
+            inc_hits.append(next((i + 1 for i, k in enumerate(inc) if k in truth.top), None))
+        ev = _censored(hits, budget)
+        regret = best - rows[:, -1]
+        _, ev_h = mean_ci(np.array(ev, dtype=float))
+        _, rg_h = mean_ci(regret)
         out[method] = {
-            "best_score_mean": statistics.fmean(bests),
-            "best_score_std": statistics.stdev(bests) if len(bests) > 1 else 0.0,
-            # a seed that never reached the threshold counts as the whole budget (a lower bound)
-            "evals_to_99pct_mean": statistics.fmean(budget if n is None else n for n in reach),
-            "reached_99pct": sum(n is not None for n in reach),
-            "seeds": len(bests),
+            "seeds": len(by_seed),
+            "budget": budget,
+            "evals_to_top1pct_mean": statistics.fmean(ev),
+            "evals_to_top1pct_ci95": float(ev_h[0]),
+            "evals_to_top1pct_median": float(statistics.median(ev)),
+            "reached_top1pct": sum(h is not None for h in hits),
+            "incumbent_top1pct_evals_mean": statistics.fmean(_censored(inc_hits, budget)),
+            "incumbent_top1pct_reached": sum(h is not None for h in inc_hits),
+            "final_regret_mean": float(regret.mean()),
+            "final_regret_ci95": float(rg_h[0]),
+            "final_test_accuracy_mean": float(rows[:, -1].mean()),
+            "regret_mean_at": {
+                str(n): float(best - rows[:, n - 1].mean()) for n in (25, 50, 100, 200, 500) if n <= budget
+            },
             "distinct_archs_mean": statistics.fmean(len({r["arch"] for r in recs}) for recs in by_seed.values()),
-            # what the policy visits once it has learned: mean score of the last 30% of the evaluations
-            "late_score_mean": statistics.fmean(late_mean(recs) for recs in by_seed.values()),
-            "best_arch": best_rec["arch"],
-            "best_score": best_rec["score"],
         }
-    out["_all"] = {"best_score": best_all, "threshold_99pct": threshold}
+    return out, acc
+
+
+# --------------------------------------------------------------------------- outputs
+def figure(acc: Mapping[str, np.ndarray], truth: Truth, title: str) -> Figure:
+    """Two panels: incumbent test accuracy and regret vs evaluations, mean with a 95 % band, log x."""
+    fig = Figure(figsize=(9.0, 3.6), dpi=100)
+    FigureCanvasAgg(fig)
+    ax_acc, ax_reg = fig.subplots(1, 2)
+    best = truth.optimum[1]
+    floor = 1e-3
+    for i, (method, rows) in enumerate(acc.items()):
+        x = np.arange(1, rows.shape[1] + 1)
+        m, h = mean_ci(rows)
+        colour = f"C{i % 10}"
+        ax_acc.plot(x, m, color=colour, lw=1.4, label=f"{method} ({rows.shape[0]} seeds)")
+        ax_acc.fill_between(x, m - h, m + h, color=colour, alpha=0.2, lw=0)
+        r, rh = mean_ci(best - rows)
+        ax_reg.plot(x, np.maximum(r, floor), color=colour, lw=1.4)
+        ax_reg.fill_between(x, np.maximum(r - rh, floor), np.maximum(r + rh, floor), color=colour, alpha=0.2, lw=0)
+    cut = min(v for k, v in truth.test_accuracy.items() if k in truth.top)
+    ax_acc.axhline(cut, color="grey", ls="--", lw=0.8, label=f"top 1 % ({len(truth.top)} archs)")
+    lows = [float(mean_ci(rows)[0][min(4, rows.shape[1] - 1)]) for rows in acc.values()]
+    ax_acc.set_ylim(max(0.0, min(lows) - 0.02), best + 0.01)  # the band where the methods differ
+    for ax in (ax_acc, ax_reg):
+        ax.set_xscale("log")
+        ax.set_xlabel("child evaluations")
+        ax.grid(True, alpha=0.3, which="both")
+    ax_acc.set_ylabel("test accuracy of the incumbent")
+    ax_reg.set_ylabel("regret to the table's optimum")
+    ax_reg.set_yscale("log")
+    ax_acc.legend(fontsize=7, loc="lower right")
+    fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def write_tensorboard(acc: Mapping[str, np.ndarray], truth: Truth, folder: Path) -> None:
+    """One run per method (step = evaluations): mean and 95 % band of test accuracy and regret, with a
+    custom-scalars layout of margin charts."""
+    from torch.utils.tensorboard import SummaryWriter
+
+    layout = {
+        "anytime (mean, 95% CI over seeds)": {
+            "test accuracy of the incumbent": [
+                "Margin",
+                ["anytime/test_accuracy", "anytime/test_accuracy_low", "anytime/test_accuracy_high"],
+            ],
+            "regret to the optimum": ["Margin", ["anytime/regret", "anytime/regret_low", "anytime/regret_high"]],
+        }
+    }
+    best = truth.optimum[1]
+    for method, rows in acc.items():
+        w = SummaryWriter(log_dir=str(folder / method.replace("/", "_")))
+        w.add_custom_scalars(layout)
+        m, h = mean_ci(rows)
+        for n in range(rows.shape[1]):
+            step = n + 1
+            w.add_scalar("anytime/test_accuracy", m[n], step)
+            w.add_scalar("anytime/test_accuracy_low", m[n] - h[n], step)
+            w.add_scalar("anytime/test_accuracy_high", m[n] + h[n], step)
+            w.add_scalar("anytime/regret", best - m[n], step)
+            w.add_scalar("anytime/regret_low", best - m[n] - h[n], step)
+            w.add_scalar("anytime/regret_high", best - m[n] + h[n], step)
+        w.close()
+
+
+def verdict(summary: Mapping[str, Mapping[str, Any]], agent: str) -> list[str]:
+    """The issue's goals, computed: agent <= 0.5 x random's evaluations to a top-1 % architecture, <= REA's."""
+    if agent not in summary or "random" not in summary:
+        return []
+    a, r = summary[agent], summary["random"]
+    ratio = a["evals_to_top1pct_mean"] / r["evals_to_top1pct_mean"]
+    out = [
+        f"**{agent} vs random**: {a['evals_to_top1pct_mean']:.1f} vs {r['evals_to_top1pct_mean']:.1f} evaluations to a "
+        f"top-1 % architecture ({ratio:.2f}x; goal <= 0.5x): **{'met' if ratio <= 0.5 else 'not met'}**."
+    ]
+    if "rea" in summary:
+        e = summary["rea"]
+        ok = a["evals_to_top1pct_mean"] <= e["evals_to_top1pct_mean"]
+        out.append(
+            f"**{agent} vs REA**: {a['evals_to_top1pct_mean']:.1f} vs {e['evals_to_top1pct_mean']:.1f} "
+            f"(goal: no later than REA): **{'met' if ok else 'not met'}**."
+        )
     return out
+
+
+def ranking_line(summary: Mapping[str, Mapping[str, Any]]) -> str:
+    """Methods ordered by mean evaluations to a top-1 % architecture, then by final regret."""
+    order = sorted(summary, key=lambda m: (summary[m]["evals_to_top1pct_mean"], summary[m]["final_regret_mean"]))
+    return "Ranking (mean evaluations to a top-1 % architecture, then final regret): " + " < ".join(order) + "."
 
 
 def markdown(summary: Mapping[str, Mapping[str, Any]], args: argparse.Namespace, facts: Mapping[str, Any]) -> str:
     """The benchmarks.md section."""
     from _benchdoc import machine_line
 
+    truth: Truth = facts["truth"]
+    t = truth.table
     cmd = "python scripts/compare_agents.py " + shlex.join(args.argv)
-    allb = summary["_all"]
+    live = "" if args.mode == "table" else " on the table's grid (search_space = the table's space)"
+    title = "table lookups" if args.mode == "table" else f"live env, eval_mode={args.mode}"
     lines = [
-        "## compare_agents: DQN vs random search vs greedy at an equal budget of child evaluations",
+        f"## compare_agents ({title}): anytime search quality against a ground-truth table",
         "",
         f"Command: `{cmd.strip()}` ({facts['minutes']:.1f} min).  ",
         machine_line(args.device),
         "",
-        f"Env `{args.env}`{' with ' + json.dumps(facts['env_kwargs']) if facts['env_kwargs'] else ''}; "
-        f"budget {args.budget} child evaluations per run (resets and valid edits); seeds {args.seeds}; "
-        f"DQN hyperparameters from {facts['dqn_source']}. Score = val accuracy - cost term (the env's). "
-        f"Best score any method found: {allb['best_score']:.4f}; 99% of it: {allb['threshold_99pct']:.4f}.",
+        f"Env `{args.env}` eval_mode `{args.mode}`{live}"
+        f"{' with ' + json.dumps(args.env_kwargs) if args.env_kwargs else ''}; budget {args.budget} child "
+        f"evaluations per run; {len(args.seeds)} seeds ({args.seeds[0]}..{args.seeds[-1]}). Ground truth: "
+        f"`{_rel(t.path)}` ({t.space.describe()}; {t.n_archs} architectures x {len(t.seeds)} seeds). Optimum "
+        f"`{truth.optimum[0]}` at {truth.optimum[1]:.4f} mean test accuracy; top 1 % = the best {len(truth.top)} "
+        f"architectures (>= {min(truth.test_accuracy[k] for k in truth.top):.4f}). The incumbent after n "
+        f"evaluations is the best architecture by the validation accuracy the env reported; its test accuracy "
+        f"is the table's mean. A seed that never reached the top 1 % counts as the budget (means are then lower "
+        f"bounds). ± = 95 % confidence half-width (Student's t over seeds). Agent hyperparameters: "
+        f"{facts['agents'] or 'none'}.",
         "",
-        "| method | best score (mean ± std) | evals to 99% of best (mean) | seeds reaching it "
-        "| distinct archs (mean) | mean score, last 30% of evals | best arch (score) |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        f"![anytime curves]({facts['png_rel']})",
+        "",
+        "| method | evals to top 1 % (mean ± CI) | median | seeds reaching it | incumbent in top 1 % after "
+        "(mean) | final regret (mean ± CI) | final test acc | regret @50 | regret @100 | distinct archs |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for method, s in summary.items():
-        if method.startswith("_"):
-            continue
+        at = s["regret_mean_at"]
         lines.append(
-            f"| {method} | {s['best_score_mean']:.4f} ± {s['best_score_std']:.4f} | {s['evals_to_99pct_mean']:.1f} "
-            f"| {s['reached_99pct']}/{s['seeds']} | {s['distinct_archs_mean']:.1f} | {s['late_score_mean']:.4f} "
-            f"| `{s['best_arch']}` ({s['best_score']:.4f}) |"
+            f"| {method} | {s['evals_to_top1pct_mean']:.1f} ± {s['evals_to_top1pct_ci95']:.1f} "
+            f"| {s['evals_to_top1pct_median']:.0f} | {s['reached_top1pct']}/{s['seeds']} "
+            f"| {s['incumbent_top1pct_evals_mean']:.1f} | {s['final_regret_mean']:.4f} ± {s['final_regret_ci95']:.4f} "
+            f"| {s['final_test_accuracy_mean']:.4f} | {at.get('50', math.nan):.4f} | {at.get('100', math.nan):.4f} "
+            f"| {s['distinct_archs_mean']:.1f} |"
         )
-    lines += ["", *facts["notes"]]
+    rl = [m for m in summary if m not in STRATEGIES]
+    agent = next((m for m in rl if m.partition("@")[0] == "dqn"), rl[0] if rl else "dqn")
+    lines += ["", ranking_line(summary), *verdict(summary, agent), *facts["notes"]]
     return "\n".join(lines)
 
 
-def notes(summary: Mapping[str, Mapping[str, Any]], runs: Mapping[str, Mapping[int, list]], initial: str) -> list[str]:
-    """Computed observations: DQN vs random, and whether the start architecture is already the best."""
-    out = []
-    if "dqn" in summary and "random" in summary:
-        d, r = summary["dqn"], summary["random"]
-        diff = d["best_score_mean"] - r["best_score_mean"]
-        spread = math.hypot(d["best_score_std"], r["best_score_std"])
-        verdict = "beats" if diff > spread else ("trails" if diff < -spread else "ties with (within the seed spread)")
-        out.append(
-            f"DQN {verdict} random search: mean best score {d['best_score_mean']:.4f} vs {r['best_score_mean']:.4f} "
-            f"(difference {diff:+.4f}, combined std {spread:.4f})."
-        )
-    init_scores = [r["score"] for by in runs.values() for recs in by.values() for r in recs if r["arch"] == initial]
-    if init_scores:
-        share = sum(
-            max(recs, key=lambda r: r["score"])["arch"] == initial for by in runs.values() for recs in by.values()
-        )
-        total = sum(len(by) for by in runs.values())
-        out.append(
-            f"The initial architecture `{initial}` scored {min(init_scores):.4f} to {max(init_scores):.4f} over its "
-            f"{len(init_scores)} evaluations (resets with fresh seeds, and re-visits); it is the best architecture of "
-            f"{share} of the {total} runs."
-        )
-    return out
+def _rel(p: Path) -> str:
+    p = Path(p).resolve()
+    return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p)
 
 
-def parse_env_kwargs(items: Sequence[str]) -> dict[str, Any]:
+def parse_pairs(items: Sequence[str], what: str) -> dict[str, Any]:
     """``k=v`` pairs, values parsed as YAML."""
     out = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise ValueError(f"bad --env-kwargs item {item!r}; write key=value, e.g. cost_weight=0.02")
+            raise ValueError(f"bad {what} item {item!r}; write key=value, e.g. cost_weight=0.02")
         out[key] = yaml.safe_load(value)
     return out
+
+
+def parse_hp(items: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """``method.key=value`` items as ``{method: {key: value}}``."""
+    out: dict[str, dict[str, Any]] = {}
+    for key, value in parse_pairs(items, "--hp").items():
+        method, dot, name = key.rpartition(".")
+        if not dot or not method:
+            raise ValueError(f"bad --hp item {key!r}; write method.key=value, e.g. dqn.gamma=1.0")
+        out.setdefault(method, {})[name] = value
+    return out
+
+
+def find_table(args: argparse.Namespace) -> Table:
+    """The ground-truth table: ``--table`` or the shipped table of the env's dataset."""
+    if args.table is not None:
+        return load_table(args.table)
+    probe = gym.make(args.env, device="cpu", **{k: v for k, v in args.env_kwargs.items() if k != "eval_mode"})
+    task = probe.unwrapped.task
+    probe.close()
+    return load_table(shipped_table(task.dataset, task.input))
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
     """Run the comparison; returns the summary."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--env", default=ENV_ID)
+    p.add_argument("--eval-mode", dest="mode", default=None)
+    p.add_argument("--table", type=Path, default=None)
     p.add_argument("--budget", type=int, default=None)
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    p.add_argument("--methods", nargs="+", default=list(DEFAULT_METHODS), choices=["dqn", *STRATEGIES])
-    p.add_argument("--env", default=ENV_ID)
+    p.add_argument("--methods", nargs="+", default=list(DEFAULT_METHODS))
+    p.add_argument("--hp", nargs="*", default=[])
     p.add_argument("--env-kwargs", nargs="*", default=[])
     p.add_argument("--device", default="cpu")
-    p.add_argument("--out", type=Path, default=Path("runs/compare_agents"))
+    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--png", type=Path, default=None)
     p.add_argument("--json", type=Path, default=None)
     p.add_argument("--quick", action="store_true")
     p.add_argument("--no-doc", action="store_true")
     args = p.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
-    args.budget = args.budget or (40 if args.quick else 1000)
-    args.device = str(resolve_device(args.device))
+    args.env_kwargs = parse_pairs(args.env_kwargs, "--env-kwargs")
+    args.hp = parse_hp(args.hp)
+    args.mode = args.mode or (
+        "table" if args.quick else gym.spec(args.env).kwargs.get("eval_mode", "inherit")  # type: ignore[union-attr]
+    )
+    args.budget = args.budget or (60 if args.quick else 1000 if args.mode == "table" else 100)
     if args.budget < 1:
         p.error(f"--budget must be >= 1, got {args.budget}")
-    env_kwargs = parse_env_kwargs(args.env_kwargs)
+    agents = set(list_agent_presets())
+    for m in args.methods:
+        if m not in STRATEGIES and m.partition("@")[0] not in agents:
+            p.error(
+                f"unknown method {m!r}; valid: {', '.join(sorted(agents | set(STRATEGIES)))} (agents may end in @table)"
+            )
+    unknown_hp = sorted(set(args.hp) - set(args.methods))
+    if unknown_hp:
+        p.error(f"--hp names method(s) {unknown_hp} that are not in --methods")
+    args.device = str(resolve_device(args.device))
+    args.out = args.out or Path("runs/compare_agents") / args.mode
+    writes_docs = not (args.quick or args.no_doc)
+    png = args.png or (
+        ROOT / "docs" / f"compare_agents_{'table' if args.mode == 'table' else 'live'}.png"
+        if writes_docs
+        else args.out / "compare_agents.png"
+    )
     torch.set_num_threads(1)
 
+    table = find_table(args)
+    truth = ground_truth(table)
     t0 = time.perf_counter()
     runs: dict[str, dict[int, list[dict[str, Any]]]] = {m: {} for m in args.methods}
-    first_dirs = []
-    for seed in args.seeds:
-        for method in args.methods:
-            t = time.perf_counter()
-            run_dir = run_method(method, seed, args, env_kwargs, args.out)
-            recs = read_records(run_dir / "search.jsonl")
-            runs[method][seed] = recs
-            if seed == args.seeds[0]:
-                first_dirs.append(run_dir)
-            best = max(recs, key=lambda r: r["score"])
-            print(
-                f"{method:>9} seed {seed}: {len(recs)} evaluations in {time.perf_counter() - t:.0f}s, "
-                f"best {best['score']:.4f} {best['arch']}",
-                flush=True,
+    for method in args.methods:
+        tm = time.perf_counter()
+        for seed in args.seeds:
+            runs[method][seed] = run_method(method, seed, args, table)
+        hits = [first_hit(r, truth.top) for r in runs[method].values()]
+        print(
+            f"{method:>12}: {len(args.seeds)} seeds x {args.budget} evaluations in {time.perf_counter() - tm:.0f}s; "
+            f"top 1 % reached by {sum(h is not None for h in hits)} seeds",
+            flush=True,
+        )
+    summary, acc = summarise(runs, truth, args.budget)
+    title = f"{args.env} eval_mode={args.mode}: {len(args.seeds)} seeds, mean and 95 % CI"
+    png.parent.mkdir(parents=True, exist_ok=True)
+    figure(acc, truth, title).savefig(png)
+    write_tensorboard(acc, truth, args.out / "tensorboard")
+    agent_hp = []
+    for m in args.methods:
+        if m not in STRATEGIES:
+            _, hp = agent_hyperparams(m, args.env, args.mode, args.hp.get(m, {}))
+            agent_hp.append(
+                f"{m} = `{json.dumps({k: v for k, v in hp.items() if k != 'n_timesteps'}, sort_keys=True)}`"
             )
-    summary = summarise(runs, args.budget)
-    initial = gym.make(args.env, device="cpu", **env_kwargs).unwrapped.initial_arch.key()
     facts = {
         "minutes": (time.perf_counter() - t0) / 60,
-        "env_kwargs": env_kwargs,
-        "dqn_source": dqn_hyperparams(args.env)[1],
-        "notes": notes(summary, runs, initial),
+        "truth": truth,
+        "png_rel": _rel(png).removeprefix("docs/"),
+        "agents": "; ".join(agent_hp),
+        "notes": [],
     }
-    png, _ = make_report(first_dirs, args.out / "report")
     text = markdown(summary, args, facts)
     print(text)
-    print(f"figure of seed {args.seeds[0]}: {png}")
+    print(f"figure: {png}; TensorBoard: {args.out / 'tensorboard'}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        keys = (
-            "best_score_mean",
-            "best_score_std",
-            "evals_to_99pct_mean",
-            "reached_99pct",
-            "distinct_archs_mean",
-            "late_score_mean",
-        )
-        payload = {m: {k: s[k] for k in keys} for m, s in summary.items() if not m.startswith("_")}
-        args.json.write_text(json.dumps(payload, indent=2) + "\n")
+        args.json.write_text(json.dumps(summary, indent=2) + "\n")
     if not args.no_doc:
         from _benchdoc import update_section
 
-        update_section("compare_agents", text, quick=args.quick)
+        update_section("compare_agents" if args.mode == "table" else "compare_agents_live", text, quick=args.quick)
     return summary
 
 
