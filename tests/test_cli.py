@@ -10,6 +10,7 @@ from pathlib import Path
 import gymnasium as gym
 import pytest
 import torch
+from sklearn.datasets import load_digits
 
 from archgym.agents.records import best_record, read_records
 from archgym.agents.run import load_child, read_config
@@ -131,6 +132,16 @@ def test_export_snapshot_loads_in_one_call(trained: tuple[Path, str], capsys: py
         acc = (child(data.x_val).argmax(1) == data.y_val).float().mean().item()
     assert acc == pytest.approx(best["val_accuracy"], abs=1e-6)
     assert "test accuracy" in out and f"params {child.arch.params()}" in out
+    # the export records the preprocessing: loaded with raw_inputs, the child takes raw digits (0-16 pixels)
+    assert doc["preprocessing"]["layout"] == "flat" and len(doc["preprocessing"]["mean"]) == 64
+    raw_model = load_child(out_dir, raw_inputs=True)
+    x_raw = torch.as_tensor(load_digits(return_X_y=True)[0])
+    with torch.no_grad():
+        scaled = raw_model[0](x_raw)  # each validation sample is one raw sample, preprocessed
+        rows = torch.cdist(data.x_val[:50], scaled).argmin(1)
+        assert torch.allclose(scaled[rows], data.x_val[:50], atol=1e-5)
+        assert torch.allclose(raw_model(x_raw[rows]), child(data.x_val[:50]), atol=1e-5)
+        assert not torch.allclose(child(x_raw[rows].float()), child(data.x_val[:50]), atol=1e-2)  # raw != scaled
 
 
 def test_export_retrain_reports_test_accuracy(trained: tuple[Path, str], capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import torch
+from torch import nn
 
 from archgym.arch import Architecture
 from archgym.child import ChildNet
@@ -103,18 +104,33 @@ def save_child(child: ChildNet, path_stem: Path, meta: Mapping[str, Any]) -> tup
     return pt, js
 
 
-def load_child(path: str | Path, device: str | torch.device = "cpu") -> ChildNet:
+@overload
+def load_child(path: str | Path, device: str | torch.device = ..., raw_inputs: Literal[False] = ...) -> ChildNet: ...
+
+
+@overload
+def load_child(path: str | Path, device: str | torch.device = ..., *, raw_inputs: Literal[True]) -> nn.Sequential: ...
+
+
+def load_child(
+    path: str | Path, device: str | torch.device = "cpu", raw_inputs: bool = False
+) -> ChildNet | nn.Sequential:
     """Load an exported child in one call: ``load_child("runs/X/export/best_child.pt")``.
 
     ``path`` may be the ``.pt`` file, the ``.json`` beside it, or a folder holding ``best_child.pt``.
     The weights are read with ``torch.load(weights_only=True)`` (no pickled code is executed); the
     pruning masks of a sparse child are restored (``torch.nn.utils.prune`` reparametrisation).
-    Inputs must be standardised like the env's dataset: the JSON's ``dataset`` entry gives the
-    ``archgym.data.load_dataset`` arguments that reproduce the split and the scaling.
+    The child expects inputs preprocessed like the env's dataset (reshaped, standardised). An export records
+    that preprocessing (the JSON's ``preprocessing`` entry: input shape, raw dtype, mean and std); with
+    ``raw_inputs=True`` the result is ``nn.Sequential(Standardize, child)``, which takes raw samples as the
+    source holds them (e.g. digits 0-16, uint8 pixels 0-255, MNIST-1D's raw signals).
 
     :param path: the exported file or its folder
     :param device: device of the returned network
-    :raises ValueError: a missing file, or a file that is not an exported child (named in the message)
+    :param raw_inputs: put the recorded preprocessing in front of the child (see above)
+    :return: the :class:`ChildNet`, or with ``raw_inputs`` the ``nn.Sequential`` whose ``[1]`` is it
+    :raises ValueError: a missing file, a file that is not an exported child, or ``raw_inputs`` for an export
+        without a preprocessing record (a stream env's)
     """
     p = Path(path)
     if p.is_dir():
@@ -138,4 +154,13 @@ def load_child(path: str | Path, device: str | torch.device = "cpu") -> ChildNet
         raise ValueError(f"'{js}' is not the JSON of an exported child (no 'arch' entry)") from None
     child = child_from_state(arch, torch.load(pt, weights_only=True, map_location=device), device=device)
     child.eval()
-    return child
+    if not raw_inputs:
+        return child
+    if "preprocessing" not in doc:
+        raise ValueError(
+            f"'{js}' records no preprocessing (a snapshot or a stream env's export); load it without raw_inputs"
+        )
+    from archgym.data import Preprocessing
+
+    pre = Preprocessing.from_dict(doc["preprocessing"]).as_module().to(device)
+    return nn.Sequential(pre, child).eval()

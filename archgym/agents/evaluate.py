@@ -341,6 +341,9 @@ def export_run(
         metrics.setdefault("params", child.arch.params())
         metrics.setdefault("flops", child.arch.flops())
         metrics["search_score"] = float(best["score"])
+        data = getattr(env, "data", None)
+        if data is not None:  # what turns a raw input into the child's input: load_child(raw_inputs=True)
+            meta["preprocessing"] = data.preprocessing()
         pt, js = save_child(child, out / CHILD_STEM, {"source": source, "metrics": metrics, **meta})
     finally:
         env.close()
