@@ -91,7 +91,7 @@ def main() -> None:
     cmd += f" --steps {args.steps}" if args.steps else ""
     rel = os.path.relpath(table.path, Path(__file__).resolve().parents[1])
     lines = [
-        "## bench_table: ground-truth tables and `eval_mode=\"table\"`",
+        '## bench_table: ground-truth tables and `eval_mode="table"`',
         "",
         f"`{cmd}`",
         "",

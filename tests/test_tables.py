@@ -198,6 +198,7 @@ def test_rebuild_resumes_extends_seeds_and_refuses_another_build(dense_table: Pa
         build_table(copy, DIGITS, seeds=2, steps=30, space={**DENSE_SPACE, "max_depth": 1}, env_kwargs=SMALL)
 
 
+@pytest.mark.slow
 def test_sigkill_mid_build_loses_only_children_in_flight(tmp_path: Path) -> None:
     """Kill ``archgym table build`` with SIGKILL once some children are stored; the file stays valid, keeps them,
     and the same command finishes it with the same numbers as an uninterrupted build."""
@@ -256,6 +257,7 @@ def test_sigkill_mid_build_loses_only_children_in_flight(tmp_path: Path) -> None
     assert _values(fresh) == resumed  # same tasks, same stacks: the resumed table equals an uninterrupted one
 
 
+@pytest.mark.slow
 def test_local_workers_give_the_same_table(dense_table: Path, tmp_path: Path) -> None:
     out = tmp_path / "pool.sqlite"
     build_table(out, DIGITS, seeds=2, steps=30, space=DENSE_SPACE, env_kwargs=SMALL, latency=False, workers=2, stack=3)

@@ -491,13 +491,14 @@ def build_table(
             runner = {"local": _run_local, "ray": _run_ray}[backend]
             runner(spec, todo, commit, workers=workers, address=address, max_retries=max_retries)
         elapsed = time.perf_counter() - t_start
-        final: dict[str, Any] = {"build_seconds": base_seconds + elapsed}
+        # a run with nothing left to train (a finished table) adds no build time
+        final: dict[str, Any] = {"build_seconds": base_seconds + (elapsed if todo else 0.0)}
         if rows >= expected:
             final["completed"] = old.get("completed") or datetime.now(timezone.utc).isoformat(timespec="seconds")
         store.set_meta(final)
         if rows >= expected and trained:
             store.compact()
-    return BuildReport(out_path, trained, rows, expected, elapsed, base_seconds + elapsed, tspace, notes)
+    return BuildReport(out_path, trained, rows, expected, elapsed, final["build_seconds"], tspace, notes)
 
 
 # ---------------------------------------------------------------------------- backends
