@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 import torch
 
+from tests.fake_datasets import fake_data_root
+
 torch.set_num_threads(1)
 os.environ.setdefault("ARCHGYM_TEST", "1")
+# Tiny FashionMNIST / MNIST / KMNIST / CIFAR-10 files in the real formats: the presets that read data_root
+# (archgym/FashionMNIST-v0, archgym/CIFAR10-v0) build offline in every test, subprocesses included.
+_FAKE_DATA_ROOT = fake_data_root(Path(tempfile.mkdtemp(prefix="archgym-fake-data-")))
+atexit.register(shutil.rmtree, _FAKE_DATA_ROOT, ignore_errors=True)
+os.environ["ARCHGYM_DATA_ROOT"] = str(_FAKE_DATA_ROOT)
 
 # Budgets small enough that an env step costs a few milliseconds.
 FAST_ENV_KWARGS = {"initial_steps": 5, "finetune_steps": 2, "scratch_steps": 5, "train_subset": 200, "device": "cpu"}
@@ -24,7 +35,8 @@ def fast_kwargs_for(env_id: str) -> dict:
 
     spec = gym.spec(env_id)
     cls = spec.entry_point if callable(spec.entry_point) else gym.envs.registration.load_env_creator(spec.entry_point)
-    accepted = inspect.signature(cls.__init__).parameters
+    # archgym's env takes its config fields as **keywords: it names them (keyword_names); other classes by signature
+    accepted = cls.keyword_names() if hasattr(cls, "keyword_names") else inspect.signature(cls.__init__).parameters
     return {k: v for k, v in _FAST_ANY.items() if k in accepted}
 
 

@@ -195,14 +195,18 @@ class ArchSearchEnv(gym.Env):
         own_space = getattr(self.evaluator, "search_space", None)  # an evaluator's own grid (eval_mode="table")
         self.space = own_space if own_space is not None else self.space_config.space()
         shape, classes = self.evaluator.input_shape, self.evaluator.num_classes
-        self.initial_arch = Architecture(shape, parse_layers(self.space_config.initial), classes)
+        head = self.space_config.head
+        try:
+            self.initial_arch = Architecture(shape, parse_layers(self.space_config.initial), classes, head)
+        except ValueError as e:  # e.g. head='gap' on flat inputs, a pool too wide for the input
+            raise ValueError(f"initial architecture {list(self.space_config.initial)}: {e}") from None
         try:
             self.space.check(self.initial_arch)
         except InvalidEdit as e:
             key = self.initial_arch.key()
             raise ValueError(f"initial architecture {key} is outside the search space: {e}") from None
         ref_layers = parse_layers(rw.reference) if rw.reference is not None else self.initial_arch.layers
-        self.reference_arch = Architecture(shape, ref_layers, classes)
+        self.reference_arch = Architecture(shape, ref_layers, classes, head)
         own_cost = getattr(self.evaluator, "cost_metric", None)  # e.g. a table's recorded latency
         self.cost_fn = (own_cost(rw.cost_metric) if own_cost is not None else None) or get_cost_metric(rw.cost_metric)
         reference_child = ChildNet(self.reference_arch, seed=0, device=self.device)  # latency: on the env device
