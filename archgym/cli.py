@@ -51,6 +51,9 @@ def _summary(initial: Mapping[str, Any] | None, best: Mapping[str, Any] | None) 
     if initial is not None and best is not None:
         gain = best["score"] - initial["score"]
         lines[-1] += f"  [step {best.get('step')}, evaluation {best.get('evaluation')}; {gain:+.4f} vs initial]"
+        a0, a1 = initial.get("val_accuracy"), best.get("val_accuracy")
+        if isinstance(a0, (int, float)) and isinstance(a1, (int, float)):
+            lines.append(f"val accuracy:         {a0:.4f} -> {a1:.4f} ({100 * (a1 - a0):+.1f} points, best vs initial)")
     return lines
 
 
