@@ -7,6 +7,7 @@ import torch
 from stable_baselines3.common.vec_env import DummyVecEnv
 
 import archgym  # noqa: F401  (registers the env ids)
+from archgym.agents.records import SearchLog, read_records
 from archgym.agents.strategies import (
     STRATEGIES,
     GreedyHillClimbing,
@@ -19,7 +20,6 @@ from archgym.agents.strategies import (
     load_rule_config,
     make_strategy,
 )
-from archgym.agents.records import SearchLog, read_records
 from tests.conftest import FAST_ENV_KWARGS
 
 ENV_ID = "archgym/DigitsMLP-v0"
