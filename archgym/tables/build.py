@@ -21,199 +21,35 @@ here). In every backend only the driver writes the file.
 
 from __future__ import annotations
 
-import importlib
 import json
-import math
 import os
 import platform
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from archgym.tables.backends import BACKENDS, RUNNERS
 from archgym.tables.space import TableSpace
 from archgym.tables.store import FORMAT, SCHEMA_VERSION, Result, TableStore
+from archgym.tables.tasks import (
+    LATENCY,
+    BuildSpec,
+    never_stackable,
+    plan_tasks,
+    run_task,
+    stackable_key,
+    worker_context,
+)
 
 __all__ = ["BACKENDS", "BuildReport", "BuildSpec", "build_table", "plan_tasks", "run_task"]
 
-BACKENDS = ("local", "ray")
 #: meta keys that must be equal for a build to resume (or extend) an existing file
 IDENTITY_KEYS = ("env_id", "space", "task", "recipe", "steps")
-#: how latency is measured (archgym.latency.measure_latency; batch as the ``latency`` cost metric's)
-LATENCY = {"batch_size": 256, "warmup": 2, "repeats": 5, "inner": 2, "unit": "us", "statistic": "median"}
-
-Job = tuple[str, int]
+#: progress callback: (rows done, rows expected, seconds)
 Progress = Callable[[int, int, float], None]
-
-
-@dataclass(frozen=True)
-class BuildSpec:
-    """What a worker needs to train a task (picklable: it travels to processes and Ray workers).
-
-    :param entry_point: the env class, ``module:Class``
-    :param env_kwargs: the env's full keyword arguments (preset and overrides; ``eval_mode="scratch"``)
-    :param steps: optimizer steps per child
-    :param latency: measure each child's latency
-    :param threads: torch threads in a worker process (None: leave as is)
-    """
-
-    entry_point: str
-    env_kwargs: Mapping[str, Any]
-    steps: int
-    latency: bool = True
-    threads: int | None = None
-
-
-@dataclass
-class _Context:
-    """A worker's data and recipe, built once per process."""
-
-    env: Any
-    data: Any
-    flat: Any
-    recipe: Any
-    device: Any
-
-    def trainer(self, data: Any, seed: int) -> Any:
-        from archgym.training import Trainer
-
-        r = self.recipe
-        return Trainer(
-            data,
-            schedule=r.schedule,
-            batch_size=r.batch_size,
-            optimizer=r.optimizer,
-            weight_decay=r.weight_decay,
-            momentum=r.momentum,
-            seed=seed,
-            morph_warmup=r.morph_warmup,
-        )
-
-
-_CONTEXTS: dict[str, _Context] = {}
-
-
-def _make_env(entry_point: str, kwargs: Mapping[str, Any]) -> Any:
-    module, _, name = entry_point.partition(":")
-    cls = getattr(importlib.import_module(module), name)
-    return cls(**kwargs)
-
-
-def _context(spec: BuildSpec) -> _Context:
-    """The process's context for ``spec`` (the env and its dataset are built on first use)."""
-    key = f"{spec.entry_point}|{json.dumps(dict(spec.env_kwargs), sort_keys=True, default=repr)}"
-    ctx = _CONTEXTS.get(key)
-    if ctx is None:
-        if spec.threads is not None:
-            import torch
-
-            torch.set_num_threads(spec.threads)
-        env = _make_env(spec.entry_point, spec.env_kwargs)
-        data = env.data
-        if data is None:
-            raise ValueError(f"env {spec.entry_point} has no fixed dataset to build a table on (a stream?)")
-        flat = None
-        if data.x_train.ndim > 2 and not data.needs_normalize:
-            views = {f: getattr(data, f).flatten(1) for f in ("x_train", "x_val", "x_test")}
-            flat = replace(data, **views)
-        ctx = _CONTEXTS[key] = _Context(env, data, flat, env.recipe, env.device)
-    return ctx
-
-
-def _stackable(key: str) -> bool:
-    """Dense-only architectures can share a stacked fit."""
-    from archgym.arch import Architecture
-
-    return Architecture.from_key(key).num_conv == 0
-
-
-def _never(key: str) -> bool:
-    return False
-
-
-def run_task(spec: BuildSpec, jobs: Sequence[Job]) -> list[Result]:
-    """Train and measure the children of one task (runs in any process: the driver, a pool worker, a Ray task).
-
-    :param spec: the build
-    :param jobs: ``(architecture key, table seed)`` pairs; several only when all of them can stack
-    :return: one result per job, in order
-    """
-    from time import perf_counter
-
-    from archgym.arch import Architecture
-    from archgym.child import ChildNet
-    from archgym.engine import FitRequest, evaluate_many, fit_many
-    from archgym.latency import measure_latency
-
-    ctx = _context(spec)
-    reqs, archs = [], []
-    for key, seed in jobs:
-        arch = Architecture.from_key(key)
-        if arch.input_shape != ctx.data.input_shape or arch.num_classes != ctx.data.num_classes:
-            raise ValueError(f"architecture {key} does not fit the env's data {ctx.data.input_shape}")
-        data = ctx.flat if (ctx.flat is not None and arch.num_conv == 0) else ctx.data
-        trained = arch if data is ctx.data else Architecture(data.input_shape, arch.layers, arch.num_classes)
-        s = int(ctx.recipe.scratch_seed) + int(seed)
-        reqs.append(FitRequest(ChildNet(trained, seed=s, device=ctx.device), ctx.trainer(data, s), spec.steps))
-        archs.append(arch)
-    t0 = perf_counter()
-    fits = fit_many(reqs)
-    vals = evaluate_many(reqs, "val", observe=False)
-    tests = evaluate_many(reqs, "test", observe=False)
-    seconds = (perf_counter() - t0) / len(reqs)
-    out = []
-    for (key, seed), arch, req, fit, val, test in zip(jobs, archs, reqs, fits, vals, tests, strict=True):
-        lat = math.nan
-        if spec.latency:
-            shape = req.model.arch.input_shape
-            kw = {k: LATENCY[k] for k in ("batch_size", "warmup", "repeats", "inner")}
-            lat = measure_latency(req.model, shape, **kw).median_us  # type: ignore[arg-type]
-        loss = val.loss if math.isfinite(val.loss) else math.nan
-        out.append(
-            Result(
-                key,
-                int(seed),
-                float(val.accuracy),
-                float(test.accuracy),
-                float(loss),
-                float(fit.train_accuracy),
-                arch.params(),
-                arch.flops(),
-                float(lat),
-                float(seconds),
-            )
-        )
-    return out
-
-
-def plan_tasks(
-    keys: Sequence[str], seeds: Sequence[int], stack: int, stackable: Callable[[str], bool]
-) -> list[list[Job]]:
-    """Cut the build into tasks, in a fixed order (architectures in space order, seeds inside).
-
-    Dense-only children go into stacks of up to ``stack`` in the order they come; each conv child is a task
-    of its own. The cut depends only on the arguments, never on what is already built.
-
-    >>> plan_tasks(["a", "b", "c"], [0, 1], 3, lambda k: k != "b")
-    [[('a', 0), ('a', 1), ('c', 0)], [('b', 0)], [('b', 1)], [('c', 1)]]
-    """
-    if isinstance(stack, bool) or not isinstance(stack, int) or stack < 1:
-        raise ValueError(f"stack must be an int >= 1, got {stack!r}")
-    tasks: list[list[Job]] = []
-    open_stack: list[Job] | None = None
-    for key in keys:
-        for seed in seeds:
-            if stackable(key):
-                if open_stack is None or len(open_stack) == stack:
-                    open_stack = []
-                    tasks.append(open_stack)
-                open_stack.append((key, int(seed)))
-            else:
-                tasks.append([(key, int(seed))])
-    return tasks
 
 
 @dataclass
@@ -401,7 +237,7 @@ def build_table(
     overrides = dict(env_kwargs or {})
     entry_point, kwargs = _resolve_env(env_id, overrides, dev)
     probe = BuildSpec(entry_point, kwargs, 1, latency)
-    ctx = _context(probe)  # the driver's own data: the space's input shape, and the local backend's work
+    ctx = worker_context(probe)  # the driver's own data: the space's input shape, and the local backend's work
     env = ctx.env
     n_steps = int(steps if steps is not None else env.recipe.scratch_steps)
     spec = replace(probe, steps=n_steps)
@@ -472,7 +308,7 @@ def build_table(
         keys = tspace.keys()
         expected = len(keys) * len(seed_list)
         can_stack = ctx.flat is not None or ctx.data.x_train.ndim == 2
-        tasks = plan_tasks(keys, seed_list, stack, _stackable if can_stack else _never)
+        tasks = plan_tasks(keys, seed_list, stack, stackable_key if can_stack else never_stackable)
         todo = [[j for j in task if j not in done] for task in tasks]
         todo = [t for t in todo if t]
         rows = sum(1 for k in keys for s in seed_list if (k, s) in done)
@@ -488,7 +324,7 @@ def build_table(
                 progress(rows, expected, elapsed)
 
         if todo:
-            runner = {"local": _run_local, "ray": _run_ray}[backend]
+            runner = RUNNERS[backend]
             runner(spec, todo, commit, workers=workers, address=address, max_retries=max_retries)
         elapsed = time.perf_counter() - t_start
         # a run with nothing left to train (a finished table) adds no build time
@@ -499,88 +335,3 @@ def build_table(
         if rows >= expected and trained:
             store.compact()
     return BuildReport(out_path, trained, rows, expected, elapsed, final["build_seconds"], tspace, notes)
-
-
-# ---------------------------------------------------------------------------- backends
-Commit = Callable[[list[Result]], None]
-
-
-def _init_worker() -> None:
-    import torch
-
-    torch.set_num_threads(1)
-
-
-def _run_local(spec: BuildSpec, tasks: list[list[Job]], commit: Commit, *, workers: int, **_: Any) -> None:
-    """In this process (``workers == 1``), or in ``workers`` spawned processes (the driver commits)."""
-    if workers == 1:
-        for task in tasks:
-            commit(run_task(spec, task))
-        return
-    import multiprocessing
-
-    wspec = replace(spec, threads=1)
-    pending: set[Future[list[Result]]] = set()
-    it: Iterator[list[Job]] = iter(tasks)
-    with ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker
-    ) as pool:
-        try:
-            while True:
-                for task in it:
-                    pending.add(pool.submit(run_task, wspec, task))
-                    if len(pending) >= 2 * workers:
-                        break
-                if not pending:
-                    return
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for f in finished:
-                    commit(f.result())
-        except BaseException:
-            for f in pending:
-                f.cancel()
-            raise
-
-
-def _run_ray(
-    spec: BuildSpec,
-    tasks: list[list[Job]],
-    commit: Commit,
-    *,
-    workers: int,
-    address: str | None,
-    max_retries: int,
-) -> None:
-    """Ray tasks with retries (a dead worker or an exception re-runs the task), ``workers`` in flight."""
-    from archgym.integrations import require
-
-    ray = require("ray", "ray")
-    started = not ray.is_initialized()
-    if started:
-        ray.init(address=address, num_cpus=workers if address is None else None, include_dashboard=False)
-    remote = ray.remote(run_task).options(num_cpus=1, max_retries=max_retries, retry_exceptions=True)
-    wspec = replace(spec, threads=1)
-    pending: dict[Any, list[Job]] = {}
-    it = iter(tasks)
-    try:
-        while True:
-            for task in it:
-                pending[remote.remote(wspec, task)] = task
-                if len(pending) >= workers:
-                    break
-            if not pending:
-                return
-            (ref,), _ = ray.wait(list(pending), num_returns=1)
-            task = pending.pop(ref)
-            try:
-                commit(ray.get(ref))
-            except Exception as e:
-                for other in pending:
-                    ray.cancel(other)
-                raise RuntimeError(
-                    f"table task {task[0][0]} (seed {task[0][1]}, {len(task)} children) failed "
-                    f"after {max_retries} retries: {e}"
-                ) from e
-    finally:
-        if started:
-            ray.shutdown()
