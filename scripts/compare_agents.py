@@ -49,6 +49,12 @@ Flags
     --png PATH           the figure (default: docs/compare_agents_<mode>.png; OUT/compare_agents.png with --quick)
     --json PATH          also write the per-method summary as JSON
     --no-doc             do not touch docs/ (benchmarks.md and the PNG go to OUT)
+    --sweep "k=v ..." [...]  tuning: the one agent of --methods once per item (its overrides on top of --hp);
+                         writes section compare_agents_tuning instead (no figure)
+    --no-table-entry     in table mode, use the env id's agent entry, not <env id>@table (the tuning's baseline)
+    --ranking-from JSON  compare this run's method ranking with a table run's --json (the live check)
+    --reuse              read back the finished runs in OUT (same budget) instead of searching again; the
+                         time reported is the searches' own (OUT/<method>__<seed>/run.json)
 """
 
 from __future__ import annotations
@@ -140,15 +146,20 @@ class EvaluationLogger(BaseCallback):
         return self.used < self.budget
 
 
-def agent_hyperparams(method: str, env_id: str, eval_mode: str, overrides: Mapping[str, Any]) -> tuple[str, dict]:
-    """The preset name and hyperparameters of an agent method (``dqn`` or ``dqn@table``; see the module doc)."""
+def agent_hyperparams(
+    method: str, env_id: str, eval_mode: str, overrides: Mapping[str, Any], table_entry: bool = True
+) -> tuple[str, dict]:
+    """The preset name and hyperparameters of an agent method (``dqn`` or ``dqn@table``; see the module doc).
+
+    :param table_entry: in table mode, apply the ``<env id>@table`` entry to a plain ``dqn`` (False: the env id's)
+    """
     name, _, entry = method.partition("@")
     preset = load_agent_preset(name)
     hp = preset.hyperparams(env_id)
     key = f"{env_id}@{entry or 'table'}"
     if entry and key not in preset.per_env:
         raise ValueError(f"{preset.path} has no entry {key!r} (method {method!r})")
-    if entry or eval_mode == "table":
+    if entry or (eval_mode == "table" and table_entry):
         extra = dict(preset.per_env.get(key, {}))
         pk = {**hp.get("policy_kwargs", {}), **extra.pop("policy_kwargs", {})}
         hp.update(extra)
@@ -160,7 +171,7 @@ def agent_hyperparams(method: str, env_id: str, eval_mode: str, overrides: Mappi
 
 def run_agent(env: gym.Env, method: str, seed: int, log: SearchLog, args: argparse.Namespace) -> None:
     """Train an agent preset on ``env`` until ``budget`` child evaluations were logged (as ``archgym train``)."""
-    name, hp = agent_hyperparams(method, args.env, args.mode, args.hp.get(method, {}))
+    name, hp = agent_hyperparams(method, args.env, args.mode, args.hp.get(method, {}), not args.no_table_entry)
     algo = load_agent_preset(name).algo
     env = scale_reward(env, hp)  # the preset's reward_scale, exactly as archgym train applies it
     model = make_agent(algo, env, hp, args.budget, seed=seed, device=args.device)
@@ -183,10 +194,17 @@ def make_env(args: argparse.Namespace, table: Table | None) -> gym.Env:
     return gym.make(args.env, **{k: v for k, v in kw.items() if v is not None})
 
 
-def run_method(method: str, seed: int, args: argparse.Namespace, table: Table | None) -> list[dict[str, Any]]:
-    """One search run; returns its records (also in ``OUT/<method>__<seed>/search.jsonl``)."""
+def run_method(method: str, seed: int, args: argparse.Namespace, table: Table | None) -> tuple[list[dict], float]:
+    """One search run: its records (also in ``OUT/<method>__<seed>/search.jsonl``) and its wall seconds (also in
+    ``run.json`` beside it). With ``--reuse`` a finished run of the same budget is read back instead."""
     log_path = args.out / f"{method}__{seed}" / "search.jsonl"
+    meta = log_path.with_name("run.json")
+    if args.reuse and log_path.is_file() and meta.is_file():
+        records = read_records(log_path)
+        if len(records) == args.budget:
+            return records, float(json.loads(meta.read_text())["seconds"])
     log_path.unlink(missing_ok=True)
+    t0 = time.perf_counter()
     env = make_env(args, table)
     try:
         with SearchLog(log_path) as log:
@@ -196,7 +214,9 @@ def run_method(method: str, seed: int, args: argparse.Namespace, table: Table | 
                 run_agent(env, method, seed, log, args)
     finally:
         env.close()
-    return read_records(log_path)
+    seconds = time.perf_counter() - t0
+    meta.write_text(json.dumps({"method": method, "seed": seed, "budget": args.budget, "seconds": seconds}) + "\n")
+    return read_records(log_path), seconds
 
 
 # --------------------------------------------------------------------------- analysis
@@ -257,9 +277,7 @@ def summarise(
             "final_regret_mean": float(regret.mean()),
             "final_regret_ci95": float(rg_h[0]),
             "final_test_accuracy_mean": float(rows[:, -1].mean()),
-            "regret_mean_at": {
-                str(n): float(best - rows[:, n - 1].mean()) for n in (25, 50, 100, 200, 500) if n <= budget
-            },
+            "regret_mean_at": {str(n): float(best - rows[:, n - 1].mean()) for n in CHECKPOINTS if n <= budget},
             "distinct_archs_mean": statistics.fmean(len({r["arch"] for r in recs}) for recs in by_seed.values()),
         }
     return out, acc
@@ -351,8 +369,31 @@ def verdict(summary: Mapping[str, Mapping[str, Any]], agent: str) -> list[str]:
 
 def ranking_line(summary: Mapping[str, Mapping[str, Any]]) -> str:
     """Methods ordered by mean evaluations to a top-1 % architecture, then by final regret."""
-    order = sorted(summary, key=lambda m: (summary[m]["evals_to_top1pct_mean"], summary[m]["final_regret_mean"]))
+    order = _order(summary)
     return "Ranking (mean evaluations to a top-1 % architecture, then final regret): " + " < ".join(order) + "."
+
+
+def _order(summary: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    return sorted(summary, key=lambda m: (summary[m]["evals_to_top1pct_mean"], summary[m]["final_regret_mean"]))
+
+
+def ranking_agreement(summary: Mapping[str, Mapping[str, Any]], reference: Mapping[str, Mapping[str, Any]]) -> str:
+    """Whether this run ranks its methods as ``reference`` (a table run's JSON) does: both orders over the
+    common methods (``dqn@table`` here is ``dqn`` there) and Kendall's tau between them."""
+    name = {m: m.removesuffix("@table") for m in summary}
+    common = [m for m in _order(summary) if name[m] in reference]
+    if len(common) < 2:
+        return "Ranking check: fewer than two methods in common with the table run."
+    ref = [m for m in _order({name[m]: reference[name[m]] for m in common})]
+    here = [name[m] for m in common]
+    pos = {m: i for i, m in enumerate(ref)}
+    pairs = [(a, b) for i, a in enumerate(here) for b in here[i + 1 :]]
+    tau = sum(1 if pos[a] < pos[b] else -1 for a, b in pairs) / len(pairs)
+    same = "the same order" if here == ref else "a different order"
+    return (
+        f"Ranking check against the table run: here {' < '.join(here)}; on the table {' < '.join(ref)} "
+        f"({same}; Kendall tau {tau:+.2f} over {len(common)} methods)."
+    )
 
 
 def markdown(summary: Mapping[str, Mapping[str, Any]], args: argparse.Namespace, facts: Mapping[str, Any]) -> str:
@@ -367,7 +408,7 @@ def markdown(summary: Mapping[str, Mapping[str, Any]], args: argparse.Namespace,
     lines = [
         f"## compare_agents ({title}): anytime search quality against a ground-truth table",
         "",
-        f"Command: `{cmd.strip()}` ({facts['minutes']:.1f} min).  ",
+        f"Command: `{cmd.strip()}` ({facts['minutes']:.1f} min of searching).  ",
         machine_line(args.device),
         "",
         f"Env `{args.env}` eval_mode `{args.mode}`{live}"
@@ -398,7 +439,10 @@ def markdown(summary: Mapping[str, Mapping[str, Any]], args: argparse.Namespace,
         )
     rl = [m for m in summary if m not in STRATEGIES]
     agent = next((m for m in rl if m.partition("@")[0] == "dqn"), rl[0] if rl else "dqn")
-    lines += ["", ranking_line(summary), *verdict(summary, agent), *facts["notes"]]
+    lines += ["", ranking_line(summary), *verdict(summary, agent)]
+    if args.ranking_from is not None:
+        lines.append(ranking_agreement(summary, json.loads(Path(args.ranking_from).read_text())))
+    lines += list(facts["notes"])
     return "\n".join(lines)
 
 
@@ -439,6 +483,55 @@ def find_table(args: argparse.Namespace) -> Table:
     return load_table(shipped_table(task.dataset, task.input))
 
 
+def sweep(args: argparse.Namespace, truth: Truth) -> dict[str, dict[str, Any]]:
+    """Tuning: the one agent method of ``--methods`` with each ``--sweep`` item's overrides (on top of ``--hp``)
+    over the seeds; writes section ``compare_agents_tuning``."""
+    from _benchdoc import machine_line, update_section
+
+    (method,) = args.methods
+    base = dict(args.hp.get(method, {}))
+    t0 = time.perf_counter()
+    summary: dict[str, dict[str, Any]] = {}
+    for item in args.sweep:
+        overrides = {k.removeprefix(f"{method}."): v for k, v in parse_pairs(shlex.split(item), "--sweep").items()}
+        args.hp[method] = {**base, **overrides}
+        runs = {method: {seed: run_method(method, seed, args, truth.table)[0] for seed in args.seeds}}
+        summary[item or "(preset)"] = summarise(runs, truth, args.budget)[0][method]
+        s = summary[item or "(preset)"]
+        print(f"{item or '(preset)'}: {s['evals_to_top1pct_mean']:.1f} evaluations to top 1 %", flush=True)
+    _, hp = agent_hyperparams(method, args.env, args.mode, base, not args.no_table_entry)
+    hp.pop("n_timesteps", None)
+    cmd = "python scripts/compare_agents.py " + shlex.join(args.argv)
+    lines = [
+        f"## compare_agents_tuning: {method} hyperparameters on the table (eval_mode {args.mode})",
+        "",
+        f"Command: `{cmd}` ({(time.perf_counter() - t0) / 60:.1f} min).  ",
+        machine_line(args.device),
+        "",
+        f"Each row: {method} with the row's overrides on top of `{json.dumps(hp, sort_keys=True)}`; "
+        f"{len(args.seeds)} seeds, budget {args.budget} evaluations (a seed that never reached the top 1 % "
+        f"counts as {args.budget}); ground truth `{_rel(truth.table.path)}` ({truth.table.n_archs} architectures, "
+        f"top 1 % = {len(truth.top)}).",
+        "",
+        "| overrides | evals to top 1 % (mean ± CI) | median | seeds reaching it | final regret | regret @100 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for item, s in summary.items():
+        lines.append(
+            f"| `{item}` | {s['evals_to_top1pct_mean']:.1f} ± {s['evals_to_top1pct_ci95']:.1f} "
+            f"| {s['evals_to_top1pct_median']:.0f} | {s['reached_top1pct']}/{s['seeds']} "
+            f"| {s['final_regret_mean']:.4f} | {s['regret_mean_at'].get('100', math.nan):.4f} |"
+        )
+    text = "\n".join(lines)
+    print(text)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(summary, indent=2) + "\n")
+    if not args.no_doc:
+        update_section("compare_agents_tuning", text, quick=args.quick)
+    return summary
+
+
 def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
     """Run the comparison; returns the summary."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -456,6 +549,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
     p.add_argument("--json", type=Path, default=None)
     p.add_argument("--quick", action="store_true")
     p.add_argument("--no-doc", action="store_true")
+    p.add_argument("--sweep", nargs="+", default=None)
+    p.add_argument("--no-table-entry", action="store_true")
+    p.add_argument("--ranking-from", type=Path, default=None)
+    p.add_argument("--reuse", action="store_true")
     args = p.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     args.env_kwargs = parse_pairs(args.env_kwargs, "--env-kwargs")
@@ -487,15 +584,19 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
 
     table = find_table(args)
     truth = ground_truth(table)
-    t0 = time.perf_counter()
+    if args.sweep is not None:
+        return sweep(args, truth)
     runs: dict[str, dict[int, list[dict[str, Any]]]] = {m: {} for m in args.methods}
+    seconds = 0.0
     for method in args.methods:
-        tm = time.perf_counter()
+        spent = 0.0
         for seed in args.seeds:
-            runs[method][seed] = run_method(method, seed, args, table)
+            runs[method][seed], took = run_method(method, seed, args, table)
+            spent += took
+        seconds += spent
         hits = [first_hit(r, truth.top) for r in runs[method].values()]
         print(
-            f"{method:>12}: {len(args.seeds)} seeds x {args.budget} evaluations in {time.perf_counter() - tm:.0f}s; "
+            f"{method:>12}: {len(args.seeds)} seeds x {args.budget} evaluations in {spent:.0f}s; "
             f"top 1 % reached by {sum(h is not None for h in hits)} seeds",
             flush=True,
         )
@@ -507,12 +608,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
     agent_hp = []
     for m in args.methods:
         if m not in STRATEGIES:
-            _, hp = agent_hyperparams(m, args.env, args.mode, args.hp.get(m, {}))
+            _, hp = agent_hyperparams(m, args.env, args.mode, args.hp.get(m, {}), not args.no_table_entry)
             agent_hp.append(
                 f"{m} = `{json.dumps({k: v for k, v in hp.items() if k != 'n_timesteps'}, sort_keys=True)}`"
             )
     facts = {
-        "minutes": (time.perf_counter() - t0) / 60,
+        "minutes": seconds / 60,
         "truth": truth,
         "png_rel": _rel(png).removeprefix("docs/"),
         "agents": "; ".join(agent_hp),

@@ -248,3 +248,72 @@ def test_mean_ci_matches_the_t_interval() -> None:
     assert np.allclose(mean, runs.mean(axis=0))
     assert np.allclose(half, 2.0096 * runs.std(axis=0, ddof=1) / math.sqrt(50), rtol=1e-4)
     assert mean_ci([[1.0, 2.0]])[1].tolist() == [0.0, 0.0]
+
+
+# --------------------------------------------------------------------------- scripts/compare_agents.py
+def test_compare_agents_writes_json_png_and_tensorboard(table: Path, tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    root = Path(__file__).resolve().parents[1]
+    out, js = tmp_path / "out", tmp_path / "summary.json"
+    cmd = [sys.executable, str(root / "scripts" / "compare_agents.py"), "--eval-mode", "table", "--table", str(table)]
+    cmd += ["--methods", "random", "rea", "--seeds", "0", "1", "2", "--budget", "40", "--out", str(out)]
+    cmd += ["--json", str(js), "--no-doc", "--env-kwargs", "cost_weight=0"]
+    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    summary = json.loads(js.read_text())
+    assert set(summary) == {"random", "rea"}
+    for s in summary.values():
+        assert s["seeds"] == 3 and s["budget"] == 40
+        assert 1 <= s["evals_to_top1pct_mean"] <= 40 and 0 <= s["reached_top1pct"] <= 3
+        assert 0.0 <= s["final_regret_mean"] < 0.5
+    # the JSON agrees with the runs' own records and the table
+    t = load_table(table)
+    top = top_fraction(t.ranking(), 0.01)
+    assert top == {"1x40-[c20k5,c20k5]-10"}  # 24 architectures: the best one
+    hits = []
+    for seed in range(3):
+        recs = read_records(out / f"rea__{seed}" / "search.jsonl")
+        assert len(recs) == 40
+        hit = first_hit(recs, top)
+        hits.append(40 if hit is None else hit)
+    assert summary["rea"]["evals_to_top1pct_mean"] == pytest.approx(np.mean(hits))
+    png = out / "compare_agents.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size < 200_000
+    ea = EventAccumulator(str(out / "tensorboard" / "rea"), size_guidance={"scalars": 0})
+    ea.Reload()
+    acc = [e.value for e in ea.Scalars("anytime/test_accuracy")]
+    assert [e.step for e in ea.Scalars("anytime/test_accuracy")] == list(range(1, 41))
+    assert acc[0] == pytest.approx(t.mean("1x40-[c4k5,16]-10"), abs=1e-6)  # every run starts at the preset's start
+    regret = [e.value for e in ea.Scalars("anytime/regret")]
+    assert regret[-1] == pytest.approx(summary["rea"]["final_regret_mean"], abs=1e-6)
+    assert "compare_agents (table lookups)" in proc.stdout and "| rea |" in proc.stdout
+
+
+def test_compare_agents_ranking_check_and_agent_entries() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from compare_agents import agent_hyperparams, ranking_agreement
+
+    def s(evals: float, regret: float = 0.0) -> dict[str, float]:
+        return {"evals_to_top1pct_mean": evals, "final_regret_mean": regret}
+
+    table = {"rea": s(75), "dqn": s(160), "random": s(400), "greedy": s(240)}
+    same = ranking_agreement({"dqn@table": s(90), "random": s(140), "rea": s(60)}, table)
+    assert "here rea < dqn < random; on the table rea < dqn < random (the same order; Kendall tau +1.00" in same
+    flipped = ranking_agreement({"dqn@table": s(50), "random": s(140, 0.02), "rea": s(140, 0.01)}, table)
+    assert "dqn < rea < random" in flipped and "a different order; Kendall tau +0.33" in flipped
+    # dqn in table mode and dqn@table anywhere read the table-tuned entry on top of the env id's
+    _, live = agent_hyperparams("dqn", MNIST1D, "inherit", {})
+    _, tuned = agent_hyperparams("dqn", MNIST1D, "table", {})
+    assert agent_hyperparams("dqn@table", MNIST1D, "inherit", {})[1] == tuned
+    assert agent_hyperparams("dqn", MNIST1D, "table", {}, table_entry=False)[1] == live
+    assert tuned != live and tuned["reward_scale"] == live["reward_scale"]  # the env entry's keys stay
+    assert agent_hyperparams("dqn", MNIST1D, "table", {"gamma": 0.5})[1]["gamma"] == 0.5
+    with pytest.raises(ValueError, match="no entry 'archgym/MNIST1D-v0@tuned'"):
+        agent_hyperparams("dqn@tuned", MNIST1D, "table", {})
