@@ -19,7 +19,7 @@ class TrainedEvaluator(Evaluator):
 
     def __init__(self, ctx: EvalContext) -> None:
         super().__init__(ctx)
-        task, recipe = ctx.task, ctx.recipe
+        task = ctx.task
         self._data: Dataset = load_dataset(
             task.dataset,
             seed=task.data_seed,
@@ -30,15 +30,7 @@ class TrainedEvaluator(Evaluator):
             download=task.download,
             options=task.dataset_options,
         )
-        self.trainer = Trainer(
-            self._data,
-            schedule=recipe.schedule,
-            batch_size=recipe.batch_size,
-            optimizer=recipe.optimizer,
-            weight_decay=recipe.weight_decay,
-            momentum=recipe.momentum,
-            morph_warmup=recipe.morph_warmup,
-        )
+        self.trainer = self._fresh_trainer(0)
 
     @property
     def data(self) -> Dataset:
@@ -80,6 +72,7 @@ class TrainedEvaluator(Evaluator):
         self.trainer.load_state_dict(state["trainer"])
 
     def _fresh_trainer(self, seed: int) -> Trainer:
+        """A trainer of the env's recipe (the same one scratch mode and the table builder train with)."""
         r = self.ctx.recipe
         return Trainer(
             self._data,
@@ -88,6 +81,7 @@ class TrainedEvaluator(Evaluator):
             optimizer=r.optimizer,
             weight_decay=r.weight_decay,
             momentum=r.momentum,
+            morph_warmup=r.morph_warmup,
             seed=seed,
         )
 
