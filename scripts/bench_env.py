@@ -49,6 +49,7 @@ import functools
 import json
 import math
 import resource
+import shlex
 import statistics
 import subprocess
 import sys
@@ -491,7 +492,7 @@ def main() -> None:
     dev = resolve_device(args.device)
     device = dev.type if dev.index is None else str(dev)
     if args.latency_only:
-        body = latency_section(dev, " ".join(sys.argv[1:]))
+        body = latency_section(dev, shlex.join(sys.argv[1:]))
         print(body)
         if not args.no_doc:
             name = "bench_latency" + ("" if device == "cpu" else f"_{device}")
@@ -581,7 +582,7 @@ def main() -> None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(res, indent=2, default=float))
     if not args.no_doc:
-        body = render(res, eff_rows, sweep, prof, " ".join(sys.argv[1:]), device)
+        body = render(res, eff_rows, sweep, prof, shlex.join(sys.argv[1:]), device)
         update_section(section_name(device), body, *([args.doc] if args.doc else []), quick=args.quick)
     keys = ("n_archs", "speedup_vs_naive", "kendall_tau_replicate", "kendall_tau_inherit", "kendall_tau_scratch",
             "truth_range", "flop_efficiency", "peak_rss_mb", "device")  # fmt: skip
