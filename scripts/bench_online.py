@@ -1,14 +1,14 @@
-"""Benchmark: archgym's AutoClassifier against River's classifiers on 14 streams of different kinds.
+"""Benchmark: archgym's AutoClassifier against River's classifiers on 22 streams of different kinds.
 
 What it does
-    Materialises each stream of :data:`STREAMS` once (River's synthetic generators, 50,000 samples
-    each, or a dataset bundled in River's wheel, whole) and runs the same prequential protocol for
-    every model: the stream is cut into chunks of ``--chunk`` samples (default 8); each chunk is first
-    predicted with the model as it stands, then learned. River's models predict and learn the chunk
-    one sample at a time (``predict_one`` then ``learn_one`` on River's dicts); archgym's
-    :class:`~archgym.online.AutoClassifier` calls ``predict_many`` then ``learn_many`` on the chunk
-    as a numpy array (the columns of the dicts, in key order). Accuracy is the prequential accuracy
-    over the whole stream; samples/s counts predict + learn per second of the process's CPU time
+    Materialises each stream of :data:`STREAMS` once (River's synthetic generators, 50,000 samples each
+    but one short stream, or a dataset bundled in River's wheel, whole) and runs the same prequential
+    protocol for every model: the stream is cut into chunks of ``--chunk`` samples (default 8); each
+    chunk is first predicted with the model as it stands, then learned. River's models predict and learn
+    the chunk one sample at a time (``predict_one`` then ``learn_one`` on River's dicts); archgym's
+    :class:`~archgym.online.AutoClassifier` calls ``predict_many`` then ``learn_many`` on the chunk as a
+    numpy array (the columns of the dicts, in key order). Accuracy is the prequential accuracy over the
+    whole stream; samples/s counts predict + learn per second of the process's CPU time
     (``time.process_time``: every model is single-threaded, and on a shared machine CPU time does not
     count the time other processes hold the cores), reported as a ratio to ARF's in the same run.
 
@@ -17,8 +17,10 @@ What it does
     ``HoeffdingAdaptiveTreeClassifier``, ``ARFClassifier`` and, on streams of at most 10,000 samples,
     ``StandardScaler | KNNClassifier``.
 
-    The streams are split into a TUNING set (used to choose AutoClassifier's one configuration)
-    and a HELD-OUT set (never used for a choice); :func:`verdict` says per stream whether the goal
+    The streams are split into a TUNING set (used to choose AutoClassifier's first configurations),
+    a HELD-OUT set (measured once with the second configuration frozen; the third configuration was
+    developed on tuning + held-out, ``--split dev``) and a FRESH set, fixed before the third
+    configuration was developed and run only with it frozen; :func:`verdict` says per stream whether the goal
     is met: AutoClassifier's accuracy >= River's best, at >= 10x ARF's samples/s.
 
 How to run
@@ -29,7 +31,7 @@ How to run
 Flags
     --n N            samples per synthetic stream (default 50000; --quick: 5000)
     --quick          short run; prints only, never writes docs/benchmarks.md
-    --split S        all, tuning or held-out (default all)
+    --split S        all, dev (tuning + held-out), tuning, held-out or fresh (default all)
     --streams A,B    only these streams
     --chunk B        samples per predict-then-learn chunk, for every model (default 8)
     --seed S         seed of the synthetic streams (default 0)
@@ -81,12 +83,14 @@ class StreamSpec:
     :param split: ``tuning`` or ``held-out``
     :param make: ``make(n, seed) -> iterable of (dict, label)``
     :param synthetic: True for a generator (``n`` samples), False for a bundled dataset (whole)
+    :param length: a short synthetic stream: at most this many samples whatever ``n`` (None: ``n``)
     """
 
     kind: str
     split: str
     make: Callable[[int, int], Iterable[tuple[dict[Any, Any], Any]]]
     synthetic: bool = True
+    length: int | None = None
 
 
 def _drifting(streams: list[Any], n: int, seed: int, width: int = 500) -> Any:
@@ -168,6 +172,54 @@ def _mixed(n: int, seed: int) -> Any:
     return _drifting([synth.Mixed(classification_function=f, seed=seed + f) for f in (0, 1)], n, seed)
 
 
+def _random_tree(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.RandomTree(
+        seed_tree=seed + 11, seed_sample=seed + 12, n_classes=3, n_num_features=5, n_cat_features=5,
+        n_categories_per_feature=3, max_tree_depth=6, first_leaf_level=3,
+    )  # fmt: skip
+
+
+def _led_static(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.LED(seed=seed + 13, noise_percentage=0.1, irrelevant_features=True)
+
+
+def _sea_gradual(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return _drifting([synth.SEA(variant=v, noise=0.05, seed=seed + 20 + v) for v in (1, 3, 0)], n, seed, 5000)
+
+
+def _agrawal_gradual(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    gens = [synth.Agrawal(classification_function=f, seed=seed + 20 + f, perturbation=0.1) for f in (5, 7, 9)]
+    return _drifting(gens, n, seed, 5000)
+
+
+def _hyperplane_fast(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.Hyperplane(
+        seed=seed + 14, n_features=20, n_drift_features=10, mag_change=0.01, noise_percentage=0.1, sigma=0.1
+    )
+
+
+def _rbf_static(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.RandomRBF(seed_model=seed + 15, seed_sample=seed + 16, n_classes=5, n_features=10, n_centroids=50)
+
+
+def _sine_short(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.Sine(classification_function=3, seed=seed + 17, has_noise=True)
+
+
 def _bundled(name: str) -> Callable[[int, int], Any]:
     def make(n: int, seed: int) -> Any:
         from river import datasets
@@ -177,8 +229,10 @@ def _bundled(name: str) -> Callable[[int, int], Any]:
     return make
 
 
-#: name -> stream; TUNING streams chose the configuration, HELD-OUT streams were only ever measured
-_T, _H = "tuning", "held-out"
+#: name -> stream. TUNING streams chose the first two configurations; HELD-OUT streams were measured once
+#: with the second configuration frozen and so became development streams for the third; FRESH streams
+#: were fixed (committed) before any work on the third configuration and are run only with it frozen
+_T, _H, _F = "tuning", "held-out", "fresh"
 STREAMS: dict[str, StreamSpec] = {
     "sea-drift": StreamSpec("linear, 2 abrupt drifts (SEA 0 -> 2 -> 3, 10% noise)", _T, _sea),
     "agrawal-0-2-4": StreamSpec("threshold rules, 2 drifts (Agrawal f0 -> f2 -> f4)", _T, _agrawal((0, 2, 4), 0.0)),
@@ -202,15 +256,40 @@ STREAMS: dict[str, StreamSpec] = {
     "image-segments": StreamSpec(
         "real multiclass, string labels, bundled (ImageSegments, 2,310 samples)", _H, _bundled("ImageSegments"), False
     ),
+    "random-tree": StreamSpec(
+        "random decision tree, 3 classes, 5 numeric + 5 categorical (RandomTree, depth 6)", _F, _random_tree
+    ),
+    "led-static": StreamSpec("boolean, 10 classes, no drift (LED, 10% noise, 17 irrelevant)", _F, _led_static),
+    "sea-gradual": StreamSpec("linear, 2 gradual drifts (SEA 1 -> 3 -> 0, 5% noise, width 5,000)", _F, _sea_gradual),
+    "agrawal-5-7-9": StreamSpec(
+        "threshold rules, 2 gradual drifts, 10% perturbation (Agrawal f5 -> f7 -> f9, width 5,000)",
+        _F,
+        _agrawal_gradual,
+    ),
+    "hyperplane-fast": StreamSpec(
+        "linear, fast rotation (Hyperplane, 20 features, 10 drifting, change 0.01, 10% noise)", _F, _hyperplane_fast
+    ),
+    "rbf-static-5c": StreamSpec("Gaussian clusters, static (RandomRBF, 5 classes, 50 centroids)", _F, _rbf_static),
+    "sine-short": StreamSpec(
+        "2-D nonlinear + 2 noise features, short (Sine f3, 3,000 samples)", _F, _sine_short, length=3000
+    ),
+    "shuttle": StreamSpec(
+        "real, imbalanced (93% one class), bundled (Shuttle, 49,097 samples)", _F, _bundled("Shuttle"), False
+    ),
 }
-SPLITS = ("tuning", "held-out")
+SPLITS = ("tuning", "held-out", "fresh")
+#: the development streams of the third configuration (``--split dev``)
+DEV_SPLITS = ("tuning", "held-out")
 
 
 def materialise(name: str, n: int, seed: int) -> tuple[Data, np.ndarray, list[Any]]:
     """The stream's samples as River dicts, and as a float32 array (columns of the first dict's keys) + labels."""
     spec = STREAMS[name]
     source = spec.make(n, seed)
-    data = list(itertools.islice(source, n)) if spec.synthetic else list(source)
+    if spec.synthetic:
+        data = list(itertools.islice(source, n if spec.length is None else min(n, spec.length)))
+    else:
+        data = list(source)
     keys = list(data[0][0])
     x = np.array([[float(s[0].get(k, 0.0)) for k in keys] for s in data], dtype=np.float32)
     return data, x, [s[1] for s in data]
@@ -302,8 +381,11 @@ def verdict(models: dict[str, dict[str, Any]], ours: str = "archgym-auto") -> tu
 
 def markdown(results: Results, command: str, machine: str, n: int, chunk: int, notes: str = "") -> str:
     """The docs/benchmarks.md section."""
+    counts = {s: sum(STREAMS[k].split == s for k in results) for s in SPLITS}
     lines = [
-        "## bench_online: AutoClassifier vs River on 14 streams (6 tuning, 8 held-out)",
+        f"## bench_online: AutoClassifier vs River on {len(results)} streams ("
+        + ", ".join(f"{c} {s}" for s, c in counts.items() if c)
+        + ")",
         "",
         f"Command: `{command}`  ",
         machine,
@@ -377,7 +459,9 @@ def main(argv: list[str] | None = None) -> Results:
     p = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     p.add_argument("--n", type=int, default=None, help="samples per synthetic stream (default 50000, --quick 5000)")
     p.add_argument("--quick", action="store_true", help="short run; prints only")
-    p.add_argument("--split", default="all", choices=["all", *SPLITS], help="which streams")
+    p.add_argument(
+        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: tuning + held-out)"
+    )
     p.add_argument("--streams", default=None, help="comma-separated stream names")
     p.add_argument("--chunk", type=int, default=8, help="samples per predict-then-learn chunk (every model)")
     p.add_argument("--seed", type=int, default=0, help="seed of the synthetic streams")
@@ -395,7 +479,8 @@ def main(argv: list[str] | None = None) -> Results:
         p.error(f"--n must be >= 100, got {n}")
     if args.chunk < 1:
         p.error(f"--chunk must be >= 1, got {args.chunk}")
-    names = list(STREAMS) if args.split == "all" else [k for k, s in STREAMS.items() if s.split == args.split]
+    wanted_splits = SPLITS if args.split == "all" else DEV_SPLITS if args.split == "dev" else (args.split,)
+    names = [k for k, s in STREAMS.items() if s.split in wanted_splits]
     if args.streams:
         wanted = args.streams.split(",")
         bad = [w for w in wanted if w not in STREAMS]

@@ -277,7 +277,21 @@ def test_bench_verdict() -> None:
     models["archgym-auto"]["accuracy"] = 0.85  # a tie meets the goal
     assert bench.verdict(models)[0]
     splits = {s.split for s in bench.STREAMS.values()}
-    assert splits == {"tuning", "held-out"} and len(bench.STREAMS) >= 8
+    assert splits == {"tuning", "held-out", "fresh"} and len(bench.STREAMS) >= 8
+    assert sum(s.split == "fresh" for s in bench.STREAMS.values()) >= 6
+
+
+def test_bench_splits_and_short_streams() -> None:
+    """``--split dev`` is tuning + held-out (never a fresh stream); a stream's ``length`` caps its samples."""
+    bench = _bench()
+    assert set(bench.DEV_SPLITS) == {"tuning", "held-out"}
+    short = [k for k, s in bench.STREAMS.items() if s.length is not None]
+    assert short, "no short synthetic stream"
+    spec = bench.STREAMS[short[0]]
+    data, x, y = bench.materialise(short[0], spec.length + 500, 0)
+    assert len(data) == len(y) == x.shape[0] == spec.length
+    data, x, y = bench.materialise(short[0], 200, 0)
+    assert len(y) == 200
 
 
 def test_batch_size_splits_learn_many_into_adam_steps() -> None:
