@@ -242,3 +242,55 @@ def test_tianshou_registered_factory_dummy_and_subproc() -> None:
     assert results[VectorEnvType.DUMMY][3].tolist() == [False, True]
     for a, b in zip(results[VectorEnvType.DUMMY], results[VectorEnvType.SUBPROC], strict=True):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
+# --------------------------------------------------------------------------- parallel search keeps the env's head
+@pytest.mark.parametrize("strategy", ["random", "grid", "evolution"])
+def test_candidate_strategies_keep_the_initial_networks_head(strategy: str) -> None:
+    from archgym.arch import Architecture, SearchSpace, parse_layers
+    from archgym.integrations.candidates import make_candidate_strategy
+
+    space = SearchSpace.from_dict(
+        {
+            "min_depth": 1,
+            "max_depth": 2,
+            "conv": {"min": 4, "max": 12, "step": 8},
+            "dense": {"min": 16, "max": 64, "step": 48},
+        }
+    )
+    initial = Architecture((1, 40), parse_layers(["c4k5", 16]), 10, head="gap")
+    g = make_candidate_strategy(strategy, space, initial, seed=0)
+    proposed = []
+    for _ in range(20):
+        arch = g.propose()
+        if arch is None:
+            break
+        proposed.append(arch)
+        g.observe(arch, {"score": float(arch.params())})
+    assert len(proposed) >= 10
+    assert {a.head for a in proposed} == {"gap"}, [a.key() for a in proposed if a.head != "gap"]
+    # a sequence input may use Conv1d layers, as the env's own edits do (not dense-only candidates)
+    assert any(layer.kind == "conv" for a in proposed[1:] for layer in a.layers)
+
+
+def test_ray_search_candidates_are_built_as_the_env_builds_its_networks(tmp_path: Path) -> None:
+    import gymnasium as gym
+
+    from archgym.integrations.ray_search import candidate_architecture, scratch_env_kwargs
+    from tests.fake_datasets import fake_data_root
+
+    # MNIST-1D: a (1, 40) sequence, so Conv1d layers parse; head='gap' given as an override is kept
+    seq = candidate_architecture("archgym/MNIST1D-v0", ["c8k5", 16], {"head": "gap"})
+    assert seq.input_shape == (1, 40) and seq.head == "gap" and seq.key() == "1x40-[c8k5,16]-gap-10"
+    assert candidate_architecture("archgym/MNIST1D-v0", ["c8k5", 16]).head == "flatten"
+    # FashionMNIST's preset has head: gap; its candidates (read from data_root) keep it, and they are the
+    # network the env builds from the scratch kwargs ray_search sends to its workers
+    kw = {"data_root": str(fake_data_root(tmp_path)), "device": "cpu", "train_subset": 200, "scratch_steps": 2}
+    cand = candidate_architecture("archgym/FashionMNIST-v0", ["c8k3p2", "c16k3", 32], kw)
+    assert cand.head == "gap" and cand.input_shape == (1, 28, 28)
+    sent = scratch_env_kwargs("archgym/FashionMNIST-v0", kw)
+    env = gym.make("archgym/FashionMNIST-v0", initial=["c8k3p2", "c16k3", 32], **sent)
+    try:
+        assert env.unwrapped.initial_arch == cand
+    finally:
+        env.close()

@@ -49,8 +49,8 @@ def _widths(space: SearchSpace, kind: str) -> list[int]:
 
 
 def _layer_kinds(initial: Architecture) -> tuple[str, ...]:
-    """Layer kinds the search may use: conv then dense on images, dense only on flat inputs."""
-    return ("conv", "dense") if initial.is_image else ("dense",)
+    """Layer kinds the search may use: conv then dense on sequences and images, dense only on flat inputs."""
+    return ("conv", "dense") if initial.conv_dims > 0 else ("dense",)
 
 
 def _kernel(initial: Architecture) -> int:
@@ -61,7 +61,8 @@ class CandidateStrategy(ABC):
     """Proposes architectures of ``space`` for ``initial``'s input and classes.
 
     :param space: the search space (depth and width bounds)
-    :param initial: the preset's initial architecture (input shape, classes, conv kernel)
+    :param initial: the preset's initial architecture (input shape, classes, conv kernel, ``head``: every
+        candidate keeps the initial network's head, as the env's own edits do)
     :param seed: seed of the strategy's RNG
     """
 
@@ -80,11 +81,11 @@ class CandidateStrategy(ABC):
         """Learn from a finished evaluation (``record`` holds ``score``, ``val_accuracy``, ...). Default: nothing."""
 
     def _arch(self, layers: list[LayerSpec]) -> Architecture:
-        return Architecture(self.initial.input_shape, tuple(layers), self.initial.num_classes)
+        return Architecture(self.initial.input_shape, tuple(layers), self.initial.num_classes, self.initial.head)
 
     def _random_arch(self) -> Architecture:
         depth = int(self.rng.integers(self.space.min_depth, self.space.max_depth + 1))
-        n_conv = int(self.rng.integers(0, depth + 1)) if self.initial.is_image else 0
+        n_conv = int(self.rng.integers(0, depth + 1)) if "conv" in _layer_kinds(self.initial) else 0
         layers = [
             LayerSpec("conv", int(self.rng.choice(_widths(self.space, "conv"))), _kernel(self.initial))
             for _ in range(n_conv)

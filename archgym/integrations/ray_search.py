@@ -122,24 +122,38 @@ def candidate_architecture(
 
     :param env_id: registered archgym id
     :param layers: an Architecture, or layers such as ``[64, 32]`` or ``["c8k3", 32]``
-    :param env_kwargs: preset overrides (``dataset``, ``input``) that change the input shape
-    :return: the architecture
+    :param env_kwargs: preset overrides (``dataset``, ``input``, ``head``, ``data_root``, ...) that change the
+        input shape or the head
+    :return: the architecture, with the env's input shape, classes and ``head`` (as the env would build it)
     """
     if isinstance(layers, Architecture):
         return layers
     from archgym.arch import parse_layers
 
     initial = _initial_architecture(env_id, env_kwargs)
-    return Architecture(initial.input_shape, parse_layers(layers), initial.num_classes)
+    return Architecture(initial.input_shape, parse_layers(layers), initial.num_classes, initial.head)
 
 
 def _initial_architecture(env_id: str, env_kwargs: Mapping[str, Any] | None = None) -> Architecture:
+    """The env's initial network, built as the env builds it: the dataset read with the task's layout,
+    data_root and options, the space's ``head``."""
     from archgym.arch import parse_layers
     from archgym.data import load_dataset
+    from archgym.envs.config import split_keywords
 
-    kw = {**_preset(env_id).kwargs, **dict(env_kwargs or {})}
-    data = load_dataset(kw.get("dataset", "digits"), device="cpu", image=kw.get("input", "flat") == "image")
-    return Architecture(data.input_shape, parse_layers(kw.get("initial", (32,))), data.num_classes)
+    cfg = split_keywords({**_preset(env_id).kwargs, **dict(env_kwargs or {})})
+    task, space = cfg["task"], cfg["space"]
+    data = load_dataset(
+        task.dataset,
+        seed=task.data_seed,
+        device="cpu",
+        layout=task.input,
+        train_subset=task.train_subset,
+        data_root=task.data_root,
+        download=task.download,
+        options=task.dataset_options,
+    )
+    return Architecture(data.input_shape, parse_layers(space.initial), data.num_classes, space.head)
 
 
 def _search_space(env_id: str, env_kwargs: Mapping[str, Any]) -> Any:
