@@ -20,7 +20,8 @@ from typing import Any, NoReturn
 
 __all__ = ["CLIError", "build_parser", "main"]
 
-DEFAULT_ENV = "archgym/DigitsMLP-v0"
+#: env of ``archgym train`` / ``archgym search`` without ``--env``: the README's and ``make train``'s env
+DEFAULT_ENV = "archgym/MNIST1D-v0"
 
 
 class CLIError(Exception):

@@ -20,6 +20,8 @@ from archgym.data import load_dataset
 TINY_ENV = ["initial_steps=5", "finetune_steps=2", "scratch_steps=5", "train_subset=200"]
 TINY_HP = ["learning_starts=30", "target_update_interval=30", "buffer_size=500"]
 STEPS = 100
+#: the env of the end-to-end tests: cheap digits MLPs (the CLI's default, MNIST1D-v0, is checked separately)
+TEST_ENV = "archgym/DigitsMLP-v0"
 
 
 def _initial_key() -> str:
@@ -40,6 +42,8 @@ def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
 def _train_args(logdir: Path, *extra: str) -> list[str]:
     return [
         "train",
+        "--env",
+        TEST_ENV,
         "--timesteps",
         str(STEPS),
         "--seed",
@@ -178,7 +182,19 @@ def test_resume_continues_the_step_count(trained: tuple[Path, str], capsys: pyte
 
 def test_search_and_report(trained: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run_dir, _ = trained
-    args = ["search", "--strategy", "random", "--budget", "15", "--seed", "1", "--logdir", str(tmp_path)]
+    args = [
+        "search",
+        "--env",
+        TEST_ENV,
+        "--strategy",
+        "random",
+        "--budget",
+        "15",
+        "--seed",
+        "1",
+        "--logdir",
+        str(tmp_path),
+    ]
     rc, out, err = run_cli([*args, "--device", "cpu", "--env-kwargs", *TINY_ENV], capsys)
     assert rc == 0, err
     (search_dir,) = tmp_path.iterdir()
@@ -323,7 +339,8 @@ def test_paths_that_are_files_are_one_line_errors(
 
 
 def test_strategy_kwargs_typo_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    base = ["search", "--budget", "3", "--logdir", str(tmp_path), "--env-kwargs", *TINY_ENV, "--strategy-kwargs"]
+    base = ["search", "--env", TEST_ENV, "--budget", "3", "--logdir", str(tmp_path), "--env-kwargs", *TINY_ENV]
+    base += ["--strategy-kwargs"]
     for strategy, kv, fragment in [
         ("greedy", "min_improvment=0.1", "did you mean 'min_improvement'"),
         ("qlearning", "lr=high", "lr"),
@@ -447,3 +464,34 @@ def test_a_crash_during_training_still_saves_the_agent(tmp_path: Path, monkeypat
     (run_dir,) = tmp_path.iterdir()
     meta = json.loads((run_dir / "run.json").read_text())
     assert meta["status"] == "crashed" and meta["num_timesteps"] == 25 and (run_dir / "model.zip").is_file()
+
+
+# --------------------------------------------------------------------------- the default env
+def test_train_and_search_default_to_the_readme_env(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``archgym train`` / ``archgym search`` without --env use archgym/MNIST1D-v0, as the README and make train do."""
+    import archgym.agents.search
+    import archgym.agents.train
+    from archgym.cli import DEFAULT_ENV, build_parser
+
+    class Stop(Exception):
+        pass
+
+    seen: list[str] = []
+
+    def record(env_id: str, *args: object, **kwargs: object) -> None:
+        seen.append(env_id)
+        raise Stop
+
+    monkeypatch.setattr(archgym.agents.train, "train", record)
+    monkeypatch.setattr(archgym.agents.search, "run_search", record)
+    for argv in (["train"], ["search", "--strategy", "random"]):
+        with pytest.raises(Stop):
+            main(argv)
+    assert DEFAULT_ENV == "archgym/MNIST1D-v0" and seen == [DEFAULT_ENV, DEFAULT_ENV]
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
+    assert f"archgym train --env {DEFAULT_ENV} " in makefile
+    helps = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for name in ("train", "search"):
+        assert f"default {DEFAULT_ENV}" in helps[name].format_help()
