@@ -53,8 +53,9 @@ Flags
                          writes section compare_agents_tuning instead (no figure)
     --no-table-entry     in table mode, use the env id's agent entry, not <env id>@table (the tuning's baseline)
     --ranking-from JSON  compare this run's method ranking with a table run's --json (the live check)
-    --reuse              read back the finished runs in OUT (same budget) instead of searching again; the
-                         time reported is the searches' own (OUT/<method>__<seed>/run.json)
+    --reuse              read back the finished runs in OUT instead of searching again, when their run.json
+                         records the same budget, env, table and (agents) hyperparameters; the time
+                         reported is the searches' own (OUT/<method>__<seed>/run.json)
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ from stable_baselines3.common.callbacks import BaseCallback
 import archgym  # noqa: F401  (registers the env ids)
 from archgym.agents.anytime import anytime_test_accuracy, first_hit, incumbents, mean_ci, top_fraction
 from archgym.agents.records import SearchLog, read_records
-from archgym.agents.sb3 import list_agent_presets, load_agent_preset, make_agent, scale_reward
+from archgym.agents.restarts import wrap_agent_env
+from archgym.agents.sb3 import list_agent_presets, load_agent_preset, make_agent, merge_hyperparams
 from archgym.agents.strategies import STRATEGIES, make_strategy
 from archgym.device import resolve_device
 from archgym.tables import Table, load_table, shipped_table
@@ -160,20 +162,15 @@ def agent_hyperparams(
     if entry and key not in preset.per_env:
         raise ValueError(f"{preset.path} has no entry {key!r} (method {method!r})")
     if entry or (eval_mode == "table" and table_entry):
-        extra = dict(preset.per_env.get(key, {}))
-        pk = {**hp.get("policy_kwargs", {}), **extra.pop("policy_kwargs", {})}
-        hp.update(extra)
-        if pk:
-            hp["policy_kwargs"] = pk
-    hp.update(overrides)
-    return name, hp
+        hp = merge_hyperparams(hp, preset.per_env.get(key, {}))
+    return name, merge_hyperparams(hp, overrides)
 
 
 def run_agent(env: gym.Env, method: str, seed: int, log: SearchLog, args: argparse.Namespace) -> None:
     """Train an agent preset on ``env`` until ``budget`` child evaluations were logged (as ``archgym train``)."""
     name, hp = agent_hyperparams(method, args.env, args.mode, args.hp.get(method, {}), not args.no_table_entry)
     algo = load_agent_preset(name).algo
-    env = scale_reward(env, hp)  # the preset's reward_scale, exactly as archgym train applies it
+    env = wrap_agent_env(env, hp, seed=seed)  # the preset's restart_prob and reward_scale
     model = make_agent(algo, env, hp, args.budget, seed=seed, device=args.device)
     cb = EvaluationLogger(log, args.budget)
     first = True
@@ -194,15 +191,36 @@ def make_env(args: argparse.Namespace, table: Table | None) -> gym.Env:
     return gym.make(args.env, **{k: v for k, v in kw.items() if v is not None})
 
 
+def run_config(method: str, args: argparse.Namespace, table: Table | None) -> dict[str, Any]:
+    """What makes a run what it is (kept in its ``run.json``; ``--reuse`` reads a run back only when it matches):
+    method, budget, env, eval mode, env overrides, table and, for an agent, its resolved hyperparameters."""
+    config: dict[str, Any] = {
+        "method": method,
+        "budget": int(args.budget),
+        "env": args.env,
+        "eval_mode": args.mode,
+        "env_kwargs": args.env_kwargs,
+        "table": None if table is None else table.path.name,
+    }
+    if method.partition("@")[0] not in STRATEGIES:
+        config["hyperparams"] = agent_hyperparams(
+            method, args.env, args.mode, args.hp.get(method, {}), not args.no_table_entry
+        )[1]
+    return json.loads(json.dumps(config, sort_keys=True, default=str))
+
+
 def run_method(method: str, seed: int, args: argparse.Namespace, table: Table | None) -> tuple[list[dict], float]:
     """One search run: its records (also in ``OUT/<method>__<seed>/search.jsonl``) and its wall seconds (also in
-    ``run.json`` beside it). With ``--reuse`` a finished run of the same budget is read back instead."""
+    ``run.json`` beside it, with :func:`run_config`). With ``--reuse`` a finished run with the same
+    :func:`run_config` (budget, hyperparameters, ...) is read back instead; any other run is searched again."""
     log_path = args.out / f"{method}__{seed}" / "search.jsonl"
     meta = log_path.with_name("run.json")
+    config = run_config(method, args, table)
     if args.reuse and log_path.is_file() and meta.is_file():
+        saved = json.loads(meta.read_text())
         records = read_records(log_path)
-        if len(records) == args.budget:
-            return records, float(json.loads(meta.read_text())["seconds"])
+        if saved.get("config") == config and len(records) == args.budget:
+            return records, float(saved["seconds"])
     log_path.unlink(missing_ok=True)
     t0 = time.perf_counter()
     env = make_env(args, table)
@@ -215,7 +233,9 @@ def run_method(method: str, seed: int, args: argparse.Namespace, table: Table | 
     finally:
         env.close()
     seconds = time.perf_counter() - t0
-    meta.write_text(json.dumps({"method": method, "seed": seed, "budget": args.budget, "seconds": seconds}) + "\n")
+    meta.write_text(
+        json.dumps({"method": method, "seed": seed, "budget": args.budget, "seconds": seconds, "config": config}) + "\n"
+    )
     return read_records(log_path), seconds
 
 

@@ -214,3 +214,74 @@ def test_reward_scale_wraps_only_when_set(fast_kwargs: dict) -> None:
     for bad in (0, -1, "x", True):
         with pytest.raises(ValueError, match="reward_scale must be a number > 0"):
             scale_reward(plain, {"reward_scale": bad})
+
+
+# --------------------------------------------------------------------------- exploration_steps
+def test_exploration_steps_is_env_steps_whatever_the_run_length() -> None:
+    from archgym.agents.sb3 import exploration_fraction_of
+
+    for total in (300, 1000, 4000):
+        kw = algo_kwargs("dqn", {"exploration_steps": 150}, total_timesteps=total)
+        assert kw["exploration_fraction"] == pytest.approx(150 / total)
+        assert "exploration_steps" not in kw
+    assert algo_kwargs("dqn", {"exploration_steps": 2000}, 1000)["exploration_fraction"] == 2.0  # not clipped
+    assert algo_kwargs("qrdqn", {"exploration_steps": "150"}, 300)["exploration_fraction"] == pytest.approx(0.5)
+    assert exploration_fraction_of({"exploration_fraction": 0.3}, 100) is None
+    assert algo_kwargs("dqn", {"exploration_fraction": None}, 100) == {}  # null: SB3's default
+
+
+def test_exploration_steps_sets_the_agents_epsilon(env: gym.Env) -> None:
+    """The model's epsilon reaches its final value after exploration_steps env steps, for any run length."""
+    hp = {"exploration_steps": 40, "exploration_initial_eps": 1.0, "exploration_final_eps": 0.1, "learning_starts": 8}
+    from stable_baselines3.common.callbacks import BaseCallback
+
+    class StopAt(BaseCallback):
+        def __init__(self, n: int) -> None:
+            super().__init__()
+            self.n = n
+
+        def _on_step(self) -> bool:
+            return self.num_timesteps < self.n
+
+    for total in (60, 200):
+        for stop, eps in ((20, 0.55), (40, 0.1)):  # halfway down after 20 of the 40 steps; final after 40
+            model = make_agent("dqn", env, hp, total_timesteps=total, seed=0, device="cpu")
+            model.learn(total, callback=StopAt(stop))
+            assert model.num_timesteps == stop
+            model._update_current_progress_remaining(model.num_timesteps, total)
+            model._on_step()  # SB3 updates epsilon here, once per step
+            assert model.exploration_rate == pytest.approx(eps)
+
+
+@pytest.mark.parametrize(
+    ("hp", "match"),
+    [
+        ({"exploration_steps": 0}, r"exploration_steps must be an int >= 1 \(env steps over which epsilon decays\)"),
+        ({"exploration_steps": 1.5}, "exploration_steps must be an int >= 1"),
+        ({"exploration_steps": True}, "exploration_steps must be an int >= 1"),
+        ({"exploration_steps": "x"}, "exploration_steps must be an int >= 1"),
+        ({"exploration_steps": 100, "exploration_fraction": 0.3}, "give exploration_steps .* or exploration_fraction"),
+    ],
+)
+def test_exploration_steps_rejects_bad_values(hp: dict, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        algo_kwargs("dqn", hp, 100)
+
+
+def test_exploration_steps_needs_an_epsilon_greedy_algorithm() -> None:
+    with pytest.raises(ValueError, match=r"exploration_steps is for algorithms with epsilon-greedy .*PPO has no"):
+        algo_kwargs("ppo", {"exploration_steps": 100}, 100)
+
+
+def test_merge_hyperparams_more_specific_entry_chooses_the_exploration_key() -> None:
+    from archgym.agents.sb3 import merge_hyperparams
+
+    base = {"exploration_fraction": 0.5, "gamma": 0.9, "policy_kwargs": {"net_arch": [64, 64], "n_quantiles": 5}}
+    out = merge_hyperparams(base, {"exploration_steps": 150, "policy_kwargs": {"net_arch": [32]}})
+    assert out == {"exploration_steps": 150, "gamma": 0.9, "policy_kwargs": {"net_arch": [32], "n_quantiles": 5}}
+    back = merge_hyperparams(out, {"exploration_fraction": 0.2})  # e.g. an --hp override: it wins
+    assert "exploration_steps" not in back and back["exploration_fraction"] == 0.2
+    assert base["exploration_fraction"] == 0.5 and base["policy_kwargs"]["net_arch"] == [64, 64]  # inputs kept
+    both = merge_hyperparams(base, {"exploration_steps": 10, "exploration_fraction": 0.1})
+    with pytest.raises(ValueError, match="not both"):  # one entry that sets both is an error, not a guess
+        algo_kwargs("dqn", {k: v for k, v in both.items() if k != "policy_kwargs"}, 100)

@@ -200,3 +200,96 @@ def test_scratch_cache_is_bounded_in_bytes():
     assert cache.get(("a2", 0, 1)) is not None  # a2 is now the most recently used
     cache.put(("a5", 0, 1), ev, {"w": torch.zeros(100)})
     assert cache.get(("a3", 0, 1)) is None and cache.get(("a2", 0, 1))[1]["w"][0] == 2.0
+
+
+# --------------------------------------------------------------------------- reset(options={"initial": ...})
+@pytest.mark.parametrize("eval_mode", ["inherit", "scratch"])
+def test_reset_options_start_the_episode_from_another_architecture(eval_mode):
+    env = gym.make("archgym/DigitsMLP-v0", eval_mode=eval_mode, **FAST_ENV_KWARGS)
+    u = env.unwrapped
+    _, info = env.reset(seed=0)
+    default = info["arch"]
+    assert u.episode_initial == u.initial_arch
+    key = "64-[48,32]-10"
+    for start in (key, [48, 32], archgym.Architecture.from_key(key)):
+        _, info = env.reset(seed=1, options={"initial": start})
+        assert info["arch"] == key and u.episode_initial.key() == key and u.architecture.key() == key
+        assert info["evaluations"] == 1 and u.child is not None and u.child.arch.key() == key
+        obs, *_ = env.step(0)  # the episode goes on from there
+        assert np.isfinite(obs).all()
+    _, info = env.reset(seed=2)  # the next plain reset is the preset's start again
+    assert info["arch"] == default and u.episode_initial == u.initial_arch
+    _, info = env.reset(seed=2, options={"initial": None})  # None: the preset's start
+    assert info["arch"] == default
+
+
+def test_reset_options_same_seed_same_trajectory_and_state_records_the_start():
+    actions = [0, 2, 4, 1]
+    kw = dict(eval_mode="inherit", **FAST_ENV_KWARGS)
+
+    def run(env):
+        obs, info = env.reset(seed=3, options={"initial": [48, 32]})
+        out = [(obs.tobytes(), info["arch"])]
+        for a in actions:
+            obs, r, *_, info = env.step(a)
+            out.append((obs.tobytes(), r, info["arch"]))
+        return out
+
+    a, b = gym.make("archgym/DigitsMLP-v0", **kw), gym.make("archgym/DigitsMLP-v0", **kw)
+    assert run(a) == run(b)
+    state = a.unwrapped.state_dict()
+    assert state["initial"] == "64-[48,32]-10"
+    c = gym.make("archgym/DigitsMLP-v0", **kw).unwrapped
+    c.reset(seed=9)
+    c.load_state_dict(state)
+    assert c.episode_initial.key() == "64-[48,32]-10"
+    for act in (0, 3, 1):
+        oa, ra, *_ = a.step(act)
+        oc, rc, *_ = c.step(act)
+        assert np.array_equal(oa, oc) and ra == rc
+
+
+def test_replayed_episode_restarts_from_its_recorded_start():
+    """A replay_only evaluator (the stream) saves the episode's start with the replay and resets from it."""
+    env_id = "archgym/DriftingDigits-v0"
+    a = gym.make(env_id, **fast_kwargs_for(env_id)).unwrapped
+    b = gym.make(env_id, **fast_kwargs_for(env_id)).unwrapped
+    start = a.initial_arch.widen(0, a.space.dense.step)
+    a.reset(seed=4, options={"initial": start.key()})
+    for act in (0, 2):
+        a.step(act)
+    state = a.state_dict()
+    assert state["replay"]["initial"] == start.key()
+    b.reset(seed=99)
+    b.load_state_dict(state)
+    assert b.episode_initial == start and b.architecture == a.architecture
+    for act in (1, 0):
+        oa, ra, *_ = a.step(act)
+        ob, rb, *_ = b.step(act)
+        assert np.array_equal(oa, ob) and ra == rb
+
+
+@pytest.mark.parametrize(
+    "options, match",
+    [
+        ({"initial": "garbage"}, r"bad reset option initial='garbage'.*architecture key like '64-\[8\]-10'"),
+        ({"initial": 5}, r"bad reset option initial=5 \(got int\)"),
+        ({"initial": "1x40-[16]-10"}, r"does not fit this env: its networks take input 64, 10 classes"),
+        ({"initial": [16] * 9}, r"outside the search space \(depth 9 outside .*valid: depth 1-"),
+        ({"initial": [100000]}, r"outside the search space .*width 100000 outside.*dense widths"),
+        ({"start": [16]}, r"unknown reset option\(s\) \['start'\]; valid: initial"),
+        (["initial"], r"reset options must be a mapping or None, got list"),
+    ],
+)
+def test_reset_options_errors_name_what_is_valid(options, match):
+    env = gym.make("archgym/DigitsMLP-v0", **FAST_ENV_KWARGS)
+    env.reset(seed=0)
+    *_, info = env.step(0)
+    rng = env.unwrapped.np_random.bit_generator.state
+    with pytest.raises(ValueError, match=match):
+        env.reset(seed=1, options=options)
+    u = env.unwrapped  # the failed reset changed nothing: same episode, same RNG
+    assert u.architecture.key() == info["arch"] and u.episode_initial == u.initial_arch
+    assert u.np_random.bit_generator.state == rng
+    *_, again = env.step(0)
+    assert again["evaluations"] == info["evaluations"] + 1

@@ -453,3 +453,29 @@ def test_table_mode_batched_vector_env_equals_separate_envs(env_table: Path) -> 
         ra, rb = batched.step(act), sync.step(act)
         for x, y in zip(ra[:4], rb[:4], strict=True):
             np.testing.assert_array_equal(x, y)
+
+
+def test_table_mode_reset_options_start_from_any_architecture_of_the_table() -> None:
+    """``reset(options={"initial": ...})`` looks the start up (one recorded seed); outside the grid or the table
+    it is a one-line error naming the table's space; the start survives a state_dict round trip."""
+    table = load_table(shipped_tables()["mnist1d"])
+    best = table.ranking("test_accuracy")[0][0]
+    env = gym.make(MNIST1D, eval_mode="table")
+    u = env.unwrapped
+    _, info = env.reset(seed=0, options={"initial": best})
+    assert info["arch"] == best and u.episode_initial.key() == best and info["evaluations"] == 1
+    assert info["val_accuracy"] in table[best].val_accuracy.astype(float)
+    _, info = env.reset(seed=0, options={"initial": ["c12k5", 64]})  # the presets' list form
+    assert info["arch"] == "1x40-[c12k5,64]-10"
+    with pytest.raises(ValueError, match=r"1x40-\[c6k5,16\]-10 is not in table .*space: depth 1-3; dense 16\.\.112"):
+        env.reset(options={"initial": "1x40-[c6k5,16]-10"})  # inside the bounds, off the table's grid
+    with pytest.raises(ValueError, match=r"outside the search space .*conv channels 4\.\.28 step 8"):
+        env.reset(options={"initial": "1x40-[c32k5,16]-10"})
+    assert u.episode_initial.key() == "1x40-[c12k5,64]-10"  # the failed resets changed nothing
+    env.step(0)
+    state = u.state_dict()
+    tail = [env.step(a)[0] for a in (1, 3, 8)]
+    other = gym.make(MNIST1D, eval_mode="table").unwrapped
+    other.load_state_dict(state)
+    assert other.episode_initial.key() == "1x40-[c12k5,64]-10"
+    np.testing.assert_array_equal(np.stack(tail), np.stack([other.step(a)[0] for a in (1, 3, 8)]))

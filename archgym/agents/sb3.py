@@ -10,6 +10,15 @@ Besides the algorithm's own keyword arguments, an entry may hold:
 * ``policy``: the SB3 policy name (default ``MlpPolicy``);
 * ``reward_scale``: the agent learns from ``reward_scale * reward`` (score differences are ~0.01,
   small next to a fresh Q-network's outputs); logs, records and evaluations keep the env's reward;
+* ``exploration_steps`` (DQN, QR-DQN): epsilon decays from ``exploration_initial_eps`` to
+  ``exploration_final_eps`` over this many env steps (SB3's ``num_timesteps``: summed over the envs of a
+  vector env), whatever the run's length. SB3's own ``exploration_fraction`` is relative to the run's
+  ``total_timesteps``, so a fraction tuned on a 300-step run explores 3x longer on a 1000-step run;
+  :func:`algo_kwargs` converts ``exploration_steps`` into the fraction for the run's length. An entry
+  sets one of the two: the more specific entry's choice replaces the other (:func:`merge_hyperparams`);
+* ``restart_prob``: each episode starts from the best architecture found so far with this probability
+  (:class:`archgym.agents.restarts.RestartFromIncumbent`, applied by
+  :func:`archgym.agents.restarts.wrap_agent_env`);
 * ``policy_kwargs``: as in SB3; ``activation_fn`` may be a name (``relu``, ``tanh``, ...);
 * schedules: ``learning_rate`` (and PPO's ``clip_range``) may be a number or an
   :mod:`archgym.schedules` spec such as ``{name: cosine, lr: 1.0e-3, min_lr: 1.0e-4}``; a ``total``
@@ -44,15 +53,19 @@ __all__ = [
     "ScaleReward",
     "agent_preset_problems",
     "algo_kwargs",
+    "exploration_fraction_of",
     "list_agent_presets",
     "load_agent_preset",
     "make_agent",
+    "merge_hyperparams",
     "reward_scale_of",
     "scale_reward",
 ]
 
-#: Preset keys that are not keyword arguments of the algorithm.
-META_KEYS = ("n_timesteps", "policy", "reward_scale")
+#: Preset keys that are not keyword arguments of the algorithm (``exploration_steps`` becomes one).
+META_KEYS = ("n_timesteps", "policy", "reward_scale", "exploration_steps", "restart_prob")
+#: Keys that say the same thing two ways: an entry that sets one drops the other from the entries below it.
+EXCLUSIVE_KEYS = (("exploration_steps", "exploration_fraction"),)
 #: Hyperparameters that may be written as an :mod:`archgym.schedules` spec.
 SCHEDULE_KEYS = ("learning_rate", "clip_range")
 
@@ -143,13 +156,32 @@ class AgentPreset:
         :param env_id: registered env id
         :return: a fresh dict (safe to modify)
         """
-        out = copy.deepcopy(self.default)
-        override = copy.deepcopy(self.per_env.get(env_id, {}))
-        pk = {**out.get("policy_kwargs", {}), **override.pop("policy_kwargs", {})}
-        out.update(override)
-        if pk:
-            out["policy_kwargs"] = pk
-        return out
+        return merge_hyperparams(self.default, self.per_env.get(env_id, {}))
+
+
+def merge_hyperparams(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` updated with ``override``, as preset entries layer (default, env id, ``@table``, ``--hp``).
+
+    ``policy_kwargs`` merge key by key; of two keys that say the same thing two ways (:data:`EXCLUSIVE_KEYS`:
+    ``exploration_steps`` / ``exploration_fraction``), the one ``override`` sets replaces the other.
+
+    :param base: the hyperparameters so far
+    :param override: the more specific entry
+    :return: a fresh dict (deep copies; safe to modify)
+    """
+    out = copy.deepcopy(dict(base))
+    extra = copy.deepcopy(dict(override))
+    for pair in EXCLUSIVE_KEYS:
+        for key in pair:
+            if key in extra:
+                for other in pair:
+                    if other != key and other not in extra:
+                        out.pop(other, None)
+    pk = {**(out.get("policy_kwargs") or {}), **(extra.pop("policy_kwargs", None) or {})}
+    out.update(extra)
+    if pk:
+        out["policy_kwargs"] = pk
+    return out
 
 
 class ScaleReward(gym.RewardWrapper):
@@ -293,16 +325,42 @@ def _policy_kwargs(pk: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def exploration_fraction_of(hyperparams: Mapping[str, Any], total_timesteps: int) -> float | None:
+    """SB3's ``exploration_fraction`` for a run of ``total_timesteps`` env steps from the preset's
+    ``exploration_steps`` (``steps / total_timesteps``; above 1 when the run ends before epsilon is down,
+    which SB3's linear schedule handles), or None when the preset does not set ``exploration_steps``.
+
+    :raises ValueError: ``exploration_steps`` not an int >= 1 (a whole number as a float is accepted), or
+        given together with ``exploration_fraction``
+    """
+    steps = _number("exploration_steps", hyperparams.get("exploration_steps"))
+    if steps is None:
+        return None
+    if isinstance(steps, float) and steps.is_integer():
+        steps = int(steps)
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"exploration_steps must be an int >= 1 (env steps over which epsilon decays), got {steps!r}")
+    if hyperparams.get("exploration_fraction") is not None:
+        raise ValueError(
+            "give exploration_steps (env steps) or exploration_fraction (of the run), not both: got "
+            f"exploration_steps={steps!r} and exploration_fraction={hyperparams['exploration_fraction']!r}"
+        )
+    return steps / max(int(total_timesteps), 1)
+
+
 def algo_kwargs(algo: str, hyperparams: Mapping[str, Any], total_timesteps: int) -> dict[str, Any]:
     """Keyword arguments for the algorithm class from preset hyperparameters.
 
-    Meta keys (``n_timesteps``, ``policy``) are dropped, schedules and activation names resolved,
-    numeric strings turned into floats, and every remaining key checked against the class signature.
+    Meta keys (:data:`META_KEYS`) are dropped, ``exploration_steps`` becomes ``exploration_fraction`` for
+    this run's length (:func:`exploration_fraction_of`), schedules and activation names resolved, numeric
+    strings turned into floats, and every remaining key checked against the class signature.
 
     :param algo: key of :data:`ALGOS`
     :param hyperparams: merged preset entry (see :meth:`AgentPreset.hyperparams`)
-    :param total_timesteps: training length (spans schedules whose ``total`` is left out)
-    :raises ValueError: an unknown hyperparameter (with a "did you mean") or a bad schedule
+    :param total_timesteps: training length (spans schedules whose ``total`` is left out, and converts
+        ``exploration_steps``)
+    :raises ValueError: an unknown hyperparameter (with a "did you mean"), a bad schedule, or a bad
+        ``exploration_steps`` (also: given to an algorithm without epsilon-greedy exploration)
     """
     if algo not in ALGOS:
         raise _unknown("algo", algo, list(ALGOS))
@@ -321,8 +379,18 @@ def algo_kwargs(algo: str, hyperparams: Mapping[str, Any], total_timesteps: int)
             out[key] = _policy_kwargs(value or {})
         elif key == "train_freq" and isinstance(value, list):
             out[key] = (int(value[0]), str(value[1]))
+        elif value is None and key == "exploration_fraction":
+            continue  # ``exploration_fraction: null`` in an entry: the algorithm's default (or exploration_steps)
         else:
             out[key] = _number(key, value)
+    fraction = exploration_fraction_of(hyperparams, total_timesteps)
+    if fraction is not None:
+        if "exploration_fraction" not in valid:
+            raise ValueError(
+                f"exploration_steps is for algorithms with epsilon-greedy exploration (dqn, qrdqn); "
+                f"{cls.__name__} has no exploration_fraction"
+            )
+        out["exploration_fraction"] = fraction
     return out
 
 

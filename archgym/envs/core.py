@@ -21,7 +21,10 @@ from archgym.envs.evaluators.base import Outcome
 from archgym.envs.evaluators.morph import hidden_sparsity
 from archgym.envs.guard import Guard, is_oom
 
-__all__ = ["ArchSearchEnv", "StepPlan"]
+__all__ = ["RESET_OPTIONS", "ArchSearchEnv", "StepPlan"]
+
+#: Keys of ``env.reset(options=...)``: ``initial``, the architecture this episode starts from.
+RESET_OPTIONS: tuple[str, ...] = ("initial",)
 
 StepResult = tuple[np.ndarray, float, bool, bool, dict[str, Any]]
 
@@ -120,7 +123,13 @@ class ArchSearchEnv(gym.Env):
     ## Starting State
 
     The preset's ``initial`` architecture, freshly initialised from the episode's seed and trained for
-    ``initial_steps`` (inherit), with the scratch recipe (scratch), or on ``warmup_chunks`` (stream).
+    ``initial_steps`` (inherit), with the scratch recipe (scratch), on ``warmup_chunks`` (stream), or looked
+    up (table). ``env.reset(options={"initial": arch})`` starts this one episode from another architecture
+    of the search space: a key (``"1x40-[c28k5,c28k5,c12k5]-10"``), a layer list as the presets write it
+    (``["c28k5", "c28k5", 12]``) or an :class:`~archgym.arch.Architecture`; it must have the env's input,
+    classes and head, lie in the search space and, in table mode, be in the table (else a ValueError says
+    what is valid). ``env.unwrapped.episode_initial`` is the episode's start; checkpoints record it.
+    :class:`archgym.agents.restarts.RestartFromIncumbent` uses it to restart episodes from the best network.
 
     ## Episode End
 
@@ -227,12 +236,62 @@ class ArchSearchEnv(gym.Env):
         self._oom_now = False
         self._episode_origin: dict[str, Any] | None = None
         self._episode_actions: list[int] = []
+        self._episode_initial: Architecture = self.initial_arch
 
     # ------------------------------------------------------------------ what the env exposes
     @property
     def actions(self) -> list[Action]:
         """The action table (id -> op and slot)."""
         return self.action_table.actions
+
+    @property
+    def episode_initial(self) -> Architecture:
+        """The architecture the current episode started from (``initial``, or the reset's ``options``)."""
+        return self._episode_initial
+
+    def start_architecture(self, initial: Any) -> Architecture:
+        """Validate a reset's ``options["initial"]`` and return it as an :class:`~archgym.arch.Architecture`.
+
+        :param initial: an architecture key (``"1x40-[c28k5,16]-10"``), a layer list as in the presets
+            (``["c28k5", 16]``) or an Architecture
+        :raises ValueError: malformed, another input / class count / head than the env's, outside the search
+            space, or (table mode) not in the table; the message says what is valid
+        """
+        base = self.initial_arch
+        try:
+            if isinstance(initial, Architecture):
+                arch = initial
+            elif isinstance(initial, str):
+                arch = Architecture.from_key(initial)
+            elif isinstance(initial, (list, tuple)) and not isinstance(initial, bool):
+                arch = Architecture(base.input_shape, parse_layers(initial), base.num_classes, base.head)
+            else:
+                raise ValueError(f"got {type(initial).__name__}")
+        except ValueError as e:
+            raise ValueError(
+                f"bad reset option initial={initial!r} ({e}); give an architecture key like {base.key()!r}, "
+                f"a layer list like {list(self.space_config.initial)!r} or an Architecture"
+            ) from None
+        same = (arch.input_shape, arch.num_classes, arch.head) == (base.input_shape, base.num_classes, base.head)
+        if not same:
+            raise ValueError(
+                f"reset option initial={arch.key()!r} does not fit this env: its networks take input "
+                f"{'x'.join(map(str, base.input_shape))}, {base.num_classes} classes, head {base.head!r} "
+                f"(e.g. {base.key()!r})"
+            )
+        try:
+            self.space.check(arch)
+        except InvalidEdit as e:
+            sp = self.space
+            raise ValueError(
+                f"reset option initial={arch.key()!r} is outside the search space ({e}); valid: depth "
+                f"{sp.min_depth}-{sp.max_depth}, dense widths {sp.dense.min}..{sp.dense.max} step {sp.dense.step}, "
+                f"conv channels {sp.conv.min}..{sp.conv.max} step {sp.conv.step}"
+            ) from None
+        check = getattr(self.evaluator, "check_architecture", None)  # e.g. the table: is it in the table?
+        if check is not None:
+            check(arch)
+        return arch
 
     @property
     def child(self) -> ChildNet | None:
@@ -334,15 +393,29 @@ class ArchSearchEnv(gym.Env):
     def _ctx(self) -> StepContext:
         return StepContext(self.np_random, self._eval, self._t)
 
-    def begin_reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> StepPlan:
-        """Phase one of :meth:`reset`: seed, build the initial child, return what it needs trained."""
+    def begin_reset(self, *, seed: int | None = None, options: Mapping[str, Any] | None = None) -> StepPlan:
+        """Phase one of :meth:`reset`: seed, build the initial child, return what it needs trained.
+
+        :param options: None, or ``{"initial": arch}`` (see :meth:`start_architecture`)
+        :raises ValueError: unknown option keys (the valid ones named) or a bad ``initial``; nothing changes
+        """
+        start = self.initial_arch
+        if options is not None:
+            if not isinstance(options, Mapping):
+                raise ValueError(f"reset options must be a mapping or None, got {type(options).__name__}")
+            unknown = sorted(set(options) - set(RESET_OPTIONS))
+            if unknown:
+                raise ValueError(f"unknown reset option(s) {unknown}; valid: {', '.join(RESET_OPTIONS)}")
+            if options.get("initial") is not None:
+                start = self.start_architecture(options["initial"])
         super().reset(seed=seed)
         self._episode_origin = dict(self.np_random.bit_generator.state)  # a snapshot: numpy builds a new dict
         self._episode_actions = []
+        self._episode_initial = start
         self._t, self._evaluations = 0, 0
         self._last_valid, self._oom_now = True, False
         self._eval = None
-        return StepPlan("reset", self.evaluator.begin_reset(self.initial_arch, self._ctx()))
+        return StepPlan("reset", self.evaluator.begin_reset(start, self._ctx()))
 
     def begin_step(self, action: int | np.integer) -> StepPlan:
         """Phase one of :meth:`step`: decode and validate the action, change the child, return what to train."""
@@ -469,7 +542,8 @@ class ArchSearchEnv(gym.Env):
 
     # ------------------------------------------------------------------ gym API
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[np.ndarray, dict]:
-        """Start an episode from the preset's initial architecture."""
+        """Start an episode from the preset's initial architecture, or from ``options["initial"]``
+        (see :meth:`start_architecture`)."""
         sp = self.begin_reset(seed=seed, options=options)
         return self.end_reset(sp, self.serve(sp))  # type: ignore[arg-type]
 
@@ -512,9 +586,18 @@ class ArchSearchEnv(gym.Env):
         """
         if self._eval is None:
             return None
-        out: dict[str, Any] = {"format": 2, "eval_mode": str(self.eval_mode), "counters": self._counters()}
+        out: dict[str, Any] = {
+            "format": 2,
+            "eval_mode": str(self.eval_mode),
+            "counters": self._counters(),
+            "initial": self._episode_initial.key(),
+        }
         if self.evaluator.replay_only:
-            out["replay"] = {"np_random": self._episode_origin, "actions": list(self._episode_actions)}
+            out["replay"] = {
+                "np_random": self._episode_origin,
+                "actions": list(self._episode_actions),
+                "initial": self._episode_initial.key(),
+            }
             return out
         out["np_random"] = self.np_random.bit_generator.state
         out["eval"] = {k: getattr(self._eval, k) for k in Evaluation.__dataclass_fields__}
@@ -531,9 +614,11 @@ class ArchSearchEnv(gym.Env):
         if state.get("eval_mode") != self.eval_mode:
             raise ValueError(f"cannot restore a state of eval_mode {state.get('eval_mode')!r} into {self.eval_mode!r}")
         c = state["counters"]
+        initial = state.get("initial")  # the episode's start (absent in older snapshots: the preset's)
         if "replay" in state:
             self.np_random.bit_generator.state = state["replay"]["np_random"]
-            self.reset()
+            start = state["replay"].get("initial", initial)
+            self.reset(options=None if start is None else {"initial": start})
             for a in state["replay"]["actions"]:
                 self.step(a)
         else:
@@ -542,6 +627,7 @@ class ArchSearchEnv(gym.Env):
             self._eval = Evaluation(**state["eval"])
             self._score, self._t, self._evaluations = float(c["score"]), int(c["t"]), int(c["evaluations"])
             self._last_valid = bool(c["last_valid"])
+            self._episode_initial = self.start_architecture(initial) if initial is not None else self.initial_arch
         self.total_evaluations, self.cache_hits = int(c["total_evaluations"]), int(c["cache_hits"])
         self.guard.load_state_dict(c)
 

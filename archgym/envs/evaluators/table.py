@@ -15,8 +15,8 @@ Options: ``table=PATH`` (flat keyword, :class:`~archgym.envs.config.TaskConfig`)
 ``input`` (``archgym/tables/data/``). Training options (budgets, schedule) play no part: the table's recipe
 is in its ``meta``.
 
-Two hooks the core reads (:class:`~archgym.envs.core.ArchSearchEnv`): :attr:`TableEvaluator.search_space`
-and :meth:`TableEvaluator.cost_metric`.
+Three hooks the core reads (:class:`~archgym.envs.core.ArchSearchEnv`): :attr:`TableEvaluator.search_space`,
+:meth:`TableEvaluator.cost_metric` and :meth:`TableEvaluator.check_architecture` (a reset's ``initial``).
 """
 
 from __future__ import annotations
@@ -156,6 +156,12 @@ class TableEvaluator(Evaluator):
             return us
 
         return recorded
+
+    def check_architecture(self, arch: Architecture) -> None:
+        """Raise a ValueError naming the table's space unless the table holds ``arch`` (the core checks a
+        reset's ``options["initial"]`` with it before anything changes)."""
+        if arch.key() not in self._rows:
+            raise ValueError(f"reset option initial: {self.table.missing_message(arch.key())}")
 
     # ------------------------------------------------------------------ the phases
     def _plan(self, arch: Architecture, rng: Any) -> Plan:
