@@ -328,9 +328,9 @@ def test_memory_forget_keeps_the_most_recent_samples() -> None:
     from archgym.online.memory import MemoryWindow
 
     win = MemoryWindow(Memory(window=4, k=1), d=1)
-    win.add(torch.arange(6.0).view(-1, 1), torch.arange(6))  # wraps: holds 2..5
+    win.add(np.arange(6.0, dtype=np.float32).reshape(-1, 1), np.arange(6))  # wraps: holds 2..5
     win.forget(2)
-    assert win.filled == 2 and win.X[:2].view(-1).tolist() == [4.0, 5.0] and win.y[:2].tolist() == [4, 5]
+    assert win.filled == 2 and win.X[:2].reshape(-1).tolist() == [4.0, 5.0] and win.y[:2].tolist() == [4, 5]
     xs, ys = win.sample(5, np.random.default_rng(0))
     assert set(ys.tolist()) <= {4, 5} and xs.reshape(-1).astype(np.int64).tolist() == ys.tolist()
 
@@ -348,13 +348,39 @@ def test_drift_detection_resets_the_weakest_network_after_a_label_flip() -> None
     assert AutoClassifier(drift_delta=None)._detector is None
 
 
-def test_skip_loss_stops_learning_chunks_every_network_already_knows() -> None:
+def test_skip_loss_stops_learning_chunks_the_mixture_already_knows() -> None:
     x = np.repeat(np.array([[5.0], [-5.0]], dtype=np.float32), 2000, axis=0)
     y = (x[:, 0] > 0).astype(np.int64)
     order = np.random.default_rng(0).permutation(len(y))
     lazy = AutoClassifier(seed=0, skip_loss=0.05, **SMALL)
-    _prequential(lazy, x[order], y[order], chunk=8)
-    assert lazy._nets is not None and int(lazy._nets.step) < len(y) // 8
+    assert _prequential(lazy, x[order], y[order], chunk=8) > 0.95
+    assert lazy._nets is not None and lazy.n_skipped > len(y) // 16
+    # every learned chunk was an Adam step, learned or skipped (the skips not yet folded in are pending)
+    assert int(lazy._nets.step) + lazy._nets.n_skipped == len(y) // 8
+    eager = AutoClassifier(seed=0, skip_loss=0.0, **SMALL)
+    _prequential(eager, x[order], y[order], chunk=8)
+    assert eager.n_skipped == 0
+
+
+def test_skipped_batches_are_zero_gradient_adam_steps() -> None:
+    """Skips decay both of Adam's moments and count as steps at the next learn, without moving the weights."""
+    from archgym.online.pool import PackedPool
+
+    pool = PackedPool((Candidate(()), Candidate((4,))), 3, 2, torch.Generator().manual_seed(0))
+    x, y = torch.randn(8, 3), torch.randint(0, 2, (8,))
+    pool.learn(*pool.forward(x), y)
+    weights = [t.clone() for t in pool.params()]
+    m, v = [t.clone() for t in pool.m], [t.clone() for t in pool.v]
+    for _ in range(3):
+        pool.skip()
+    assert all(torch.equal(a, b) for a, b in zip(weights, pool.params(), strict=True)) and int(pool.step) == 1
+    pool._fold_skipped()
+    assert int(pool.step) == 4 and pool.n_skipped == 0
+    assert all(torch.allclose(a * 0.9**3, b) for a, b in zip(m, pool.m, strict=True))
+    assert all(torch.allclose(a * 0.999**3, b) for a, b in zip(v, pool.v, strict=True))
+    pool.skip()
+    pool.learn(*pool.forward(x), y)  # folds the pending skip first
+    assert int(pool.step) == 6 and pool.n_skipped == 0
 
 
 @pytest.mark.parametrize("loss", ["log", "brier", "zero_one"])

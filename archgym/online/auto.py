@@ -11,8 +11,9 @@ How capacity adapts
     mixes their class probabilities with weights that follow each candidate's recent prequential loss
     (each sample is predicted before it is learned). The pool spans the capacities a stream may need:
 
-    * neural candidates (:class:`Candidate`): a linear softmax model and MLPs of several widths, depths
-      and learning rates, trained by Adam one step per learned batch; all of them are *packed* into
+    * neural candidates (:class:`Candidate`): linear softmax models (a fast and a slow learning rate:
+      the slow one averages the noise out of a noisy, nearly linear concept) and MLPs of several
+      widths, depths and learning rates, trained by Adam one step per learned batch; all of them are *packed* into
       one set of tensors (layer ``l`` of every candidate in one matrix, block-diagonal masks between
       candidates; the output heads read their candidate's last hidden block and, with ``skip``, the
       inputs) so the whole pool costs a handful of matmuls, with a hand-written backward pass and
@@ -35,9 +36,13 @@ Drift, early samples and easy chunks
       ``replay_after_drift`` samples after each detected drift, each Adam step also learns ``replay``
       samples drawn from the memory's window (more signal per step while a concept is new; after a
       drift the window holds only samples after ADWIN's cut).
-    * A chunk every network already predicts with log loss below ``skip_loss`` is not learned by the
-      networks (it is still predicted, weighed by Hedge and stored in the memory): on a stream the
-      pool has learned, most chunks cost a prediction only.
+    * A chunk the mixture already predicts with log loss below ``skip_loss`` on every row is not
+      learned by the networks (it is still predicted, weighed by Hedge and stored in the memory): on
+      a stream the pool has learned, most chunks cost a prediction only. A skipped chunk counts as an
+      Adam step with a zero gradient that leaves the weights where they are
+      (:meth:`~archgym.online.pool.PackedPool.skip`): Adam's moments decay over a calm stretch as they
+      would under the near-zero gradients of learning it, so the networks still react to the first
+      large gradients after a drift with large steps.
 
 >>> model = AutoClassifier(seed=0)
 >>> for _ in range(30):
@@ -91,8 +96,8 @@ class AutoClassifier:
     :param replay: samples from the memory added to each Adam step while the stream is young (0: none)
     :param replay_until: replay during the first ``replay_until`` learned samples
     :param replay_after_drift: and during the ``replay_after_drift`` samples after each detected drift
-    :param skip_loss: the networks skip a batch on which every one of them has a log loss below this
-        (0: learn every batch)
+    :param skip_loss: the networks skip a batch on which the mixture's log loss is below this on every
+        row (0: learn every batch); a skipped batch counts as one zero-gradient Adam step
     """
 
     def __init__(
@@ -133,6 +138,7 @@ class AutoClassifier:
             self._detector = ADWIN(delta=drift_delta, clock=4, mode="up", reset_on_drift=True)
         self._drift_errors = self._drift_rows = 0
         self.n_drifts = 0
+        self.n_skipped = 0  # learned batches the networks skipped (the mixture already knew them)
         self.n_resets = [0] * len(cands)
         self.replay = positive_int("replay", replay, 0)
         self.replay_until = positive_int("replay_until", replay_until, 0)
@@ -218,8 +224,7 @@ class AutoClassifier:
             net_out = self._nets.forward(xs)
             parts.append(net_out[0].exp())
         if self._window is not None:
-            s2 = torch.from_numpy(self._stats.scale2)
-            parts.append(self._window.proba(torch.from_numpy(rows), s2, C).unsqueeze(1))
+            parts.append(torch.from_numpy(self._window.proba(rows, self._stats.scale2, C)).unsqueeze(1))
         p = torch.cat(parts, 1) if len(parts) > 1 else parts[0]
         return p, net_out
 
@@ -264,8 +269,16 @@ class AutoClassifier:
         else:
             losses = expert_losses(self.hedge_loss, p, yt).numpy()
         self._hedge.update(losses)
-        K = len(self.candidates)
-        if self._nets is not None and (not self.skip_loss or float(losses[:, :K].max()) >= self.skip_loss):
+        nets = self._nets
+        if nets is not None and self.skip_loss:
+            if mix is None:
+                mix = self._mixture(p)
+            p_true = mix.numpy()[np.arange(len(y)), y]
+            if float(p_true.min()) > math.exp(-self.skip_loss):  # the mixture's log loss < skip_loss on every row
+                nets.skip()  # a zero-gradient Adam step (the moments decay), folded in at the next step
+                self.n_skipped += 1
+                nets = None
+        if nets is not None:
             assert net_out is not None
             logp, zs, f = net_out
             b = self.batch_size or len(rows)
@@ -273,14 +286,14 @@ class AutoClassifier:
                 # one step on the first mini-batch and samples replayed from the memory (numpy: tiny arrays)
                 xr, yr = self._window.sample(self.replay, self._rng)
                 xs = torch.from_numpy(self._stats.transform(np.concatenate([rows[:b], xr])))
-                self._nets.learn(*self._nets.forward(xs), torch.from_numpy(np.concatenate([y[:b], yr])))
+                nets.learn(*nets.forward(xs), torch.from_numpy(np.concatenate([y[:b], yr])))
             else:
-                self._nets.learn(logp[:b], [z[:b] for z in zs], f[:b], yt[:b])
+                nets.learn(logp[:b], [z[:b] for z in zs], f[:b], yt[:b])
             for start in range(b, len(rows), b):  # later mini-batches see the weights the earlier ones made
                 xs = torch.from_numpy(self._stats.transform(rows[start : start + b]))
-                self._nets.learn(*self._nets.forward(xs), yt[start : start + b])
+                nets.learn(*nets.forward(xs), yt[start : start + b])
         if self._window is not None:
-            self._window.add(torch.from_numpy(rows), yt)
+            self._window.add(rows, y)
         if not first:
             self._stats.update(rows)
         self.n_seen += len(rows)

@@ -4,11 +4,11 @@
 rows, their squares and labels) and votes. Distances are between standardised rows, computed from the raw
 rows and the current input scales in one matmul, so the window never needs re-standardising.
 
->>> import torch
+>>> import numpy as np
 >>> win = MemoryWindow(Memory(window=4, k=1), d=1)
->>> win.add(torch.tensor([[0.0], [1.0]]), torch.tensor([0, 1]))
->>> win.proba(torch.tensor([[0.9]]), torch.ones(1), 2).tolist()
-[[0.02500000037252903, 0.9750000238418579]]
+>>> win.add(np.array([[0.0], [1.0]], dtype=np.float32), np.array([0, 1]))
+>>> [round(float(v), 4) for v in win.proba(np.array([[0.9]], dtype=np.float32), np.ones(1, dtype=np.float32), 2)[0]]
+[0.025, 0.975]
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import numpy as np
 import torch
 
 from archgym.online._checks import in_range, positive_int
-from archgym.online.pool import embed
 
 __all__ = ["DEFAULT_MEMORY", "Memory", "MemoryWindow"]
 
@@ -56,46 +55,52 @@ class MemoryWindow:
     """The memory candidate: a ring buffer of raw inputs (and their squares) and labels, and its k-NN vote.
 
     Distances are those between standardised samples, ``sum_j s_j^2 (x_j - w_j)^2`` with ``s`` the
-    current input scales (the means cancel), computed from the raw window in one matmul.
+    current input scales (the means cancel), computed from the raw window in one matmul. Everything is
+    numpy: on a chunk of a few rows against a window of a thousand, each call is dominated by per-op
+    overhead, which numpy keeps several times smaller than torch.
     """
 
     def __init__(self, spec: Memory, d: int) -> None:
         self.spec = spec
-        self.X = torch.zeros(spec.window, d)
-        self.X2 = torch.zeros(spec.window, d)
-        self.y = torch.zeros(spec.window, dtype=torch.int64)
+        self.X = np.zeros((spec.window, d), dtype=np.float32)
+        self.X2 = np.zeros((spec.window, d), dtype=np.float32)
+        self.y = np.zeros(spec.window, dtype=np.int64)
         self.filled = 0
         self.pos = 0
-        self._floors: dict[float, torch.Tensor] = {}
+        self._rows: dict[tuple[int, int], np.ndarray] = {}  # (n, C) -> row offsets into the flat vote array
 
     def grow_inputs(self, d: int) -> None:
         """Add input columns (0 for the stored samples, as a missing feature reads)."""
-        if d > self.X.shape[1]:
-            self.X = embed(self.X, (self.X.shape[0], d))
-            self.X2 = embed(self.X2, (self.X.shape[0], d))
+        extra = d - self.X.shape[1]
+        if extra > 0:
+            self.X = np.pad(self.X, ((0, 0), (0, extra)))
+            self.X2 = np.pad(self.X2, ((0, 0), (0, extra)))
 
-    def proba(self, x: torch.Tensor, s2: torch.Tensor, C: int) -> torch.Tensor:
-        """``(n, C)`` probabilities of raw rows ``x`` given the squared input scales ``s2``."""
+    def proba(self, x: np.ndarray, s2: np.ndarray, C: int) -> np.ndarray:
+        """``(n, C)`` float32 probabilities of raw rows ``x`` (float32) given the squared input scales ``s2``."""
         n, m = x.shape[0], self.filled
         if m == 0:
-            return x.new_full((n, C), 1.0 / C)
+            return np.full((n, C), 1.0 / C, dtype=np.float32)
         a = x * s2
-        d2 = torch.addmm(torch.mv(self.X2[:m], s2), a, self.X[:m].t(), alpha=-2.0)
-        dist, idx = torch.topk(d2, min(self.spec.k, m), 1, largest=False)
-        w = dist.add_(a.mul_(x).sum(1, keepdim=True)).clamp_(min=1e-12).rsqrt_()  # 1 / distance
-        votes = torch.zeros(n, C).scatter_add_(1, self.y[idx], w)
+        d2 = a @ self.X[:m].T  # (n, m): ranking key -2 a.w + |s w|^2 (the row's own |s x|^2 is added after)
+        d2 *= -2.0
+        d2 += self.X2[:m] @ s2
+        k = min(self.spec.k, m)
+        near, idx_t = torch.topk(torch.from_numpy(d2), k, 1, largest=False)  # faster than np.argpartition here
+        dist, idx = near.numpy(), idx_t.numpy()
+        dist += np.einsum("ij,ij->i", a, x)[:, None]
+        w = 1.0 / np.sqrt(np.maximum(dist, 1e-12))  # 1 / distance
+        rows = self._rows.get((n, C))
+        if rows is None:
+            rows = self._rows[(n, C)] = np.arange(n)[:, None] * C
+        votes: np.ndarray = np.bincount((rows + self.y[idx]).ravel(), weights=w.ravel(), minlength=n * C).reshape(n, C)
         s = self.spec.smoothing
-        return torch.addcdiv(self._floor(s / C), votes, votes.sum(1, keepdim=True), value=1.0 - s)
+        votes *= (1.0 - s) / votes.sum(1, keepdims=True)
+        votes += s / C
+        return votes.astype(np.float32, copy=False)
 
-    def _floor(self, value: float) -> torch.Tensor:
-        """A one-element tensor holding ``value`` (cached: the class count rarely changes)."""
-        t = self._floors.get(value)
-        if t is None:
-            t = self._floors[value] = torch.full((1,), value)
-        return t
-
-    def add(self, x: torch.Tensor, y: torch.Tensor) -> None:
-        """Store learned rows (oldest replaced first)."""
+    def add(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Store learned raw rows ``(n, d)`` and their class indices (oldest replaced first)."""
         W = self.X.shape[0]
         if len(x) > W:
             x, y = x[-W:], y[-W:]
@@ -104,7 +109,7 @@ class MemoryWindow:
         for src, dst in ((slice(0, first), slice(self.pos, self.pos + first)), (slice(first, n), slice(0, n - first))):
             if src.stop > src.start:
                 self.X[dst] = x[src]
-                torch.square(x[src], out=self.X2[dst])
+                np.square(x[src], out=self.X2[dst])
                 self.y[dst] = y[src]
         self.pos = (self.pos + n) % W
         self.filled = min(self.filled + n, W)
@@ -115,17 +120,17 @@ class MemoryWindow:
         if keep == self.filled:
             return
         W = self.X.shape[0]
-        idx = torch.arange(self.pos - keep, self.pos) % W
+        idx = np.arange(self.pos - keep, self.pos) % W
         for t in (self.X, self.X2, self.y):
-            t[:keep] = t[idx].clone()
+            t[:keep] = t[idx]
         self.filled = keep
         self.pos = keep % W
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """``n`` stored raw rows and their labels (numpy copies), drawn uniformly with replacement.
+        """``n`` stored raw rows and their labels (copies), drawn uniformly with replacement.
 
         :param n: rows to draw (the window must not be empty)
         :param rng: the random generator
         """
         idx = rng.integers(0, self.filled, n)
-        return self.X.numpy()[idx], self.y.numpy()[idx]
+        return self.X[idx], self.y[idx]

@@ -57,9 +57,11 @@ class Candidate:
         return f"{body}{'+skip' if self.skip and self.hidden else ''}-lr{self.lr:g}"
 
 
-#: the default pool (chosen on the tuning streams of scripts/bench_online.py, see docs/benchmarks.md)
+#: the default pool (chosen on the development streams of scripts/bench_online.py, see docs/benchmarks.md);
+#: the slow linear member (lr 0.002) is the low-noise regime of a noisy, nearly linear concept
 DEFAULT_CANDIDATES: tuple[Candidate, ...] = (
     Candidate((), lr=0.02),
+    Candidate((), lr=0.002),
     Candidate((32,), lr=0.01, skip=True),
     Candidate((128,), lr=0.005),
     Candidate((64, 32), lr=0.005),
@@ -150,6 +152,7 @@ class PackedPool:
         self.m = [torch.zeros_like(p) for p in self.params()]
         self.v = [torch.zeros_like(p) for p in self.params()]
         self.step = torch.zeros(())  # Adam's step count, shared by every parameter
+        self.n_skipped = 0  # zero-gradient steps not yet folded into Adam's moments (see skip)
 
     @staticmethod
     def _reads_x(c: Candidate) -> bool:
@@ -241,6 +244,22 @@ class PackedPool:
         logits = torch.addmm(self.bh, f, self.Wh.t()).mul_(self.sh)
         return torch.log_softmax(logits.view(-1, self.K, self.C), 2), zs, f
 
+    def skip(self) -> None:
+        """Count a batch the pool does not learn as an Adam step with a zero gradient, without moving the weights.
+
+        Its effect on the optimizer state (both moments decay, the step count grows) is folded in lazily at the
+        next :meth:`learn`, so a skipped batch costs nothing now. Decaying the second moments over a calm stretch
+        keeps Adam's reaction to the next large gradients (after a drift) as strong as if every batch had been
+        learned with its near-zero gradient.
+        """
+        self.n_skipped += 1
+
+    def _fold_skipped(self) -> None:
+        s, self.n_skipped = self.n_skipped, 0
+        torch._foreach_mul_(self.m, 0.9**s)
+        torch._foreach_mul_(self.v, 0.999**s)
+        self.step.add_(float(s))
+
     def learn(
         self, logp: torch.Tensor, zs: list[torch.Tensor], f: torch.Tensor, y: torch.Tensor, lr_scale: float = 1.0
     ) -> None:
@@ -248,6 +267,8 @@ class PackedPool:
 
         :param lr_scale: multiplies every member's learning rate for this step
         """
+        if self.n_skipped:
+            self._fold_skipped()
         n = y.shape[0]
         consts = self._consts.get(n)
         if consts is None:  # per batch size: the -1 of the one-hot target and the head's row scales / n
