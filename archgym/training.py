@@ -6,6 +6,8 @@ pass. The only host synchronisation of :meth:`Trainer.fit` is reading the summed
 accuracy once at the end. The learning rate of step ``t`` comes from a schedule
 (:mod:`archgym.schedules`): a float is a constant rate. The step counter ``t`` runs on across
 calls and across optimizer rebuilds, so a decaying schedule keeps decaying over an episode.
+:meth:`Trainer.restart_schedule` starts a *segment*: from then on step ``t`` runs at
+``segment(t - t_start)`` instead (warm restarts: inherit mode's per-fine-tune schedule).
 
 Fast path
 ---------
@@ -125,19 +127,35 @@ class Trainer:
         self._fast_state: tuple[tuple[int, int], list[torch.Tensor], KeptState] | None = None
         self._warm_key: tuple[int, int] | None = None
         self._warm_from = 0
+        self._segment: Schedule | None = None
+        self._segment_from = 0
 
     # ------------------------------------------------------------------ state
     def reseed(self, seed: int) -> None:
-        """Restart the batch order from ``seed`` and the schedule from step 0."""
+        """Restart the batch order from ``seed`` and the schedule from step 0 (any segment ends)."""
         self.generator.manual_seed(seed)
         self._perm, self._pos, self.t = None, 0, 0
         self._opt, self._opt_key, self._fast_state = None, None, None
         self._warm_key, self._warm_from = None, 0
+        self._segment, self._segment_from = None, 0
         self.schedule.reset()  # an adaptive schedule forgets the plateaus it observed
+
+    def restart_schedule(self, segment: Schedule | None) -> None:
+        """Run the next steps on ``segment``, restarted at the current step: step ``t`` then has the rate
+        ``segment(t - t_now)`` (a warm restart, as in SGDR), until the next call; ``None`` goes back to the
+        trainer's own schedule at the global step ``t``. The step counter itself runs on either way.
+
+        :param segment: a schedule (its own ``t`` counts from 0), or None
+        :raises TypeError: ``segment`` is neither a :class:`~archgym.schedules.Schedule` nor None
+        """
+        if segment is not None and not isinstance(segment, Schedule):
+            raise TypeError(f"segment must be a Schedule or None, got {type(segment).__name__}")
+        self._segment, self._segment_from = segment, self.t
 
     def state_dict(self) -> dict[str, Any]:
         """The batch order (generator, permutation, position), step counter, warm-up start and schedule
-        state; not the optimizer moments (every morph starts a fresh optimizer)."""
+        state (and the segment of :meth:`restart_schedule`, if any); not the optimizer moments (every morph
+        starts a fresh optimizer)."""
         return {
             "t": self.t,
             "generator": self.generator.get_state(),
@@ -145,7 +163,13 @@ class Trainer:
             "pos": self._pos,
             "warm_from": self._warm_from,
             "schedule": self.schedule.state_dict(),
+            **(self._segment_state() if self._segment is not None else {}),
         }
+
+    def _segment_state(self) -> dict[str, Any]:
+        assert self._segment is not None
+        seg = self._segment
+        return {"segment": seg.to_dict(), "segment_state": seg.state_dict(), "segment_from": self._segment_from}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Put a :meth:`state_dict` back (drops any optimizer state; the next fit starts a fresh one)."""
@@ -154,6 +178,9 @@ class Trainer:
         self._perm = None if state["perm"] is None else state["perm"].to(self.data.device)
         self._pos, self.t, self._warm_from = int(state["pos"]), int(state["t"]), int(state["warm_from"])
         self.schedule.load_state_dict(state["schedule"])
+        if state.get("segment") is not None:  # states saved before segments existed have none
+            self._segment, self._segment_from = make_schedule(state["segment"]), int(state["segment_from"])
+            self._segment.load_state_dict(state["segment_state"])
 
     @property
     def lr(self) -> float:
@@ -163,8 +190,10 @@ class Trainer:
     def lr_at(self, t: int) -> float:
         """Learning rate of step ``t``: the schedule's, ramped up linearly over the first ``morph_warmup``
         steps after the model last changed (a fresh optimizer's first Adam steps move every weight by
-        about ``lr``, which would undo what a function-preserving morph kept)."""
-        lr = float(self.schedule(t))
+        about ``lr``, which would undo what a function-preserving morph kept). Within a segment
+        (:meth:`restart_schedule`) the schedule is the segment's, at ``t`` minus the segment's start."""
+        seg = self._segment
+        lr = float(self.schedule(t) if seg is None else seg(t - self._segment_from))
         if self.morph_warmup and t - self._warm_from < self.morph_warmup:
             lr *= (t - self._warm_from + 1) / (self.morph_warmup + 1)
         return lr

@@ -34,6 +34,7 @@ from typing import Any
 from archgym.arch import HEADS, SearchSpace
 from archgym.child import WIDEN_INITS, UnitImportance
 from archgym.data import unknown_name
+from archgym.schedules import SCHEDULES, Schedule, make_schedule
 
 __all__ = [
     "ENV_KEYWORDS",
@@ -237,6 +238,13 @@ class RecipeConfig:
         then, and a fresh Adam's first steps would shake the weights a morph preserved)
     :param initial_steps: optimizer steps that train the initial child at reset (inherit mode)
     :param finetune_steps: optimizer steps of fine-tuning after each valid edit (inherit mode)
+    :param finetune_schedule: learning-rate schedule of each fine-tune, restarted at every edit (inherit mode
+        only; warm restarts as in SGDR): an :mod:`archgym.schedules` spec whose step 0 is the fine-tune's first
+        step, e.g. ``cosine`` (from the recipe's rate down to 0 over ``finetune_steps``, so the reward reads a
+        settled network, not a noisy constant-rate iterate). A dict may omit ``lr`` (default: ``schedule``'s
+        rate at step 0) and ``total`` (default: ``finetune_steps``). ``None`` (default): fine-tunes run on
+        ``schedule`` at the episode's global step, as the initial training does. Scratch training, exports and
+        tables never use it.
     :param scratch_steps: optimizer steps of the from-scratch recipe (scratch mode, exports)
     :param scratch_seed: seed of the from-scratch recipe (part of the cache key)
     :param scratch_cache_mb: memory for the weights of cached scratch results (least recently used go first)
@@ -250,6 +258,7 @@ class RecipeConfig:
     morph_warmup: int = 0
     initial_steps: int = 300
     finetune_steps: int = 40
+    finetune_schedule: Any = None
     scratch_steps: int = 400
     scratch_seed: int = 0
     scratch_cache_mb: float = 256.0
@@ -263,6 +272,33 @@ class RecipeConfig:
         check_number("momentum", self.momentum, 0.0, 1.0)
         if self.optimizer not in ("adam", "adamw", "sgd"):
             raise unknown_name("optimizer", self.optimizer, ["adam", "adamw", "sgd"])
+        if self.finetune_schedule is not None:
+            try:
+                self.finetune_segment()
+            except (TypeError, ValueError) as e:
+                raise ValueError(f"finetune_schedule: {e}") from None
+
+    def finetune_segment(self) -> Schedule | None:
+        """The schedule of one fine-tune (:attr:`finetune_schedule` with its defaults filled in), or None.
+
+        :return: a fresh :class:`~archgym.schedules.Schedule` whose step 0 is a fine-tune's first step
+        :raises ValueError: an invalid spec (the message names what is valid)
+        """
+        spec = self.finetune_schedule
+        if spec is None:
+            return None
+        if isinstance(spec, Schedule):
+            return make_schedule(spec.to_dict())  # a copy: the env never shares a caller's object
+        base_lr = float(make_schedule(self.schedule)(0))
+        if isinstance(spec, str):
+            spec = {"name": spec}
+        if isinstance(spec, Mapping) and "name" in spec:
+            params = dict(spec)
+            cls = SCHEDULES.get(str(params["name"]).strip().lower())
+            if "total" in getattr(cls, "__dataclass_fields__", {}) and "total" not in params:
+                params["total"] = max(self.finetune_steps, 1)
+            return make_schedule(params, lr=base_lr)
+        return make_schedule(spec, lr=base_lr)
 
 
 @dataclass(frozen=True)
