@@ -362,6 +362,27 @@ def test_skip_loss_stops_learning_chunks_the_mixture_already_knows() -> None:
     assert eager.n_skipped == 0
 
 
+def test_hard_batches_take_smaller_steps_once_the_stream_is_not_young() -> None:
+    """A batch with a mistake of the mixture is learned in mini-batches of ``hard_batch_size``; others in one step."""
+    x, y = _xor(8)
+    for hard, expected in ((4, (1, 2)), (None, (1, 1))):
+        m = AutoClassifier(seed=0, replay_until=0, skip_loss=0.0, hard_batch_size=hard, **SMALL)
+        m.learn_many(x, y)
+        assert m._nets is not None
+        steps = []
+        for flip in (False, True):
+            pred = m.predict_many(x)
+            before = int(m._nets.step)
+            m.learn_many(x, 1 - pred if flip else pred)  # the mixture's own answers: no mistake
+            steps.append(int(m._nets.step) - before)
+        assert tuple(steps) == expected
+    young = AutoClassifier(seed=0, skip_loss=0.0, **SMALL)  # replays (one step) while young
+    young.learn_many(x, 1 - y)
+    assert young._nets is not None and int(young._nets.step) == 1
+    with pytest.raises(ValueError, match="hard_batch_size must be an int >= 1, got 0"):
+        AutoClassifier(hard_batch_size=0)
+
+
 def test_skipped_batches_are_zero_gradient_adam_steps() -> None:
     """Skips decay both of Adam's moments and count as steps at the next learn, without moving the weights."""
     from archgym.online.pool import PackedPool

@@ -36,7 +36,10 @@ Drift, early samples and easy chunks
       ``replay_after_drift`` samples after each detected drift, each Adam step also learns ``replay``
       samples drawn from the memory's window (more signal per step while a concept is new; after a
       drift the window holds only samples after ADWIN's cut).
-    * A chunk the mixture already predicts with log loss below ``skip_loss`` on every row is not
+    * Learning effort follows the chunk: once the stream is no longer young, a chunk the mixture got
+      wrong on some row is learned in mini-batches of ``hard_batch_size`` (two Adam steps on a chunk
+      of 8), a chunk it got right in one step, and
+    * a chunk the mixture already predicts with log loss below ``skip_loss`` on every row is not
       learned by the networks (it is still predicted, weighed by Hedge and stored in the memory): on
       a stream the pool has learned, most chunks cost a prediction only. A skipped chunk counts as an
       Adam step with a zero gradient that leaves the weights where they are
@@ -98,6 +101,9 @@ class AutoClassifier:
     :param replay_after_drift: and during the ``replay_after_drift`` samples after each detected drift
     :param skip_loss: the networks skip a batch on which the mixture's log loss is below this on every
         row (0: learn every batch); a skipped batch counts as one zero-gradient Adam step
+    :param hard_batch_size: once the stream is no longer young (no replay), a batch the mixture got wrong
+        on at least one row is learned in mini-batches of this size, in order (more, smaller steps where
+        there is something to learn; None: like any other batch)
     """
 
     def __init__(
@@ -115,6 +121,7 @@ class AutoClassifier:
         replay_until: int = 5000,
         replay_after_drift: int = 0,
         skip_loss: float = 0.01,
+        hard_batch_size: int | None = 4,
     ) -> None:
         self.seed = positive_int("seed", seed, 0)
         cands = DEFAULT_CANDIDATES if candidates is None else tuple(candidates)
@@ -145,6 +152,7 @@ class AutoClassifier:
         self.replay_after_drift = positive_int("replay_after_drift", replay_after_drift, 0)
         self._young_until = self.replay_until  # replay while n_seen < this (moved on by a drift)
         self.skip_loss = in_range("skip_loss", skip_loss, 0.0, math.inf)
+        self.hard_batch_size = None if hard_batch_size is None else positive_int("hard_batch_size", hard_batch_size)
         self._features = FeatureEncoder()
         self._labels = LabelEncoder()
         self._gen = torch.Generator().manual_seed(self.seed)
@@ -282,7 +290,13 @@ class AutoClassifier:
             assert net_out is not None
             logp, zs, f = net_out
             b = self.batch_size or len(rows)
-            if self.replay and self.n_seen < self._young_until and self._window is not None and self._window.filled:
+            young = self.n_seen < self._young_until
+            if self.hard_batch_size is not None and b > self.hard_batch_size and not young:
+                if mix is None:
+                    mix = self._mixture(p)
+                if bool((mix.numpy().argmax(1) != y).any()):  # a mistake in the batch: smaller steps
+                    b = self.hard_batch_size
+            if self.replay and young and self._window is not None and self._window.filled:
                 # one step on the first mini-batch and samples replayed from the memory (numpy: tiny arrays)
                 xr, yr = self._window.sample(self.replay, self._rng)
                 xs = torch.from_numpy(self._stats.transform(np.concatenate([rows[:b], xr])))
