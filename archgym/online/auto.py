@@ -222,24 +222,28 @@ class AutoClassifier:
             rows = np.nan_to_num(rows, nan=0.0)  # NaN: missing
         return rows
 
-    def _forward(self, rows: np.ndarray) -> tuple[torch.Tensor, Any]:
-        """Each expert's probabilities ``(n, K, C)`` for encoded rows, and what :meth:`_learn` reuses."""
+    def _forward(self, rows: np.ndarray) -> tuple[np.ndarray, Any]:
+        """Each expert's probabilities ``(n, K, C)`` (numpy float32) for encoded rows, and what the networks'
+        learning step reuses."""
         C = max(len(self._labels), 1)
-        xs = torch.from_numpy(self._stats.transform(rows))
-        parts: list[torch.Tensor] = []
         net_out = None
-        if self._nets is not None:
-            net_out = self._nets.forward(xs)
-            parts.append(net_out[0].exp())
-        if self._window is not None:
-            parts.append(torch.from_numpy(self._window.proba(rows, self._stats.scale2, C)).unsqueeze(1))
-        p = torch.cat(parts, 1) if len(parts) > 1 else parts[0]
+        if self._nets is None:
+            assert self._window is not None
+            return self._window.proba(rows, self._stats.scale2, C)[:, None], net_out
+        net_out = self._nets.forward(torch.from_numpy(self._stats.transform(rows)))
+        if self._window is None:
+            return net_out[0].exp().numpy(), net_out
+        K = self._nets.K
+        p = np.empty((len(rows), K + 1, C), dtype=np.float32)
+        np.exp(net_out[0].numpy(), out=p[:, :K])
+        p[:, K] = self._window.proba(rows, self._stats.scale2, C)
         return p, net_out
 
-    def _mixture(self, p: torch.Tensor) -> torch.Tensor:
-        return torch.matmul(self._hedge.weights32, p)
+    def _mixture(self, p: np.ndarray) -> np.ndarray:
+        """Hedge's mixture ``(n, C)`` of the experts' probabilities ``(n, K, C)``."""
+        return np.matmul(self._hedge.weights32, p)
 
-    def _predict_rows(self, rows: np.ndarray) -> torch.Tensor | None:
+    def _predict_rows(self, rows: np.ndarray) -> np.ndarray | None:
         """Mixture probabilities ``(n, C)`` of encoded rows (None before anything was learned)."""
         if self.n_seen == 0:
             self._cache = None
@@ -272,16 +276,16 @@ class AutoClassifier:
             p, net_out = self._forward(rows)
             mix = None
         if self.hedge_loss == "log":  # numpy: a few times cheaper than torch calls on these tiny arrays
-            py = p.numpy()[np.arange(len(y)), :, y]
+            py = p[np.arange(len(y)), :, y]
             losses = -np.log(np.maximum(py, LOG_CLIP))
         else:
-            losses = expert_losses(self.hedge_loss, p, yt).numpy()
+            losses = expert_losses(self.hedge_loss, torch.from_numpy(p), yt).numpy()
         self._hedge.update(losses)
         nets = self._nets
         if nets is not None and self.skip_loss:
             if mix is None:
                 mix = self._mixture(p)
-            p_true = mix.numpy()[np.arange(len(y)), y]
+            p_true = mix[np.arange(len(y)), y]
             if float(p_true.min()) > math.exp(-self.skip_loss):  # the mixture's log loss < skip_loss on every row
                 nets.skip()  # a zero-gradient Adam step (the moments decay), folded in at the next step
                 self.n_skipped += 1
@@ -294,7 +298,7 @@ class AutoClassifier:
             if self.hard_batch_size is not None and b > self.hard_batch_size and not young:
                 if mix is None:
                     mix = self._mixture(p)
-                if bool((mix.numpy().argmax(1) != y).any()):  # a mistake in the batch: smaller steps
+                if bool((mix.argmax(1) != y).any()):  # a mistake in the batch: smaller steps
                     b = self.hard_batch_size
             if self.replay and young and self._window is not None and self._window.filled:
                 # one step on the first mini-batch and samples replayed from the memory (numpy: tiny arrays)
@@ -314,12 +318,12 @@ class AutoClassifier:
         if self._detector is not None:
             self._check_drift(p, y, mix)
 
-    def _check_drift(self, p: torch.Tensor, y: np.ndarray, mix: torch.Tensor | None) -> None:
+    def _check_drift(self, p: np.ndarray, y: np.ndarray, mix: np.ndarray | None) -> None:
         """Feed the mixture's error rate to ADWIN (one value per :data:`DRIFT_BLOCK` samples); on a rise, the
         memory forgets the samples before the cut and the network with the largest Hedge loss is re-initialised."""
         if mix is None:
             mix = self._mixture(p)
-        self._drift_errors += int(np.count_nonzero(mix.numpy().argmax(1) != y))
+        self._drift_errors += int(np.count_nonzero(mix.argmax(1) != y))
         self._drift_rows += len(y)
         if self._drift_rows < DRIFT_BLOCK:
             return
@@ -413,7 +417,7 @@ class AutoClassifier:
         """
         rows = self._encode(X)
         p = self._predict_rows(rows)
-        out = np.zeros((len(rows), 0), dtype=np.float32) if p is None else p.numpy()
+        out = np.zeros((len(rows), 0), dtype=np.float32) if p is None else p
         if is_dataframe(X):
             import pandas as pd
 

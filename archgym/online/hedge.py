@@ -5,7 +5,7 @@ every sample first multiplies the past losses by ``decay`` (so the weights follo
 ``1 / (1 - decay)`` samples and a new leader can take over after a drift), then adds the sample's loss.
 The weights are ``softmax(-eta * L)``. Losses of a batch are added in one update. The state is kept in
 numpy (float64): for a handful of experts that is several times cheaper per update than torch calls;
-:attr:`Hedge.weights32` holds the weights as a float32 tensor for mixing torch forecasts.
+:attr:`Hedge.weights32` holds the weights as a float32 array for mixing float32 forecasts.
 
 :data:`LOSSES` names the per-sample losses of a probability forecast ``p`` for the true class ``y``:
 ``log`` (``-ln p_y``, clipped at ``ln(1 / 1e-4)``), ``brier`` (``sum_c (p_c - [c == y])^2``) and
@@ -82,7 +82,7 @@ class Hedge:
         self.decay = in_range("decay", decay, 0.0, 1.0, open_low=True)
         self.losses = np.zeros(self.n_experts)
         self.weights = np.full(self.n_experts, 1.0 / self.n_experts)
-        self.weights32 = torch.from_numpy(self.weights.astype(np.float32))
+        self.weights32 = self.weights.astype(np.float32)
 
     def update(self, losses: torch.Tensor | np.ndarray) -> None:
         """Add a batch of losses ``(n, n_experts)`` and recompute :attr:`weights`.
@@ -98,13 +98,13 @@ class Hedge:
         z = self.losses * -self.eta
         w = np.exp(z - z.max())
         self.weights = w / w.sum()
-        self.weights32 = torch.from_numpy(self.weights.astype(np.float32))
+        self.weights32 = self.weights.astype(np.float32)
 
     def reset(self) -> None:
         """Forget every loss (uniform weights)."""
         self.losses[:] = 0.0
         self.weights = np.full(self.n_experts, 1.0 / self.n_experts)
-        self.weights32 = torch.from_numpy(self.weights.astype(np.float32))
+        self.weights32 = self.weights.astype(np.float32)
 
     def __repr__(self) -> str:
         return f"Hedge(n_experts={self.n_experts}, eta={self.eta}, decay={self.decay})"

@@ -81,15 +81,16 @@ class MemoryWindow:
         n, m = x.shape[0], self.filled
         if m == 0:
             return np.full((n, C), 1.0 / C, dtype=np.float32)
-        a = x * s2
-        d2 = a @ self.X[:m].T  # (n, m): ranking key -2 a.w + |s w|^2 (the row's own |s x|^2 is added after)
-        d2 *= -2.0
+        a = x * (s2 * -2.0)
+        d2 = a @ self.X[:m].T  # (n, m): ranking key |s w|^2 - 2 s^2 x.w (the row's own |s x|^2 is added after)
         d2 += self.X2[:m] @ s2
         k = min(self.spec.k, m)
         near, idx_t = torch.topk(torch.from_numpy(d2), k, 1, largest=False)  # faster than np.argpartition here
         dist, idx = near.numpy(), idx_t.numpy()
-        dist += np.einsum("ij,ij->i", a, x)[:, None]
-        w = 1.0 / np.sqrt(np.maximum(dist, 1e-12))  # 1 / distance
+        dist -= 0.5 * np.einsum("ij,ij->i", a, x)[:, None]
+        np.maximum(dist, 1e-12, out=dist)
+        w = np.sqrt(dist, out=dist)  # distance; its inverse weighs the vote
+        np.reciprocal(w, out=w)
         rows = self._rows.get((n, C))
         if rows is None:
             rows = self._rows[(n, C)] = np.arange(n)[:, None] * C
