@@ -281,6 +281,25 @@ def test_bench_verdict() -> None:
     assert sum(s.split == "fresh" for s in bench.STREAMS.values()) >= 6
 
 
+def test_bench_markdown_counts_each_split_and_names_the_misses() -> None:
+    bench = _bench()
+    ok = {
+        "river-linear": {"accuracy": 0.80, "samples_per_s": 100_000.0},
+        "river-arf": {"accuracy": 0.85, "samples_per_s": 1_000.0},
+        "archgym-auto": {"accuracy": 0.90, "samples_per_s": 20_000.0, "leader": "knn5-w1000"},
+    }
+    slow = {**ok, "archgym-auto": {"accuracy": 0.90, "samples_per_s": 5_000.0, "leader": "knn5-w1000"}}
+    names = {split: next(k for k, s in bench.STREAMS.items() if s.split == split) for split in bench.SPLITS}
+    results = {names["tuning"]: ok, names["held-out"]: ok, names["fresh"]: slow}
+    text = bench.markdown(results, "cmd", "machine", 50_000, 8)
+    assert "on 3 streams (1 tuning, 1 held-out, 1 fresh)" in text
+    assert "Goal met on 1/1 tuning streams, 1/1 held-out streams, 0/1 fresh streams." in text
+    assert (
+        f"Not met: {names['fresh']} (fresh): 0.9000 vs river-arf 0.8500 (+0.0500) at 5.0x ARF (under 10x ARF)." in text
+    )
+    assert "Met on every stream" in bench.markdown({names["tuning"]: ok}, "cmd", "machine", 50_000, 8)
+
+
 def test_bench_splits_and_short_streams() -> None:
     """``--split dev`` is tuning + held-out (never a fresh stream); a stream's ``length`` caps its samples."""
     bench = _bench()
