@@ -38,6 +38,8 @@ Flags
     --river-cache P  JSON file of River's results, read and extended (River's numbers do not depend
                      on archgym; samples/s is then from the run that filled the cache)
     --json PATH      write {stream: {model: {accuracy, samples_per_s}}}
+    --jobs J         run J streams at once, each in its own process (every model of a stream in the same
+                     process, so its samples/s ratios to ARF stay side by side; samples/s is CPU time)
     --no-doc         do not write the "bench_online" section of docs/benchmarks.md
 
 Only a full run (all streams, 50,000 samples, no ``--quick``) writes the docs section. On the CPU the
@@ -458,6 +460,13 @@ def run_stream(name: str, n: int, seed: int, chunk: int, cache: dict[str, Any] |
     return out
 
 
+def _stream_job(job: tuple[str, int, int, int]) -> tuple[str, dict[str, dict[str, Any]]]:
+    """One stream in a worker process of ``--jobs`` (one torch thread, as in the main process)."""
+    torch.set_num_threads(1)
+    name, n, seed, chunk = job
+    return name, run_stream(name, n, seed, chunk, None)
+
+
 def main(argv: list[str] | None = None) -> Results:
     """Run the benchmark; print the table; write docs (full runs only) and JSON."""
     p = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
@@ -471,6 +480,7 @@ def main(argv: list[str] | None = None) -> Results:
     p.add_argument("--seed", type=int, default=0, help="seed of the synthetic streams")
     p.add_argument("--river-cache", type=Path, default=None, help="JSON cache of River's results")
     p.add_argument("--json", type=Path, default=None, help="write the results as JSON here")
+    p.add_argument("--jobs", type=int, default=1, help="streams run at once, each in its own process")
     p.add_argument("--no-doc", action="store_true", help="do not update docs/benchmarks.md")
     args = p.parse_args(argv)
     try:
@@ -483,6 +493,10 @@ def main(argv: list[str] | None = None) -> Results:
         p.error(f"--n must be >= 100, got {n}")
     if args.chunk < 1:
         p.error(f"--chunk must be >= 1, got {args.chunk}")
+    if args.jobs < 1:
+        p.error(f"--jobs must be >= 1, got {args.jobs}")
+    if args.jobs > 1 and args.river_cache is not None:
+        p.error("--jobs > 1 does not combine with --river-cache")
     wanted_splits = SPLITS if args.split == "all" else DEV_SPLITS if args.split == "dev" else (args.split,)
     names = [k for k, s in STREAMS.items() if s.split in wanted_splits]
     if args.streams:
@@ -496,7 +510,14 @@ def main(argv: list[str] | None = None) -> Results:
     if args.river_cache is not None and cache is None:
         cache = {}
     results: Results = {}
-    for name in names:
+    if args.jobs > 1:  # whole streams in worker processes: every model of a stream runs in one process
+        import multiprocessing
+
+        jobs = [(name, n, args.seed, args.chunk) for name in names]
+        with multiprocessing.get_context("spawn").Pool(min(args.jobs, len(jobs))) as pool:
+            done = dict(pool.imap_unordered(_stream_job, jobs))
+        results = {name: done[name] for name in names}
+    for name in names if args.jobs <= 1 else []:
         results[name] = run_stream(name, n, args.seed, args.chunk, cache)
         if args.river_cache is not None:
             args.river_cache.write_text(json.dumps(cache, indent=1))
