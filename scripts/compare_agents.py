@@ -50,9 +50,13 @@ Flags
     --json PATH          also write the per-method summary as JSON
     --no-doc             do not touch docs/ (benchmarks.md and the PNG go to OUT)
     --sweep "k=v ..." [...]  tuning: the one agent of --methods once per item (its overrides on top of --hp);
-                         writes section compare_agents_tuning instead (no figure)
+                         writes section compare_agents_tuning instead (no figure); each item's runs in
+                         OUT/<item>/ (e.g. OUT/restart_prob=0.25/dqn__100), so --reuse reads every row back
     --no-table-entry     in table mode, use the env id's agent entry, not <env id>@table (the tuning's baseline)
     --ranking-from JSON  compare this run's method ranking with a table run's --json (the live check)
+    --section NAME       with --sweep: the benchmarks.md section to write (default compare_agents_tuning;
+                         must start with it, e.g. compare_agents_tuning_restarts)
+    --note TEXT [...]    paragraphs appended to the section written (what else was tried, where it is)
     --reuse              read back the finished runs in OUT instead of searching again, when their run.json
                          records the same budget, env, table and (agents) hyperparameters; the time
                          reported is the searches' own (OUT/<method>__<seed>/run.json)
@@ -69,6 +73,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import argparse
 import json
 import math
+import re
 import shlex
 import statistics
 import time
@@ -209,11 +214,16 @@ def run_config(method: str, args: argparse.Namespace, table: Table | None) -> di
     return json.loads(json.dumps(config, sort_keys=True, default=str))
 
 
-def run_method(method: str, seed: int, args: argparse.Namespace, table: Table | None) -> tuple[list[dict], float]:
+def run_method(
+    method: str, seed: int, args: argparse.Namespace, table: Table | None, out: Path | None = None
+) -> tuple[list[dict], float]:
     """One search run: its records (also in ``OUT/<method>__<seed>/search.jsonl``) and its wall seconds (also in
     ``run.json`` beside it, with :func:`run_config`). With ``--reuse`` a finished run with the same
-    :func:`run_config` (budget, hyperparameters, ...) is read back instead; any other run is searched again."""
-    log_path = args.out / f"{method}__{seed}" / "search.jsonl"
+    :func:`run_config` (budget, hyperparameters, ...) is read back instead; any other run is searched again.
+
+    :param out: the folder of the run folders (default ``--out``; a ``--sweep`` row has its own below it)
+    """
+    log_path = (out or args.out) / f"{method}__{seed}" / "search.jsonl"
     meta = log_path.with_name("run.json")
     config = run_config(method, args, table)
     if args.reuse and log_path.is_file() and meta.is_file():
@@ -505,7 +515,7 @@ def find_table(args: argparse.Namespace) -> Table:
 
 def sweep(args: argparse.Namespace, truth: Truth) -> dict[str, dict[str, Any]]:
     """Tuning: the one agent method of ``--methods`` with each ``--sweep`` item's overrides (on top of ``--hp``)
-    over the seeds; writes section ``compare_agents_tuning``."""
+    over the seeds; writes section ``--section`` (default ``compare_agents_tuning``)."""
     from _benchdoc import machine_line, update_section
 
     (method,) = args.methods
@@ -514,16 +524,19 @@ def sweep(args: argparse.Namespace, truth: Truth) -> dict[str, dict[str, Any]]:
     summary: dict[str, dict[str, Any]] = {}
     for item in args.sweep:
         overrides = {k.removeprefix(f"{method}."): v for k, v in parse_pairs(shlex.split(item), "--sweep").items()}
-        args.hp[method] = {**base, **overrides}
-        runs = {method: {seed: run_method(method, seed, args, truth.table)[0] for seed in args.seeds}}
+        args.hp[method] = merge_hyperparams(base, overrides)
+        row = args.out / (re.sub(r"[^A-Za-z0-9_.=-]+", "_", item.strip()) or "preset")  # rows never share runs
+        done = {seed: run_method(method, seed, args, truth.table, row) for seed in args.seeds}
+        runs = {method: {seed: records for seed, (records, _) in done.items()}}
         summary[item or "(preset)"] = summarise(runs, truth, args.budget)[0][method]
         s = summary[item or "(preset)"]
+        s["seconds_per_run_mean"] = statistics.fmean(took for _, took in done.values())
         print(f"{item or '(preset)'}: {s['evals_to_top1pct_mean']:.1f} evaluations to top 1 %", flush=True)
     _, hp = agent_hyperparams(method, args.env, args.mode, base, not args.no_table_entry)
     hp.pop("n_timesteps", None)
     cmd = "python scripts/compare_agents.py " + shlex.join(args.argv)
     lines = [
-        f"## compare_agents_tuning: {method} hyperparameters on the table (eval_mode {args.mode})",
+        f"## {args.section}: {method} hyperparameters on the table (eval_mode {args.mode})",
         "",
         f"Command: `{cmd}` ({(time.perf_counter() - t0) / 60:.1f} min).  ",
         machine_line(args.device),
@@ -533,22 +546,26 @@ def sweep(args: argparse.Namespace, truth: Truth) -> dict[str, dict[str, Any]]:
         f"counts as {args.budget}); ground truth `{_rel(truth.table.path)}` ({truth.table.n_archs} architectures, "
         f"top 1 % = {len(truth.top)}).",
         "",
-        "| overrides | evals to top 1 % (mean ± CI) | median | seeds reaching it | final regret | regret @100 |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| overrides | evals to top 1 % (mean ± CI) | median | seeds reaching it | final regret | regret @100 "
+        "| seconds per run |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for item, s in summary.items():
         lines.append(
             f"| `{item}` | {s['evals_to_top1pct_mean']:.1f} ± {s['evals_to_top1pct_ci95']:.1f} "
             f"| {s['evals_to_top1pct_median']:.0f} | {s['reached_top1pct']}/{s['seeds']} "
-            f"| {s['final_regret_mean']:.4f} | {s['regret_mean_at'].get('100', math.nan):.4f} |"
+            f"| {s['final_regret_mean']:.4f} | {s['regret_mean_at'].get('100', math.nan):.4f} "
+            f"| {s['seconds_per_run_mean']:.1f} |"
         )
+    for note in args.note:
+        lines += ["", note]
     text = "\n".join(lines)
     print(text)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(summary, indent=2) + "\n")
     if not args.no_doc:
-        update_section("compare_agents_tuning", text, quick=args.quick)
+        update_section(args.section, text, quick=args.quick)
     return summary
 
 
@@ -573,7 +590,13 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
     p.add_argument("--no-table-entry", action="store_true")
     p.add_argument("--ranking-from", type=Path, default=None)
     p.add_argument("--reuse", action="store_true")
+    p.add_argument("--section", default="compare_agents_tuning")
+    p.add_argument("--note", nargs="+", default=[])
     args = p.parse_args(argv)
+    if not args.section.startswith("compare_agents_tuning") or not args.section.replace("_", "").isalnum():
+        p.error(f"--section must be compare_agents_tuning or compare_agents_tuning_<name>, got {args.section!r}")
+    if args.section != "compare_agents_tuning" and args.sweep is None:
+        p.error("--section names the section of a --sweep; a plain run writes compare_agents / compare_agents_live")
     args.argv = list(sys.argv[1:] if argv is None else argv)
     args.env_kwargs = parse_pairs(args.env_kwargs, "--env-kwargs")
     args.hp = parse_hp(args.hp)
@@ -637,7 +660,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
         "truth": truth,
         "png_rel": _rel(png).removeprefix("docs/"),
         "agents": "; ".join(agent_hp),
-        "notes": [],
+        "notes": ["", *args.note] if args.note else [],
     }
     text = markdown(summary, args, facts)
     print(text)

@@ -96,3 +96,16 @@ def test_wrap_agent_env_applies_each_key_only_when_set() -> None:
     model = make_agent("dqn", wrapped, {"restart_prob": 0.5, "learning_starts": 8}, 40, seed=0, device="cpu")
     model.learn(40)  # restart_prob is a preset key, not a DQN argument; SB3's auto-resets go through the wrapper
     assert wrapped.env.episodes >= 2
+
+
+def test_make_agent_refuses_restart_prob_on_an_unwrapped_env() -> None:
+    """restart_prob acts through the wrapper: an env without it is an error, not a silent no-op."""
+    from stable_baselines3.common.vec_env import DummyVecEnv
+
+    with pytest.raises(ValueError, match=r"restart_prob=0.5 needs the env wrapped in .*RestartFromIncumbent"):
+        make_agent("dqn", _table_env(), {"restart_prob": 0.5}, 40, seed=0, device="cpu")
+    with pytest.raises(ValueError, match="needs the env wrapped"):
+        make_agent("dqn", DummyVecEnv([_table_env]), {"restart_prob": 0.5}, 40, seed=0, device="cpu")
+    venv = DummyVecEnv([lambda: RestartFromIncumbent(_table_env(), 0.5)])
+    make_agent("dqn", venv, {"restart_prob": 0.5}, 40, seed=0, device="cpu")  # wrapped: fine
+    make_agent("dqn", _table_env(), {"restart_prob": 0}, 40, seed=0, device="cpu")  # off: nothing to check

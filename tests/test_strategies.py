@@ -317,3 +317,42 @@ def test_compare_agents_ranking_check_and_agent_entries() -> None:
     assert agent_hyperparams("dqn", MNIST1D, "table", {"gamma": 0.5})[1]["gamma"] == 0.5
     with pytest.raises(ValueError, match="no entry 'archgym/MNIST1D-v0@tuned'"):
         agent_hyperparams("dqn@tuned", MNIST1D, "table", {})
+
+
+def test_compare_agents_reuse_only_reads_back_runs_of_the_same_config(table: Path, tmp_path: Path) -> None:
+    """--reuse reads a finished run back only when its run.json records the same budget and hyperparameters;
+    restart_prob reaches the agent's env (episodes after the first start from the incumbent)."""
+    import json
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from compare_agents import main
+
+    out = tmp_path / "out"
+    base = ["--eval-mode", "table", "--table", str(table), "--methods", "dqn", "--seeds", "0", "--budget", "30"]
+    base += ["--out", str(out), "--no-doc", "--png", str(tmp_path / "c.png")]
+    hp = ["--hp", "dqn.gradient_steps=1", "dqn.restart_prob=1.0", "dqn.exploration_steps=20"]
+    main([*base, *hp])
+    run = out / "dqn__0"
+    meta = json.loads((run / "run.json").read_text())
+    assert meta["config"]["hyperparams"]["restart_prob"] == 1.0 and meta["config"]["budget"] == 30
+    assert "exploration_fraction" not in meta["config"]["hyperparams"]  # exploration_steps replaced it
+    recs = read_records(run / "search.jsonl")
+    starts = [r["arch"] for i, r in enumerate(recs) if i == 0 or r["episode"] != recs[i - 1]["episode"]]
+    assert starts[0] == "1x40-[c4k5,16]-10" and len(starts) >= 2
+    best = max(recs[: len(recs) - 1], key=lambda r: r["score"])
+    assert all(s != "1x40-[c4k5,16]-10" for s in starts[1:]) or best["arch"] == "1x40-[c4k5,16]-10"
+    stamp = (run / "search.jsonl").stat().st_mtime_ns
+    main([*base, *hp, "--reuse"])
+    assert (run / "search.jsonl").stat().st_mtime_ns == stamp  # read back
+    main([*base, "--hp", "dqn.gradient_steps=1", "dqn.restart_prob=0.5", "dqn.exploration_steps=20", "--reuse"])
+    assert (run / "search.jsonl").stat().st_mtime_ns != stamp  # another config: searched again
+    assert json.loads((run / "run.json").read_text())["config"]["hyperparams"]["restart_prob"] == 0.5
+    with pytest.raises(SystemExit):
+        main([*base, "--sweep", "gamma=0.9", "--section", "benchmarks"])  # only compare_agents_tuning*
+    sweep = ["--sweep", "", "gamma=0.5", "--section", "compare_agents_tuning_x"]
+    rows = main([*base, "--hp", "dqn.gradient_steps=1", *sweep])
+    assert set(rows) == {"(preset)", "gamma=0.5"} and all(r["seconds_per_run_mean"] > 0 for r in rows.values())
+    for folder, gamma in (("preset", 0.99), ("gamma=0.5", 0.5)):  # each row its own runs: --reuse reads all back
+        meta = json.loads((out / folder / "dqn__0" / "run.json").read_text())
+        assert meta["config"]["hyperparams"]["gamma"] == gamma

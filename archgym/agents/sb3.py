@@ -417,5 +417,30 @@ def make_agent(
     if cls is None:
         raise _unknown("algo", algo, list(ALGOS))
     kwargs = algo_kwargs(algo, hyperparams, total_timesteps)
+    _check_restarts(env, hyperparams)
     policy = hyperparams.get("policy", "MlpPolicy")
     return cls(policy, env, seed=seed, device=device, verbose=verbose, **kwargs)
+
+
+def _check_restarts(env: Any, hyperparams: Mapping[str, Any]) -> None:
+    """A preset's ``restart_prob`` > 0 acts through a wrapper around the env: refuse an env without it rather
+    than train as if the key were not there."""
+    from stable_baselines3.common.vec_env import VecEnv
+
+    from archgym.agents.restarts import RestartFromIncumbent, restart_prob_of
+
+    prob = restart_prob_of(hyperparams)
+    if prob == 0:
+        return
+    if isinstance(env, VecEnv):
+        wrapped = all(env.env_is_wrapped(RestartFromIncumbent))
+    else:
+        wrapped, e = False, env
+        while e is not None and not wrapped:
+            wrapped, e = isinstance(e, RestartFromIncumbent), getattr(e, "env", None)
+    if not wrapped:
+        raise ValueError(
+            f"restart_prob={prob} needs the env wrapped in archgym.agents.restarts.RestartFromIncumbent "
+            "(archgym.agents.restarts.wrap_agent_env(env, hyperparams) does it, as scripts/compare_agents.py "
+            "does); this env is not, so set restart_prob: 0 or wrap it"
+        )
