@@ -358,6 +358,11 @@ def run_auto(x: np.ndarray, y: list[Any], chunk: int, **kwargs: Any) -> dict[str
 
 
 # ---------------------------------------------------------------------------- verdict and report
+def signed(diff: float) -> str:
+    """An accuracy difference with its sign: 4 decimals, 5 when 4 would round a nonzero difference to 0."""
+    return f"{diff:+.4f}" if diff == 0 or abs(diff) >= 5e-5 else f"{diff:+.5f}"
+
+
 def verdict(models: dict[str, dict[str, Any]], ours: str = "archgym-auto") -> tuple[bool, str]:
     """Whether ``ours`` reaches River's best prequential accuracy at >= 10x ARF's samples/s, and why.
 
@@ -376,7 +381,7 @@ def verdict(models: dict[str, dict[str, Any]], ours: str = "archgym-auto") -> tu
     if speed < GOAL_SPEEDUP:
         why.append(f"under {GOAL_SPEEDUP:g}x ARF")
     return met, (
-        f"{acc:.4f} vs {best} {best_acc:.4f} ({acc - best_acc:+.4f}) at {speed:.1f}x ARF"
+        f"{acc:.4f} vs {best} {best_acc:.4f} ({signed(acc - best_acc)}) at {speed:.1f}x ARF"
         + ("" if met else f" ({', '.join(why)})")
     )
 
@@ -417,7 +422,7 @@ def markdown(results: Results, command: str, machine: str, n: int, chunk: int, n
         met_count[spec.split][1] += 1
         lines.append(
             f"| {spec.split} | {name} | {spec.kind} | {best.removeprefix('river-')} {river[best]['accuracy']:.4f} | "
-            f"{ours['accuracy']:.4f} ({ours['accuracy'] - river[best]['accuracy']:+.4f}) | {speed:.1f} | "
+            f"{ours['accuracy']:.4f} ({signed(ours['accuracy'] - river[best]['accuracy'])}) | {speed:.1f} | "
             f"{ours.get('leader', '')} | {'met' if met else '**not met**'} |"
         )
     misses = [f"{name} ({STREAMS[name].split}): {verdict(models)[1]}" for name, models in results.items()

@@ -276,6 +276,10 @@ def test_bench_verdict() -> None:
     assert not met and "less accurate" in text and "river-arf 0.8500" in text
     models["archgym-auto"]["accuracy"] = 0.85  # a tie meets the goal
     assert bench.verdict(models)[0]
+    models["archgym-auto"]["accuracy"] = 0.84998  # one sample in 50,000 below: not rounded away
+    met, text = bench.verdict(models)
+    assert not met and "(-0.00002)" in text
+    assert bench.signed(0.0) == "+0.0000" and bench.signed(0.0031) == "+0.0031"
     splits = {s.split for s in bench.STREAMS.values()}
     assert splits == {"tuning", "held-out", "fresh"} and len(bench.STREAMS) >= 8
     assert sum(s.split == "fresh" for s in bench.STREAMS.values()) >= 6
