@@ -26,6 +26,9 @@ from archgym.integrations import require
 
 __all__ = ["DEFAULT_ENV_ID", "RLLIB_ONLY_KEYS", "dqn_config", "make_env", "register_rllib_env", "rllib_env_id"]
 
+#: id used when none is given. Not the CLI's default (archgym/MNIST1D-v0): an RLlib run trains children in
+#: every EnvRunner, :func:`dqn_config`'s defaults are sized for the cheap digits MLPs, and
+#: ``scripts/train_rllib.py`` defaults to this id too; pass ``"archgym/MNIST1D-v0"`` explicitly for the real task.
 DEFAULT_ENV_ID = "archgym/DigitsMLP-v0"
 #: keys RLlib adds to ``env_config`` that are not env kwargs
 RLLIB_ONLY_KEYS = ("env_id", "num_envs")
