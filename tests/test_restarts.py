@@ -109,3 +109,35 @@ def test_make_agent_refuses_restart_prob_on_an_unwrapped_env() -> None:
     venv = DummyVecEnv([lambda: RestartFromIncumbent(_table_env(), 0.5)])
     make_agent("dqn", venv, {"restart_prob": 0.5}, 40, seed=0, device="cpu")  # wrapped: fine
     make_agent("dqn", _table_env(), {"restart_prob": 0}, 40, seed=0, device="cpu")  # off: nothing to check
+
+
+def test_train_applies_restart_prob_and_checkpoints_the_incumbent(tmp_path) -> None:
+    """`archgym train --hyperparams restart_prob=...` wraps every single env and its resume checkpoint holds
+    the wrapper's incumbent and coin (tests/test_resume_kill.py checks that a resumed run then writes the same
+    records); the batched vec env refuses the key before a run dir is written."""
+    import torch
+    import yaml
+
+    from archgym.agents.checkpoint import latest_resume_checkpoint
+    from archgym.agents.train import resume, train
+
+    hp = {"restart_prob": 0.7, "learning_starts": 8, "exploration_steps": 20}
+    common = {
+        "env_kwargs": {"eval_mode": "table"},
+        "hyperparams": hp,
+        "eval_episodes": 0,
+        "progress_bar": False,
+        "device": "cpu",
+    }
+    run = train(MNIST1D, timesteps=50, logdir=tmp_path / "run", **common)
+    cfg = yaml.safe_load((run.run_dir / "config.yaml").read_text())
+    assert cfg["hyperparams"]["restart_prob"] == 0.7 and "exploration_fraction" not in cfg["hyperparams"]
+    ckpt = latest_resume_checkpoint(run.run_dir)
+    assert ckpt is not None
+    env_state = torch.load(ckpt / "state.pt", weights_only=True)["envs"][0]
+    ours = [w for w in env_state["wrappers"] if isinstance(w, dict) and "best_arch" in w]
+    assert len(ours) == 1 and ours[0]["episodes"] >= 2 and ours[0]["restarts"] >= 1
+    resume(run.run_dir, timesteps=20, progress_bar=False)
+    with pytest.raises(ValueError, match=r"restart_prob=0.7 needs single envs"):
+        train(MNIST1D, timesteps=20, logdir=tmp_path / "b", vec="batched", n_envs=2, **common)
+    assert not (tmp_path / "b").exists() or not any((tmp_path / "b").iterdir())

@@ -179,21 +179,27 @@ ONLINE_ENV = [
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "flags",
-    [["--batched", "--n-envs", "2"], ["--vec", "subproc", "--n-envs", "2"], ONLINE_ENV],
-    ids=["batched", "subproc", "online-env"],
+    ("flags", "cut_at"),
+    [
+        (["--batched", "--n-envs", "2"], 40),
+        (["--vec", "subproc", "--n-envs", "2"], 40),
+        (ONLINE_ENV, 40),
+        # RestartFromIncumbent's incumbent and coin: cut early, so that episodes start after the resume
+        (["--hyperparams", *TINY_HP, "restart_prob=0.7"], 12),
+    ],
+    ids=["batched", "subproc", "online-env", "restarts"],
 )
-def test_sigterm_then_resume_equals_an_uninterrupted_run(flags: list[str], tmp_path: Path) -> None:
-    """``--batched`` (sub-envs in-process), ``--vec subproc`` (states read in the workers) and the online env
-    (saved as a replay of its episode): a run stopped by SIGTERM and resumed writes the same records as one
-    that was never stopped."""
+def test_sigterm_then_resume_equals_an_uninterrupted_run(flags: list[str], cut_at: int, tmp_path: Path) -> None:
+    """``--batched`` (sub-envs in-process), ``--vec subproc`` (states read in the workers), the online env
+    (saved as a replay of its episode) and restarts from the incumbent (a wrapper with its own state): a run
+    stopped by SIGTERM and resumed writes the same records as one that was never stopped."""
     ref = _cli(*_args(tmp_path / "reference"), *flags)
     assert ref.returncode == 0, ref.stderr
     (ref_dir,) = (tmp_path / "reference").iterdir()
     reference = _check_records(ref_dir / "search.jsonl")
 
     cut = tmp_path / "cut"
-    code, out = _train_until_sigterm(cut, 40, *flags)
+    code, out = _train_until_sigterm(cut, cut_at, *flags)
     assert code == 130, out
     (run_dir,) = cut.iterdir()
     assert 0 < json.loads((run_dir / "resume" / "latest.json").read_text())["num_timesteps"] < STEPS

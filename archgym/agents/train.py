@@ -49,7 +49,7 @@ from archgym.agents.run import (
     write_config,
 )
 from archgym.agents.saving import PeriodicCheckpoints, save_final_agent
-from archgym.agents.sb3 import ALGOS, algo_kwargs, load_agent_preset, make_agent, reward_scale_of
+from archgym.agents.sb3 import ALGOS, algo_kwargs, load_agent_preset, make_agent, merge_hyperparams, reward_scale_of
 from archgym.agents.vec import VEC_KINDS, make_run_vec_env
 from archgym.atomic import atomic_path
 from archgym.data import unknown_name
@@ -140,7 +140,7 @@ def train(
     resolve_device(env_kwargs["device"])
     preset = load_agent_preset(agent)
     hp = preset.hyperparams(env_id)
-    hp.update(hyperparams or {})
+    hp = merge_hyperparams(hp, hyperparams or {})
     total = _positive_int("timesteps", timesteps if timesteps is not None else hp.get("n_timesteps", 3000))
     hp["n_timesteps"] = total
     _positive_int("n_envs", n_envs)

@@ -1,8 +1,10 @@
 """The VecEnv of a training run, by kind: ``dummy``, ``subproc`` or ``batched``.
 
 :func:`make_run_vec_env` builds it from a run's resolved config (env id, ``n_envs``, seed, env kwargs,
-reward scale): single envs are wrapped in the best-child tracker and the reward scaling; the batched
-env (:mod:`archgym.integrations.sb3_vec`) is monitored and scaled by :class:`VecScaleReward`.
+reward scale, restarts): single envs are wrapped in the restarts from the incumbent when the preset sets
+``restart_prob`` (:class:`~archgym.agents.restarts.RestartFromIncumbent`), the best-child tracker and the
+reward scaling; the batched env (:mod:`archgym.integrations.sb3_vec`) is monitored and scaled by
+:class:`VecScaleReward` (it resets its sub-envs itself, so it takes no ``restart_prob``).
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv,
 
 from archgym.agents.callbacks import BestChildTracker
 from archgym.agents.evaluate import env_kwargs_of
+from archgym.agents.restarts import RestartFromIncumbent, restart_prob_of
 from archgym.agents.sb3 import ScaleReward, reward_scale_of
 
 __all__ = ["VEC_KINDS", "VecScaleReward", "make_run_vec_env"]
 
 
-def _wrap(env: gym.Env, reward_scale: float = 1.0) -> gym.Env:
+def _wrap(env: gym.Env, reward_scale: float = 1.0, restart_prob: float = 0.0) -> gym.Env:
+    if restart_prob > 0:  # inside the tracker: its checkpoint state is saved with the env's wrappers
+        env = RestartFromIncumbent(env, restart_prob)
     env = BestChildTracker(env)
     return ScaleReward(env, reward_scale) if reward_scale != 1.0 else env
 
@@ -59,7 +64,13 @@ def make_run_vec_env(config: Mapping[str, Any], device: str | None = None) -> Ve
     (the K children trained together in stacked kernels, :mod:`archgym.envs.batched`)."""
     kind = config.get("vec", "dummy")
     scale = reward_scale_of(config["hyperparams"])
+    restart_prob = restart_prob_of(config["hyperparams"])
     if kind == "batched":
+        if restart_prob > 0:
+            raise ValueError(
+                f"restart_prob={restart_prob} needs single envs (vec 'dummy' or 'subproc'): the batched vec env "
+                "resets its sub-envs itself; use another vec kind or set restart_prob: 0"
+            )
         from archgym.integrations.sb3_vec import make_sb3_batched_vec_env
 
         venv: VecEnv = VecMonitor(
@@ -76,6 +87,6 @@ def make_run_vec_env(config: Mapping[str, Any], device: str | None = None) -> Ve
         seed=config["seed"],
         env_kwargs=env_kwargs_of(config, device),
         wrapper_class=_wrap,
-        wrapper_kwargs={"reward_scale": scale},
+        wrapper_kwargs={"reward_scale": scale, "restart_prob": restart_prob},
         vec_env_cls=SubprocVecEnv if kind == "subproc" else DummyVecEnv,
     )
