@@ -92,8 +92,7 @@ from stable_baselines3.common.callbacks import BaseCallback
 import archgym  # noqa: F401  (registers the env ids)
 from archgym.agents.anytime import anytime_test_accuracy, first_hit, incumbents, mean_ci, top_fraction
 from archgym.agents.records import SearchLog, read_records
-from archgym.agents.restarts import wrap_agent_env
-from archgym.agents.sb3 import list_agent_presets, load_agent_preset, make_agent, merge_hyperparams
+from archgym.agents.sb3 import list_agent_presets, load_agent_preset, make_agent, merge_hyperparams, wrap_agent_env
 from archgym.agents.strategies import STRATEGIES, make_strategy
 from archgym.device import resolve_device
 from archgym.tables import Table, load_table, shipped_table

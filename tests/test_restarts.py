@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import archgym  # noqa: F401 (registers the env ids)
-from archgym.agents.restarts import RestartFromIncumbent, restart_prob_of, wrap_agent_env
-from archgym.agents.sb3 import ScaleReward, make_agent
+from archgym.agents.restarts import RestartFromIncumbent, restart_prob_of
+from archgym.agents.sb3 import ScaleReward, make_agent, wrap_agent_env
 
 MNIST1D = "archgym/MNIST1D-v0"
 

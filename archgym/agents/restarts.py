@@ -8,13 +8,14 @@ mutates its best members. :class:`RestartFromIncumbent` gives any agent that cho
 probability ``prob``, the episode starts from the best-scoring architecture seen so far
 (``env.reset(options={"initial": key})``, :meth:`archgym.envs.core.ArchSearchEnv.start_architecture`).
 
-The agent preset key ``restart_prob`` (:func:`restart_prob_of`) turns it on for
-``scripts/compare_agents.py`` and for :func:`wrap_agent_env`'s callers. "Best" is by ``info["score"]``
+The agent preset key ``restart_prob`` (:func:`restart_prob_of`) turns it on for ``archgym train`` and
+``scripts/compare_agents.py`` (through :func:`archgym.agents.sb3.wrap_agent_env`). "Best" is by ``info["score"]``
 (the env's reward signal: validation accuracy minus the cost term), the incumbent a search reports.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping
 from typing import Any, SupportsFloat
@@ -22,9 +23,7 @@ from typing import Any, SupportsFloat
 import gymnasium as gym
 import numpy as np
 
-from archgym.agents.sb3 import _number, scale_reward
-
-__all__ = ["RestartFromIncumbent", "restart_prob_of", "wrap_agent_env"]
+__all__ = ["RestartFromIncumbent", "restart_prob_of"]
 
 
 class RestartFromIncumbent(gym.Wrapper):
@@ -101,7 +100,9 @@ class RestartFromIncumbent(gym.Wrapper):
 
 
 def _probability(value: Any) -> float:
-    value = _number("restart_prob", value)  # YAML may read a number as a string
+    if isinstance(value, str):  # YAML may read a number as a string
+        with contextlib.suppress(ValueError):
+            value = float(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= float(value) <= 1.0:
         raise ValueError(f"restart_prob must be a number in [0, 1] (0: never restart from the best), got {value!r}")
     return float(value)
@@ -113,17 +114,3 @@ def restart_prob_of(hyperparams: Mapping[str, Any]) -> float:
     :raises ValueError: not a number in [0, 1]
     """
     return _probability(hyperparams.get("restart_prob", 0.0))
-
-
-def wrap_agent_env(env: gym.Env, hyperparams: Mapping[str, Any], seed: int | None = None) -> gym.Env:
-    """The env an agent preset trains on: :class:`RestartFromIncumbent` when ``restart_prob`` > 0, then the
-    reward scaling (:func:`archgym.agents.sb3.scale_reward`); each wrapper only when its key asks for it.
-
-    :param env: the env
-    :param hyperparams: the merged preset entry
-    :param seed: seed of the restart coin (default: the first reset's seed)
-    """
-    prob = restart_prob_of(hyperparams)
-    if prob > 0:
-        env = RestartFromIncumbent(env, prob, seed=seed)
-    return scale_reward(env, hyperparams)

@@ -18,7 +18,7 @@ Besides the algorithm's own keyword arguments, an entry may hold:
   sets one of the two: the more specific entry's choice replaces the other (:func:`merge_hyperparams`);
 * ``restart_prob``: each episode starts from the best architecture found so far with this probability
   (:class:`archgym.agents.restarts.RestartFromIncumbent`, applied by
-  :func:`archgym.agents.restarts.wrap_agent_env`);
+  :func:`wrap_agent_env`);
 * ``policy_kwargs``: as in SB3; ``activation_fn`` may be a name (``relu``, ``tanh``, ...);
 * schedules: ``learning_rate`` (and PPO's ``clip_range``) may be a number or an
   :mod:`archgym.schedules` spec such as ``{name: cosine, lr: 1.0e-3, min_lr: 1.0e-4}``; a ``total``
@@ -42,6 +42,7 @@ import gymnasium as gym
 import torch.nn as nn
 from stable_baselines3.common.base_class import BaseAlgorithm
 
+from archgym.agents.restarts import RestartFromIncumbent, restart_prob_of
 from archgym.presets import find_preset_file, preset_files, read_yaml
 from archgym.schedules import SCHEDULES, make_schedule, sb3_schedule
 
@@ -60,6 +61,7 @@ __all__ = [
     "merge_hyperparams",
     "reward_scale_of",
     "scale_reward",
+    "wrap_agent_env",
 ]
 
 #: Preset keys that are not keyword arguments of the algorithm (``exploration_steps`` becomes one).
@@ -218,6 +220,22 @@ def scale_reward(env: gym.Env, hyperparams: Mapping[str, Any]) -> gym.Env:
     """
     scale = reward_scale_of(hyperparams)
     return ScaleReward(env, scale) if scale != 1.0 else env
+
+
+def wrap_agent_env(env: gym.Env, hyperparams: Mapping[str, Any], seed: int | None = None) -> gym.Env:
+    """The env an agent preset trains on: :class:`~archgym.agents.restarts.RestartFromIncumbent` when
+    ``restart_prob`` > 0, then the reward scaling (:func:`scale_reward`); each wrapper only when its key asks
+    for it.
+
+    :param env: the env
+    :param hyperparams: the merged preset entry
+    :param seed: seed of the restart coin (default: the first reset's seed)
+    :raises ValueError: a bad ``restart_prob`` or ``reward_scale``
+    """
+    prob = restart_prob_of(hyperparams)
+    if prob > 0:
+        env = RestartFromIncumbent(env, prob, seed=seed)
+    return scale_reward(env, hyperparams)
 
 
 def list_agent_presets(folder: Path | None = None) -> list[str]:
@@ -427,8 +445,6 @@ def _check_restarts(env: Any, hyperparams: Mapping[str, Any]) -> None:
     than train as if the key were not there."""
     from stable_baselines3.common.vec_env import VecEnv
 
-    from archgym.agents.restarts import RestartFromIncumbent, restart_prob_of
-
     prob = restart_prob_of(hyperparams)
     if prob == 0:
         return
@@ -441,6 +457,6 @@ def _check_restarts(env: Any, hyperparams: Mapping[str, Any]) -> None:
     if not wrapped:
         raise ValueError(
             f"restart_prob={prob} needs the env wrapped in archgym.agents.restarts.RestartFromIncumbent "
-            "(archgym.agents.restarts.wrap_agent_env(env, hyperparams) does it, as scripts/compare_agents.py "
+            "(archgym.agents.sb3.wrap_agent_env(env, hyperparams) does it, as scripts/compare_agents.py "
             "does); this env is not, so set restart_prob: 0 or wrap it"
         )

@@ -20,11 +20,9 @@ from archgym.envs.evaluators import EvalContext, Evaluation, Evaluator, Plan, St
 from archgym.envs.evaluators.base import Outcome
 from archgym.envs.evaluators.morph import hidden_sparsity
 from archgym.envs.guard import Guard, is_oom
+from archgym.envs.starts import RESET_OPTIONS, reset_initial, start_architecture
 
 __all__ = ["RESET_OPTIONS", "ArchSearchEnv", "StepPlan"]
-
-#: Keys of ``env.reset(options=...)``: ``initial``, the architecture this episode starts from.
-RESET_OPTIONS: tuple[str, ...] = ("initial",)
 
 StepResult = tuple[np.ndarray, float, bool, bool, dict[str, Any]]
 
@@ -257,41 +255,7 @@ class ArchSearchEnv(gym.Env):
         :raises ValueError: malformed, another input / class count / head than the env's, outside the search
             space, or (table mode) not in the table; the message says what is valid
         """
-        base = self.initial_arch
-        try:
-            if isinstance(initial, Architecture):
-                arch = initial
-            elif isinstance(initial, str):
-                arch = Architecture.from_key(initial)
-            elif isinstance(initial, (list, tuple)) and not isinstance(initial, bool):
-                arch = Architecture(base.input_shape, parse_layers(initial), base.num_classes, base.head)
-            else:
-                raise ValueError(f"got {type(initial).__name__}")
-        except ValueError as e:
-            raise ValueError(
-                f"bad reset option initial={initial!r} ({e}); give an architecture key like {base.key()!r}, "
-                f"a layer list like {list(self.space_config.initial)!r} or an Architecture"
-            ) from None
-        same = (arch.input_shape, arch.num_classes, arch.head) == (base.input_shape, base.num_classes, base.head)
-        if not same:
-            raise ValueError(
-                f"reset option initial={arch.key()!r} does not fit this env: its networks take input "
-                f"{'x'.join(map(str, base.input_shape))}, {base.num_classes} classes, head {base.head!r} "
-                f"(e.g. {base.key()!r})"
-            )
-        try:
-            self.space.check(arch)
-        except InvalidEdit as e:
-            sp = self.space
-            raise ValueError(
-                f"reset option initial={arch.key()!r} is outside the search space ({e}); valid: depth "
-                f"{sp.min_depth}-{sp.max_depth}, dense widths {sp.dense.min}..{sp.dense.max} step {sp.dense.step}, "
-                f"conv channels {sp.conv.min}..{sp.conv.max} step {sp.conv.step}"
-            ) from None
-        check = getattr(self.evaluator, "check_architecture", None)  # e.g. the table: is it in the table?
-        if check is not None:
-            check(arch)
-        return arch
+        return start_architecture(initial, self.initial_arch, self.space_config.initial, self.space, self.evaluator)
 
     @property
     def child(self) -> ChildNet | None:
@@ -399,15 +363,8 @@ class ArchSearchEnv(gym.Env):
         :param options: None, or ``{"initial": arch}`` (see :meth:`start_architecture`)
         :raises ValueError: unknown option keys (the valid ones named) or a bad ``initial``; nothing changes
         """
-        start = self.initial_arch
-        if options is not None:
-            if not isinstance(options, Mapping):
-                raise ValueError(f"reset options must be a mapping or None, got {type(options).__name__}")
-            unknown = sorted(set(options) - set(RESET_OPTIONS))
-            if unknown:
-                raise ValueError(f"unknown reset option(s) {unknown}; valid: {', '.join(RESET_OPTIONS)}")
-            if options.get("initial") is not None:
-                start = self.start_architecture(options["initial"])
+        initial = reset_initial(options)
+        start = self.initial_arch if initial is None else self.start_architecture(initial)
         super().reset(seed=seed)
         self._episode_origin = dict(self.np_random.bit_generator.state)  # a snapshot: numpy builds a new dict
         self._episode_actions = []
