@@ -479,3 +479,17 @@ def test_table_mode_reset_options_start_from_any_architecture_of_the_table() -> 
     other.load_state_dict(state)
     assert other.episode_initial.key() == "1x40-[c12k5,64]-10"
     np.testing.assert_array_equal(np.stack(tail), np.stack([other.step(a)[0] for a in (1, 3, 8)]))
+
+
+def test_the_shipped_tables_recorded_command_still_resumes_it(tmp_path: Path) -> None:
+    """The rebuild command stored in the shipped table names every setting that differs from today's preset:
+    run on a copy, it finds the same build (nothing to train, rows unchanged) instead of refusing it as
+    another recipe (the preset's morph_warmup changed after the build)."""
+    from archgym.tables.table import shipped_tables
+
+    copy = tmp_path / "mnist1d.sqlite"
+    copy.write_bytes(shipped_tables()["mnist1d"].read_bytes())
+    before = _rows(copy)
+    words = shlex.split(load_table(copy).meta["command"])
+    words[words.index("archgym/tables/data/mnist1d.sqlite")] = str(copy)
+    assert main(words[1:]) == 0 and _rows(copy) == before

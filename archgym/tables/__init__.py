@@ -39,7 +39,11 @@ Rebuild it (resumable; ``archgym table info`` prints the same command from ``met
     archgym table build --env archgym/MNIST1D-v0 --seeds 3 --workers 2 \\
         --space '{"min_depth": 1, "max_depth": 3, "dense": {"min": 16, "max": 112, "step": 48},
                  "conv": {"min": 4, "max": 28, "step": 8, "kernel": 5}}' \\
-        archgym/tables/data/mnist1d.sqlite
+        archgym/tables/data/mnist1d.sqlite --env-kwargs morph_warmup=40
+
+(``morph_warmup=40``: the preset's value when the table was built; the preset has used 0 since, which
+only matters for inherit-mode fine-tunes, but the warm-up also ramps the first 40 steps of a child's
+training, so the rebuild names it.)
 
 ``docs/benchmarks.md`` (section ``bench_table``) has the lookup speed and the ten best architectures.
 """
