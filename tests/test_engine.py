@@ -113,6 +113,8 @@ def test_relu_backward_and_increment() -> None:
     ts = [torch.zeros(()), torch.ones(())]
     ops.increment_(ts, 2.0)
     assert [float(t) for t in ts] == [2.0, 3.0]
+    ops.scale_(ts, 0.5)
+    assert [float(t) for t in ts] == [1.0, 1.5]
 
 
 def test_only_the_ops_module_calls_private_torch_ops() -> None:

@@ -398,7 +398,8 @@ def test_manifest_accepts_paths_relative_to_the_working_folder(tmp_path: Path, m
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     logdir = tmp_path_factory.mktemp("runs")
-    args = ["train", "--timesteps", "40", "--logdir", str(logdir), "--device", "cpu", "--no-progress"]
+    args = ["train", "--env", "archgym/DigitsMLP-v0", "--timesteps", "40", "--logdir", str(logdir), "--device", "cpu"]
+    args += ["--no-progress"]
     args += ["--eval-episodes", "0", "--env-kwargs", "initial_steps=3", "finetune_steps=1", "train_subset=200"]
     args += ["--hyperparams", "learning_starts=10", "buffer_size=100"]
     assert main(args) == 0

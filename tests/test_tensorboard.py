@@ -52,7 +52,8 @@ ARCHGYM_SCALARS = {
 def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny DQN run on two envs with a Pareto figure every 20 steps."""
     logdir = tmp_path_factory.mktemp("tb")
-    args = ["train", "--timesteps", str(STEPS), "--n-envs", str(N_ENVS), "--logdir", str(logdir), "--device", "cpu"]
+    args = ["train", "--env", "archgym/DigitsMLP-v0", "--timesteps", str(STEPS), "--n-envs", str(N_ENVS)]
+    args += ["--logdir", str(logdir), "--device", "cpu"]
     args += ["--no-progress", "--eval-episodes", "0", "--env-kwargs", "initial_steps=5", "finetune_steps=2"]
     args += ["train_subset=200", "--hyperparams", "learning_starts=10", "batch_size=8"]
     with contextlib.redirect_stdout(io.StringIO()):

@@ -2,10 +2,11 @@
 
 ``torch.optim``'s ``fused=True`` path runs kernels that torch exposes only as private functions
 (``torch._fused_adam_``, ``torch._fused_adamw_``, ``torch._fused_sgd_``); the dense fast path also
-uses ReLU's backward (``aten.threshold_backward``) and ``torch._foreach_add_``. The rest of archgym
-calls the wrappers below. Each fused kernel is probed once per device type (a call on one-element
-tensors): where it is missing or fails, the wrappers run ``torch.optim``'s public functional API
-(its ``foreach`` implementation) instead, which computes the same update (up to rounding).
+uses ReLU's backward (``aten.threshold_backward``), ``torch._foreach_add_`` and ``torch._foreach_mul_``
+(the online pool's lazy Adam decay). The rest of archgym calls the wrappers below. Each fused kernel
+is probed once per device type (a call on one-element tensors): where it is missing or fails, the
+wrappers run ``torch.optim``'s public functional API (its ``foreach`` implementation) instead, which
+computes the same update (up to rounding).
 
 ``tests/test_engine.py`` calls every wrapper on tiny tensors and compares the result with
 ``torch.optim.Adam`` / ``AdamW`` / ``SGD`` steps: a torch upgrade that renames a kernel or changes
@@ -19,7 +20,7 @@ from typing import Any
 
 import torch
 
-__all__ = ["KERNELS", "adam_", "fused_available", "increment_", "relu_backward", "sgd_"]
+__all__ = ["KERNELS", "adam_", "fused_available", "increment_", "relu_backward", "scale_", "sgd_"]
 
 #: optimizer name -> name of its fused kernel in the ``torch`` namespace
 KERNELS: dict[str, str] = {"adam": "_fused_adam_", "adamw": "_fused_adamw_", "sgd": "_fused_sgd_"}
@@ -146,6 +147,16 @@ def increment_(tensors: Sequence[torch.Tensor], value: float = 1.0) -> None:
         return
     for t in tensors:
         t.add_(value)
+
+
+def scale_(tensors: Sequence[torch.Tensor], factor: float) -> None:
+    """Multiply every tensor by ``factor`` in place (one foreach call where torch has it)."""
+    foreach = getattr(torch, "_foreach_mul_", None)
+    if foreach is not None:
+        foreach(list(tensors), factor)
+        return
+    for t in tensors:
+        t.mul_(factor)
 
 
 def _threshold_backward() -> Callable[[torch.Tensor, torch.Tensor, float], torch.Tensor] | None:

@@ -256,8 +256,8 @@ class PackedPool:
 
     def _fold_skipped(self) -> None:
         s, self.n_skipped = self.n_skipped, 0
-        torch._foreach_mul_(self.m, 0.9**s)
-        torch._foreach_mul_(self.v, 0.999**s)
+        ops.scale_(self.m, 0.9**s)
+        ops.scale_(self.v, 0.999**s)
         self.step.add_(float(s))
 
     def learn(
