@@ -66,7 +66,8 @@ $(LIBS_VENV)/.archgym-installed: $(STAMP)
 	touch $@
 
 test-ray: $(RAY_VENV)/.archgym-installed
-	ARCHGYM_REQUIRE_INTEGRATIONS=1 $(RAY_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_ray.py
+	ARCHGYM_REQUIRE_INTEGRATIONS=1 $(RAY_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_ray.py \
+		tests/test_tables.py::test_ray_backend_builds_the_same_table
 
 test-libs: $(LIBS_VENV)/.archgym-installed
 	ARCHGYM_REQUIRE_INTEGRATIONS=1 $(LIBS_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_integrations.py
