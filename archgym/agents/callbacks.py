@@ -31,8 +31,8 @@ dashboard shares its x axis with SB3's ``rollout/`` and ``train/`` tags. A recor
 transition's position: env ``i`` of a vectorised step that ends at ``num_timesteps`` is at
 ``num_timesteps - n_envs + i + 1``.
 
-:class:`BestChildTracker` (an env wrapper) keeps a CPU copy of the best child's weights, which the
-callback writes to ``snapshot/best_child.{pt,json}`` of the run.
+:class:`~archgym.agents.tracker.BestChildTracker` (an env wrapper) keeps a CPU copy of the best child's
+weights, which the callback writes to ``snapshot/best_child.{pt,json}`` of the run.
 """
 
 from __future__ import annotations
@@ -42,16 +42,14 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, SupportsFloat
+from typing import Any
 
-import gymnasium as gym
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.logger import Figure, HParam, TensorBoardOutputFormat
 
-from archgym.agents.env_state import env_state, restore_env
 from archgym.agents.figures import architecture_figure, pareto_figure
 from archgym.agents.records import SearchLog
-from archgym.envs.best import better_child
+from archgym.agents.tracker import BestChildTracker  # re-exported: its home before it had its own module
 from archgym.integrations.sb3_state import innermost_vec_env
 
 __all__ = ["DASHBOARD_LAYOUT", "EVALUATION_KEYS", "ArchGymCallback", "BestChildTracker", "pareto_figure"]
@@ -100,50 +98,6 @@ class _Window:
             v = info.get(key)
             if isinstance(v, (int, float)) and math.isfinite(v):
                 self.values.setdefault(key, []).append(float(v))
-
-
-class BestChildTracker(gym.Wrapper):
-    """Keep a CPU copy of the best-scoring child this env produced (``self.archgym_best``).
-
-    :param env: an archgym env (its ``unwrapped.child`` is read when the score improves)
-    """
-
-    def __init__(self, env: gym.Env) -> None:
-        super().__init__(env)
-        self.archgym_best: dict[str, Any] | None = None
-
-    def _see(self, info: Mapping[str, Any]) -> None:
-        u: Any = self.env.unwrapped  # an archgym env: its live child
-        self.archgym_best = better_child(self.archgym_best, u.child, info)
-
-    def state_dict(self) -> dict[str, Any]:
-        """This wrapper's own state: the best child so far (for a resume checkpoint)."""
-        return {"archgym_best": self.archgym_best}
-
-    def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """Restore :meth:`state_dict`."""
-        self.archgym_best = state.get("archgym_best")
-
-    def archgym_env_state(self) -> dict[str, Any]:
-        """This env's resume state (wrappers from here down, then the env); what a SubprocVecEnv worker
-        sends back for a checkpoint (``env_method("archgym_env_state")``)."""
-        return env_state(self)
-
-    def archgym_restore_env(self, state: dict[str, Any]) -> bool:
-        """Restore :meth:`archgym_env_state`; False when the episode must restart instead."""
-        return restore_env(self, state)
-
-    def reset(self, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
-        """Reset and look at the initial child."""
-        obs, info = self.env.reset(**kwargs)
-        self._see(info)
-        return obs, info
-
-    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
-        """Step and look at the new child."""
-        obs, reward, terminated, truncated, info = self.env.step(action)
-        self._see(info)
-        return obs, reward, terminated, truncated, info
 
 
 def _hparam_value(v: Any) -> bool | str | float:

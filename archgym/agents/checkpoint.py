@@ -10,7 +10,7 @@ SIGINT or SIGTERM, :class:`ResumeCheckpoint` writes ``RUN_DIR/resume/ckpt_<steps
   (``ArchSearchEnv.state_dict``: its ``np_random``, architecture, child ``state_dict``,
   trainer batch order and schedule, counters) and its wrappers' (time limit, Monitor episode sums:
   read by the one adapter module for third-party state, :mod:`archgym.integrations.sb3_state`; the
-  best child: :meth:`~archgym.agents.callbacks.BestChildTracker.state_dict`), the callback's
+  best child: :meth:`~archgym.agents.tracker.BestChildTracker.state_dict`), the callback's
   episode bookkeeping, and the ``search.jsonl`` position (bytes, record count, sha256 of that
   prefix; the log is fsynced first).
 
@@ -265,7 +265,7 @@ def latest_resume_checkpoint(run_dir: str | os.PathLike[str]) -> Path | None:
 
 
 def _in_workers(venv: VecEnv) -> bool:
-    """True for a SubprocVecEnv whose worker envs carry :class:`~archgym.agents.callbacks.BestChildTracker`
+    """True for a SubprocVecEnv whose worker envs carry :class:`~archgym.agents.tracker.BestChildTracker`
     (its ``archgym_env_state`` / ``archgym_restore_env`` run :func:`env_state` / :func:`restore_env` there)."""
     return isinstance(innermost_vec_env(venv), SubprocVecEnv) and venv.has_attr("archgym_env_state")
 

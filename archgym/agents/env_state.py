@@ -1,7 +1,7 @@
 """The resume state of one env: its wrappers' (:mod:`archgym.integrations.sb3_state`) and the archgym env's own.
 
 Kept apart from :mod:`archgym.agents.checkpoint` so that the env wrapper that calls it in a
-``SubprocVecEnv`` worker (:class:`~archgym.agents.callbacks.BestChildTracker`) does not import the
+``SubprocVecEnv`` worker (:class:`~archgym.agents.tracker.BestChildTracker`) does not import the
 checkpoint writer (which imports the callbacks): no import cycle.
 """
 

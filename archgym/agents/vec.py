@@ -18,10 +18,10 @@ import torch
 from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv, VecEnvWrapper, VecMonitor
 
-from archgym.agents.callbacks import BestChildTracker
 from archgym.agents.evaluate import env_kwargs_of
 from archgym.agents.restarts import RestartFromIncumbent, restart_prob_of
 from archgym.agents.sb3 import ScaleReward, reward_scale_of
+from archgym.agents.tracker import BestChildTracker
 
 __all__ = ["VEC_KINDS", "VecScaleReward", "make_run_vec_env"]
 

@@ -63,7 +63,7 @@ class BatchedArchSearchVecEnv(VectorEnv):
     :param max_episode_steps: truncate an episode after this many steps (``None``: never)
     :param autoreset_mode: ``next_step`` (Gymnasium's default) or ``same_step``
     :param track_best: keep a CPU copy of each sub-env's best-scoring child in its ``archgym_best`` attribute
-        (what :class:`archgym.agents.callbacks.BestChildTracker` gives a wrapped env)
+        (what :class:`archgym.agents.tracker.BestChildTracker` gives a wrapped env)
     :param env_kwargs: constructor keywords of every sub-env (``device``, ``eval_mode``, ...)
     """
 

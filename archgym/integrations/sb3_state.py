@@ -10,7 +10,7 @@ of ``archgym train --resume``).
 
 The state of a wrapper stack is a list with one dict per wrapper, outermost first: the attributes
 of a known third-party wrapper, the ``state_dict()`` of a wrapper that has one (archgym's
-:class:`~archgym.agents.callbacks.BestChildTracker`), ``{}`` otherwise.
+:class:`~archgym.agents.tracker.BestChildTracker`), ``{}`` otherwise.
 """
 
 from __future__ import annotations
