@@ -18,7 +18,9 @@ Besides the algorithm's own keyword arguments, an entry may hold:
   sets one of the two: the more specific entry's choice replaces the other (:func:`merge_hyperparams`);
 * ``restart_prob``: each episode starts from the best architecture found so far with this probability
   (:class:`archgym.agents.restarts.RestartFromIncumbent`, applied by
-  :func:`wrap_agent_env`);
+  :func:`wrap_agent_env`); ``restart_rank_by`` (``max``: the highest single score, or ``mean``: the highest mean
+  score of an architecture) and ``restart_top_k`` (restart from one of the k best, drawn uniformly) choose
+  which architecture (:func:`archgym.agents.restarts.restart_options_of`);
 * ``policy_kwargs``: as in SB3; ``activation_fn`` may be a name (``relu``, ``tanh``, ...);
 * schedules: ``learning_rate`` (and PPO's ``clip_range``) may be a number or an
   :mod:`archgym.schedules` spec such as ``{name: cosine, lr: 1.0e-3, min_lr: 1.0e-4}``; a ``total``
@@ -42,7 +44,7 @@ import gymnasium as gym
 import torch.nn as nn
 from stable_baselines3.common.base_class import BaseAlgorithm
 
-from archgym.agents.restarts import RestartFromIncumbent, restart_prob_of
+from archgym.agents.restarts import RestartFromIncumbent, restart_options_of, restart_prob_of
 from archgym.presets import find_preset_file, preset_files, read_yaml
 from archgym.schedules import SCHEDULES, make_schedule, sb3_schedule
 
@@ -65,7 +67,15 @@ __all__ = [
 ]
 
 #: Preset keys that are not keyword arguments of the algorithm (``exploration_steps`` becomes one).
-META_KEYS = ("n_timesteps", "policy", "reward_scale", "exploration_steps", "restart_prob")
+META_KEYS = (
+    "n_timesteps",
+    "policy",
+    "reward_scale",
+    "exploration_steps",
+    "restart_prob",
+    "restart_rank_by",
+    "restart_top_k",
+)
 #: Keys that say the same thing two ways: an entry that sets one drops the other from the entries below it.
 EXCLUSIVE_KEYS = (("exploration_steps", "exploration_fraction"),)
 #: Hyperparameters that may be written as an :mod:`archgym.schedules` spec.
@@ -224,17 +234,18 @@ def scale_reward(env: gym.Env, hyperparams: Mapping[str, Any]) -> gym.Env:
 
 def wrap_agent_env(env: gym.Env, hyperparams: Mapping[str, Any], seed: int | None = None) -> gym.Env:
     """The env an agent preset trains on: :class:`~archgym.agents.restarts.RestartFromIncumbent` when
-    ``restart_prob`` > 0, then the reward scaling (:func:`scale_reward`); each wrapper only when its key asks
-    for it.
+    ``restart_prob`` > 0 (ranking and choosing by ``restart_rank_by`` / ``restart_top_k``), then the reward
+    scaling (:func:`scale_reward`); each wrapper only when its key asks for it.
 
     :param env: the env
     :param hyperparams: the merged preset entry
     :param seed: seed of the restart coin (default: the first reset's seed)
-    :raises ValueError: a bad ``restart_prob`` or ``reward_scale``
+    :raises ValueError: a bad ``restart_prob``, ``restart_rank_by``, ``restart_top_k`` or ``reward_scale``
     """
     prob = restart_prob_of(hyperparams)
+    options = restart_options_of(hyperparams)  # validated even when restarts are off
     if prob > 0:
-        env = RestartFromIncumbent(env, prob, seed=seed)
+        env = RestartFromIncumbent(env, prob, seed=seed, **options)
     return scale_reward(env, hyperparams)
 
 
@@ -441,22 +452,34 @@ def make_agent(
 
 
 def _check_restarts(env: Any, hyperparams: Mapping[str, Any]) -> None:
-    """A preset's ``restart_prob`` > 0 acts through a wrapper around the env: refuse an env without it rather
-    than train as if the key were not there."""
+    """A preset's ``restart_prob`` > 0 acts through a wrapper around the env: refuse an env without it, or one
+    whose wrapper ranks otherwise than ``restart_rank_by`` / ``restart_top_k`` say, rather than train as if the
+    keys were not there."""
     from stable_baselines3.common.vec_env import VecEnv
 
     prob = restart_prob_of(hyperparams)
+    want = restart_options_of(hyperparams)
     if prob == 0:
         return
     if isinstance(env, VecEnv):
         wrapped = all(env.env_is_wrapped(RestartFromIncumbent))
+        found = env.get_attr("restart_options") if wrapped else []
     else:
-        wrapped, e = False, env
-        while e is not None and not wrapped:
-            wrapped, e = isinstance(e, RestartFromIncumbent), getattr(e, "env", None)
+        e = env
+        while e is not None and not isinstance(e, RestartFromIncumbent):
+            e = getattr(e, "env", None)
+        wrapped = e is not None
+        found = [e.restart_options] if e is not None else []
     if not wrapped:
         raise ValueError(
             f"restart_prob={prob} needs the env wrapped in archgym.agents.restarts.RestartFromIncumbent "
             "(archgym.agents.sb3.wrap_agent_env(env, hyperparams) does it, as scripts/compare_agents.py "
             "does); this env is not, so set restart_prob: 0 or wrap it"
+        )
+    expected = (want["rank_by"], want["top_k"])
+    if any(tuple(f) != expected for f in found):
+        raise ValueError(
+            f"restart_rank_by={expected[0]} restart_top_k={expected[1]} but the env's RestartFromIncumbent has "
+            f"rank_by={found[0][0]} top_k={found[0][1]}: wrap it with both keys "
+            "(archgym.agents.sb3.wrap_agent_env(env, hyperparams), as scripts/compare_agents.py does) or leave them out"
         )
