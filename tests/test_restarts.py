@@ -121,7 +121,8 @@ def test_train_applies_restart_prob_and_checkpoints_the_incumbent(tmp_path) -> N
     from archgym.agents.checkpoint import latest_resume_checkpoint
     from archgym.agents.train import resume, train
 
-    hp = {"restart_prob": 0.7, "learning_starts": 8, "exploration_steps": 20}
+    # restart_rank_by must reach the wrapper: make_agent refuses a wrapper that does not match the preset
+    hp = {"restart_prob": 0.7, "restart_rank_by": "mean", "learning_starts": 8, "exploration_steps": 20}
     common = {
         "env_kwargs": {"eval_mode": "table"},
         "hyperparams": hp,
