@@ -117,6 +117,16 @@ def test_relu_backward_and_increment() -> None:
     assert [float(t) for t in ts] == [1.0, 1.5]
 
 
+def test_foreach_wrappers_without_torchs_private_ops(monkeypatch) -> None:
+    """Where torch lacks ``_foreach_add_`` / ``_foreach_mul_``, the wrappers loop over the tensors instead."""
+    monkeypatch.delattr(torch, "_foreach_add_")
+    monkeypatch.delattr(torch, "_foreach_mul_")
+    ts = [torch.zeros(2), torch.ones(2)]
+    ops.increment_(ts, 2.0)
+    ops.scale_(ts, 0.5)
+    assert [t.tolist() for t in ts] == [[1.0, 1.0], [1.5, 1.5]]
+
+
 def test_only_the_ops_module_calls_private_torch_ops() -> None:
     pattern = re.compile(r"torch\._[a-z]|torch\.ops\.|_fused_(adam|adamw|sgd)_")
     allowed = {"archgym/engine/ops.py"}

@@ -139,24 +139,24 @@ def sgd_(
             buf.copy_(new)
 
 
-def increment_(tensors: Sequence[torch.Tensor], value: float = 1.0) -> None:
-    """Add ``value`` to every tensor in place (one foreach call where torch has it)."""
-    foreach = getattr(torch, "_foreach_add_", None)
+def _foreach_(op: str, tensors: Sequence[torch.Tensor], value: float) -> None:
+    """``t.<op>_(value)`` for every tensor: one ``torch._foreach_<op>_`` call where torch has it."""
+    foreach = getattr(torch, f"_foreach_{op}_", None)
     if foreach is not None:
         foreach(list(tensors), value)
         return
     for t in tensors:
-        t.add_(value)
+        getattr(t, f"{op}_")(value)
+
+
+def increment_(tensors: Sequence[torch.Tensor], value: float = 1.0) -> None:
+    """Add ``value`` to every tensor in place (one foreach call where torch has it)."""
+    _foreach_("add", tensors, value)
 
 
 def scale_(tensors: Sequence[torch.Tensor], factor: float) -> None:
     """Multiply every tensor by ``factor`` in place (one foreach call where torch has it)."""
-    foreach = getattr(torch, "_foreach_mul_", None)
-    if foreach is not None:
-        foreach(list(tensors), factor)
-        return
-    for t in tensors:
-        t.mul_(factor)
+    _foreach_("mul", tensors, factor)
 
 
 def _threshold_backward() -> Callable[[torch.Tensor, torch.Tensor, float], torch.Tensor] | None:
