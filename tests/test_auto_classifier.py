@@ -311,6 +311,7 @@ def test_bench_splits_and_short_streams() -> None:
     short = [k for k, s in bench.STREAMS.items() if s.length is not None]
     assert short, "no short synthetic stream"
     spec = bench.STREAMS[short[0]]
+    pytest.importorskip("river")  # the streams come from River's generators (a benchmark extra, not in make test)
     data, x, y = bench.materialise(short[0], spec.length + 500, 0)
     assert len(data) == len(y) == x.shape[0] == spec.length
     data, x, y = bench.materialise(short[0], 200, 0)
