@@ -278,6 +278,18 @@ class RecipeConfig:
             except (TypeError, ValueError) as e:
                 raise ValueError(f"finetune_schedule: {e}") from None
 
+    def trainer_kwargs(self) -> dict[str, Any]:
+        """The recipe's :class:`~archgym.training.Trainer` keyword arguments (schedule, batch size, optimizer,
+        weight decay, momentum, morph warm-up): every trainer of a child is ``Trainer(data, seed=s, **these)``."""
+        return {
+            "schedule": self.schedule,
+            "batch_size": self.batch_size,
+            "optimizer": self.optimizer,
+            "weight_decay": self.weight_decay,
+            "momentum": self.momentum,
+            "morph_warmup": self.morph_warmup,
+        }
+
     def finetune_segment(self) -> Schedule | None:
         """The schedule of one fine-tune (:attr:`finetune_schedule` with its defaults filled in), or None.
 

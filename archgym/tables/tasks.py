@@ -51,17 +51,7 @@ class _Context:
     def trainer(self, data: Any, seed: int) -> Any:
         from archgym.training import Trainer
 
-        r = self.recipe
-        return Trainer(
-            data,
-            schedule=r.schedule,
-            batch_size=r.batch_size,
-            optimizer=r.optimizer,
-            weight_decay=r.weight_decay,
-            momentum=r.momentum,
-            seed=seed,
-            morph_warmup=r.morph_warmup,
-        )
+        return Trainer(data, seed=seed, **self.recipe.trainer_kwargs())
 
 
 _CONTEXTS: dict[str, _Context] = {}

@@ -73,17 +73,7 @@ class TrainedEvaluator(Evaluator):
 
     def _fresh_trainer(self, seed: int) -> Trainer:
         """A trainer of the env's recipe (the same one scratch mode and the table builder train with)."""
-        r = self.ctx.recipe
-        return Trainer(
-            self._data,
-            schedule=r.schedule,
-            batch_size=r.batch_size,
-            optimizer=r.optimizer,
-            weight_decay=r.weight_decay,
-            momentum=r.momentum,
-            morph_warmup=r.morph_warmup,
-            seed=seed,
-        )
+        return Trainer(self._data, seed=seed, **self.ctx.recipe.trainer_kwargs())
 
     def retrain(self, arch: Architecture, steps: int | None = None, seed: int | None = None) -> tuple[ChildNet, dict]:
         """Train ``arch`` from scratch with the env's recipe (default: ``scratch_steps`` steps, ``scratch_seed``).
