@@ -36,7 +36,7 @@ from typing import Any, SupportsFloat
 import gymnasium as gym
 import numpy as np
 
-__all__ = ["RANKS", "RestartFromIncumbent", "restart_options_of", "restart_prob_of"]
+__all__ = ["RANKS", "RestartFromIncumbent", "restart_options_of", "restart_prob_of", "wrap_restarts"]
 
 #: how :class:`RestartFromIncumbent` ranks the architectures it has seen
 RANKS = ("max", "mean")
@@ -202,3 +202,15 @@ def restart_options_of(hyperparams: Mapping[str, Any]) -> dict[str, Any]:
         "rank_by": _rank_by(hyperparams.get("restart_rank_by", "max")),
         "top_k": _top_k(hyperparams.get("restart_top_k", 1)),
     }
+
+
+def wrap_restarts(env: gym.Env, hyperparams: Mapping[str, Any], seed: int | None = None) -> gym.Env:
+    """``env`` in a :class:`RestartFromIncumbent` as the agent preset's ``restart_prob``, ``restart_rank_by`` and
+    ``restart_top_k`` say (``env`` itself when ``restart_prob`` is 0; the options are validated either way).
+
+    :param seed: seed of the restart coin (default: the first reset's seed)
+    :raises ValueError: a bad ``restart_prob``, ``restart_rank_by`` or ``restart_top_k``
+    """
+    prob = restart_prob_of(hyperparams)
+    options = restart_options_of(hyperparams)
+    return RestartFromIncumbent(env, prob, seed=seed, **options) if prob > 0 else env

@@ -44,7 +44,7 @@ import gymnasium as gym
 import torch.nn as nn
 from stable_baselines3.common.base_class import BaseAlgorithm
 
-from archgym.agents.restarts import RestartFromIncumbent, restart_options_of, restart_prob_of
+from archgym.agents.restarts import RestartFromIncumbent, restart_options_of, restart_prob_of, wrap_restarts
 from archgym.presets import find_preset_file, preset_files, read_yaml
 from archgym.schedules import SCHEDULES, make_schedule, sb3_schedule
 
@@ -242,11 +242,7 @@ def wrap_agent_env(env: gym.Env, hyperparams: Mapping[str, Any], seed: int | Non
     :param seed: seed of the restart coin (default: the first reset's seed)
     :raises ValueError: a bad ``restart_prob``, ``restart_rank_by``, ``restart_top_k`` or ``reward_scale``
     """
-    prob = restart_prob_of(hyperparams)
-    options = restart_options_of(hyperparams)  # validated even when restarts are off
-    if prob > 0:
-        env = RestartFromIncumbent(env, prob, seed=seed, **options)
-    return scale_reward(env, hyperparams)
+    return scale_reward(wrap_restarts(env, hyperparams, seed=seed), hyperparams)
 
 
 def list_agent_presets(folder: Path | None = None) -> list[str]:

@@ -19,20 +19,17 @@ from stable_baselines3.common.env_util import make_vec_env
 from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecEnv, VecEnvWrapper, VecMonitor
 
 from archgym.agents.evaluate import env_kwargs_of
-from archgym.agents.restarts import RestartFromIncumbent, restart_options_of, restart_prob_of
-from archgym.agents.sb3 import ScaleReward, reward_scale_of
+from archgym.agents.restarts import restart_prob_of, wrap_restarts
+from archgym.agents.sb3 import reward_scale_of, scale_reward
 from archgym.agents.tracker import BestChildTracker
 
 __all__ = ["VEC_KINDS", "VecScaleReward", "make_run_vec_env"]
 
 
-def _wrap(
-    env: gym.Env, reward_scale: float = 1.0, restart_prob: float = 0.0, restart_options: Mapping[str, Any] | None = None
-) -> gym.Env:
-    if restart_prob > 0:  # inside the tracker: its checkpoint state is saved with the env's wrappers
-        env = RestartFromIncumbent(env, restart_prob, **(restart_options or {}))
-    env = BestChildTracker(env)
-    return ScaleReward(env, reward_scale) if reward_scale != 1.0 else env
+def _wrap(env: gym.Env, hyperparams: Mapping[str, Any] | None = None) -> gym.Env:
+    # the restarts inside the tracker: their checkpoint state is saved with the env's wrappers
+    hp = hyperparams or {}
+    return scale_reward(BestChildTracker(wrap_restarts(env, hp)), hp)
 
 
 VEC_KINDS: tuple[str, ...] = ("dummy", "subproc", "batched")
@@ -67,7 +64,6 @@ def make_run_vec_env(config: Mapping[str, Any], device: str | None = None) -> Ve
     kind = config.get("vec", "dummy")
     scale = reward_scale_of(config["hyperparams"])
     restart_prob = restart_prob_of(config["hyperparams"])
-    restart_options = restart_options_of(config["hyperparams"])
     if kind == "batched":
         if restart_prob > 0:
             raise ValueError(
@@ -90,6 +86,6 @@ def make_run_vec_env(config: Mapping[str, Any], device: str | None = None) -> Ve
         seed=config["seed"],
         env_kwargs=env_kwargs_of(config, device),
         wrapper_class=_wrap,
-        wrapper_kwargs={"reward_scale": scale, "restart_prob": restart_prob, "restart_options": restart_options},
+        wrapper_kwargs={"hyperparams": config["hyperparams"]},
         vec_env_cls=SubprocVecEnv if kind == "subproc" else DummyVecEnv,
     )
