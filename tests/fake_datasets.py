@@ -22,8 +22,11 @@ def idx_bytes(arr: np.ndarray) -> bytes:
     return bytes([0, 0, 0x08, arr.ndim]) + np.asarray(arr.shape, dtype=">u4").tobytes() + arr.tobytes()
 
 
-def write_idx_layout(root: Path, folder: str, n: int, n_test: int, gz: bool = False, seed: int = 0) -> None:
-    """``<root>/<folder>/raw/`` with the four IDX files: ``n`` + ``n_test`` random 28x28 images, labels 0..9."""
+def write_idx_layout(
+    root: Path, folder: str, n: int, n_test: int, gz: bool = False, seed: int = 0
+) -> tuple[np.ndarray, ...]:
+    """``<root>/<folder>/raw/`` with the four IDX files: ``n`` + ``n_test`` random 28x28 images, labels 0..9;
+    returns the arrays written (train images, train labels, test images, test labels)."""
     rng = np.random.default_rng(seed)
     arrays = (
         rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8),
@@ -39,6 +42,7 @@ def write_idx_layout(root: Path, folder: str, n: int, n_test: int, gz: bool = Fa
                 fh.write(idx_bytes(arr))
         else:
             (raw / name).write_bytes(idx_bytes(arr))
+    return arrays
 
 
 def write_cifar10(root: Path, per_batch: int, n_test: int, seed: int = 0) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import pickle
@@ -31,6 +30,7 @@ from archgym.data import mnist1d as m1d
 from archgym.data.load import _stratified_split, _train_val_split
 from archgym.data.registry import ENV_VAR
 from archgym.data.torchvision_layouts import read_idx
+from tests.fake_datasets import write_idx_layout
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -332,30 +332,8 @@ def test_file_errors_are_one_line(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- torchvision layouts
-def _idx_bytes(arr: np.ndarray) -> bytes:
-    code = {np.dtype(np.uint8): 0x08}[arr.dtype]
-    head = bytes([0, 0, code, arr.ndim]) + np.asarray(arr.shape, dtype=">u4").tobytes()
-    return head + arr.tobytes()
-
-
 def _write_idx_layout(root: Path, folder: str, n: int, n_test: int, gz: bool) -> tuple[np.ndarray, ...]:
-    rng = np.random.default_rng(len(folder))
-    arrays = (
-        rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8),
-        (np.arange(n) % 10).astype(np.uint8),
-        rng.integers(0, 256, size=(n_test, 28, 28), dtype=np.uint8),
-        (np.arange(n_test) % 10).astype(np.uint8),
-    )
-    raw = root / folder / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
-    names = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
-    for name, arr in zip(names, arrays, strict=True):
-        if gz:
-            with gzip.open(raw / f"{name}.gz", "wb") as fh:
-                fh.write(_idx_bytes(arr))
-        else:
-            (raw / name).write_bytes(_idx_bytes(arr))
-    return arrays
+    return write_idx_layout(root, folder, n, n_test, gz=gz, seed=len(folder))
 
 
 @pytest.mark.parametrize(
