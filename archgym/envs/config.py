@@ -33,7 +33,7 @@ from typing import Any
 
 from archgym.arch import HEADS, SearchSpace
 from archgym.child import WIDEN_INITS, UnitImportance
-from archgym.data import unknown_name
+from archgym.data import load_dataset, unknown_name
 from archgym.schedules import SCHEDULES, Schedule, make_schedule
 
 __all__ = [
@@ -157,6 +157,24 @@ class TaskConfig:
         check_number("drift_lr_factor", self.drift_lr_factor, 1e-6)
         if self.stream_kwargs is not None and not isinstance(self.stream_kwargs, Mapping):
             raise ValueError(f"stream_kwargs must be a mapping or null, got {type(self.stream_kwargs).__name__}")
+
+    def load(self, device: Any = "cpu") -> Any:
+        """The task's fixed dataset, as every evaluator that trains on it reads it
+        (:func:`archgym.data.load_dataset` with this config's dataset, seed, layout, subset, root and options).
+
+        :param device: where the tensors live
+        :return: an :class:`archgym.data.Dataset`
+        """
+        return load_dataset(
+            self.dataset,
+            seed=self.data_seed,
+            device=device,
+            layout=self.input,
+            train_subset=self.train_subset,
+            data_root=self.data_root,
+            download=self.download,
+            options=self.dataset_options,
+        )
 
 
 @dataclass(frozen=True)

@@ -138,21 +138,11 @@ def _initial_architecture(env_id: str, env_kwargs: Mapping[str, Any] | None = No
     """The env's initial network, built as the env builds it: the dataset read with the task's layout,
     data_root and options, the space's ``head``."""
     from archgym.arch import parse_layers
-    from archgym.data import load_dataset
     from archgym.envs.config import split_keywords
 
     cfg = split_keywords({**_preset(env_id).kwargs, **dict(env_kwargs or {})})
     task, space = cfg["task"], cfg["space"]
-    data = load_dataset(
-        task.dataset,
-        seed=task.data_seed,
-        device="cpu",
-        layout=task.input,
-        train_subset=task.train_subset,
-        data_root=task.data_root,
-        download=task.download,
-        options=task.dataset_options,
-    )
+    data = task.load("cpu")
     return Architecture(data.input_shape, parse_layers(space.initial), data.num_classes, space.head)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from archgym.arch import Architecture
 from archgym.child import ChildNet
-from archgym.data import Dataset, load_dataset
+from archgym.data import Dataset
 from archgym.envs.evaluators.base import EvalContext, Evaluator
 from archgym.training import Trainer
 
@@ -19,17 +19,7 @@ class TrainedEvaluator(Evaluator):
 
     def __init__(self, ctx: EvalContext) -> None:
         super().__init__(ctx)
-        task = ctx.task
-        self._data: Dataset = load_dataset(
-            task.dataset,
-            seed=task.data_seed,
-            device=self.device,
-            layout=task.input,
-            train_subset=task.train_subset,
-            data_root=task.data_root,
-            download=task.download,
-            options=task.dataset_options,
-        )
+        self._data: Dataset = ctx.task.load(self.device)
         self.trainer = self._fresh_trainer(0)
 
     @property
