@@ -87,6 +87,7 @@ import torch
 import yaml
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from scipy.stats import kendalltau
 from stable_baselines3.common.callbacks import BaseCallback
 
 import archgym  # noqa: F401  (registers the env ids)
@@ -413,11 +414,9 @@ def ranking_agreement(summary: Mapping[str, Mapping[str, Any]], reference: Mappi
     common = [m for m in _order(summary) if name[m] in reference]
     if len(common) < 2:
         return "Ranking check: fewer than two methods in common with the table run."
-    ref = [m for m in _order({name[m]: reference[name[m]] for m in common})]
+    ref = _order({name[m]: reference[name[m]] for m in common})
     here = [name[m] for m in common]
-    pos = {m: i for i, m in enumerate(ref)}
-    pairs = [(a, b) for i, a in enumerate(here) for b in here[i + 1 :]]
-    tau = sum(1 if pos[a] < pos[b] else -1 for a, b in pairs) / len(pairs)
+    tau = float(kendalltau([ref.index(m) for m in here], range(len(here))).statistic)  # two orders: no ties
     same = "the same order" if here == ref else "a different order"
     return (
         f"Ranking check against the table run: here {' < '.join(here)}; on the table {' < '.join(ref)} "
