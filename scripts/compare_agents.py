@@ -514,7 +514,7 @@ def find_table(args: argparse.Namespace) -> Table:
 def sweep(args: argparse.Namespace, truth: Truth) -> dict[str, dict[str, Any]]:
     """Tuning: the one agent method of ``--methods`` with each ``--sweep`` item's overrides (on top of ``--hp``)
     over the seeds; writes section ``--section`` (default ``compare_agents_tuning``)."""
-    from _benchdoc import machine_line, update_section
+    from _benchdoc import machine_line
 
     (method,) = args.methods
     base = dict(args.hp.get(method, {}))
@@ -557,14 +557,20 @@ def sweep(args: argparse.Namespace, truth: Truth) -> dict[str, dict[str, Any]]:
         )
     for note in args.note:
         lines += ["", note]
-    text = "\n".join(lines)
+    publish("\n".join(lines), summary, args, args.section)
+    return summary
+
+
+def publish(text: str, summary: Mapping[str, Any], args: argparse.Namespace, section: str) -> None:
+    """Print the section, write ``--json`` and (unless ``--no-doc``) the benchmarks.md ``section``."""
+    from _benchdoc import update_section
+
     print(text)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(summary, indent=2) + "\n")
     if not args.no_doc:
-        update_section(args.section, text, quick=args.quick)
-    return summary
+        update_section(section, text, quick=args.quick)
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
@@ -660,16 +666,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
         "agents": "; ".join(agent_hp),
         "notes": ["", *args.note] if args.note else [],
     }
-    text = markdown(summary, args, facts)
-    print(text)
+    section = "compare_agents" if args.mode == "table" else "compare_agents_live"
+    publish(markdown(summary, args, facts), summary, args, section)
     print(f"figure: {png}; TensorBoard: {args.out / 'tensorboard'}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(summary, indent=2) + "\n")
-    if not args.no_doc:
-        from _benchdoc import update_section
-
-        update_section("compare_agents" if args.mode == "table" else "compare_agents_live", text, quick=args.quick)
     return summary
 
 
