@@ -309,8 +309,27 @@ def summarise(
             "final_test_accuracy_mean": float(rows[:, -1].mean()),
             "regret_mean_at": {str(n): float(best - rows[:, n - 1].mean()) for n in CHECKPOINTS if n <= budget},
             "distinct_archs_mean": statistics.fmean(len({r["arch"] for r in recs}) for recs in by_seed.values()),
+            # what at_budget needs to rank this run as if it had stopped earlier (a live check's budget)
+            "evals_to_top1pct_per_seed": list(hits),
+            "regret_mean_curve": [round(float(best - m), 6) for m in rows.mean(axis=0)],
         }
     return out, acc
+
+
+def at_budget(entry: Mapping[str, Any], budget: int) -> dict[str, Any]:
+    """A method's ranking figures had its runs stopped after ``budget`` evaluations: mean evaluations to a top-1 %
+    architecture censored at ``budget`` and the mean regret then. The entry as it is when its own budget is not
+    larger, or when it predates the per-seed figures (a JSON of an older run)."""
+    hits, curve = entry.get("evals_to_top1pct_per_seed"), entry.get("regret_mean_curve")
+    if entry.get("budget", 0) <= budget or hits is None or curve is None:
+        return dict(entry)
+    censored = [budget if h is None or h > budget else h for h in hits]
+    return {
+        **entry,
+        "budget": budget,
+        "evals_to_top1pct_mean": statistics.fmean(censored),
+        "final_regret_mean": float(curve[budget - 1]),
+    }
 
 
 # --------------------------------------------------------------------------- outputs
@@ -407,20 +426,52 @@ def _order(summary: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return sorted(summary, key=lambda m: (summary[m]["evals_to_top1pct_mean"], summary[m]["final_regret_mean"]))
 
 
-def ranking_agreement(summary: Mapping[str, Mapping[str, Any]], reference: Mapping[str, Mapping[str, Any]]) -> str:
+def ranking_agreement(
+    summary: Mapping[str, Mapping[str, Any]], reference: Mapping[str, Mapping[str, Any]], budget: int | None = None
+) -> str:
     """Whether this run ranks its methods as ``reference`` (a table run's JSON) does: both orders over the
-    common methods (``dqn@table`` here is ``dqn`` there) and Kendall's tau between them."""
+    common methods (``dqn@table`` here is ``dqn`` there) and Kendall's tau between them.
+
+    :param budget: this run's budget. A reference run with a larger one is ranked as if it had stopped there
+        (:func:`at_budget`): with fewer evaluations more seeds never reach the top 1 % and count as the budget,
+        which can reorder methods, so only the same budget compares like with like. Its order at its own
+        budget is named too when that differs.
+    """
     name = {m: m.removesuffix("@table") for m in summary}
     common = [m for m in _order(summary) if name[m] in reference]
     if len(common) < 2:
         return "Ranking check: fewer than two methods in common with the table run."
-    ref = _order({name[m]: reference[name[m]] for m in common})
     here = [name[m] for m in common]
+    full = _order({name[m]: reference[name[m]] for m in common})
+    cut = {m: at_budget(reference[name[m]], budget) for m in common} if budget is not None else {}
+    stopped = any(cut[m].get("budget") != reference[name[m]].get("budget") for m in cut)
+    ref = _order({name[m]: cut[m] for m in common}) if stopped else full
     tau = float(kendalltau([ref.index(m) for m in here], range(len(here))).statistic)  # two orders: no ties
     same = "the same order" if here == ref else "a different order"
-    return (
-        f"Ranking check against the table run: here {' < '.join(here)}; on the table {' < '.join(ref)} "
+    where = f"on the table stopped at {budget} evaluations" if stopped else "on the table"
+    line = (
+        f"Ranking check against the table run: here {' < '.join(here)}; {where} {' < '.join(ref)} "
         f"({same}; Kendall tau {tau:+.2f} over {len(common)} methods)."
+    )
+    if stopped and full != ref:
+        own = sorted({int(reference[name[m]]["budget"]) for m in common})
+        tau_full = float(kendalltau([full.index(m) for m in here], range(len(here))).statistic)
+        line += (
+            f" At the table run's own budget ({'/'.join(map(str, own))} evaluations) its order is "
+            f"{' < '.join(full)} (Kendall tau {tau_full:+.2f} against here)."
+        )
+    return line
+
+
+def uniform_line(truth: Truth) -> str:
+    """For scale: the mean evaluations to a top-1 % architecture of drawing the table's architectures uniformly
+    (NAS-Bench's "random search"; an env that moves by edits cannot, so no method here does): ``(N + 1) / (k + 1)``
+    draws without replacement, ``N / k`` with, for ``k`` top architectures among ``N``."""
+    n, k = len(truth.test_accuracy), len(truth.top)
+    return (
+        f"For scale, drawing architectures uniformly from the table (NAS-Bench's random search; this env moves "
+        f"by edits, so no method here can) would need {(n + 1) / (k + 1):.1f} evaluations on average without "
+        f"replacement, {n / k:.1f} with."
     )
 
 
@@ -447,8 +498,8 @@ def markdown(summary: Mapping[str, Mapping[str, Any]], args: argparse.Namespace,
         f"architectures (>= {min(truth.test_accuracy[k] for k in truth.top):.4f}). The incumbent after n "
         f"evaluations is the best architecture by the validation accuracy the env reported; its test accuracy "
         f"is the table's mean. A seed that never reached the top 1 % counts as the budget (means are then lower "
-        f"bounds). ± = 95 % confidence half-width (Student's t over seeds). Agent hyperparameters: "
-        f"{facts['agents'] or 'none'}.",
+        f"bounds). ± = 95 % confidence half-width (Student's t over seeds). {uniform_line(truth)} Agent "
+        f"hyperparameters: {facts['agents'] or 'none'}.",
         "",
         f"![anytime curves]({facts['png_rel']})",
         "",
@@ -469,7 +520,7 @@ def markdown(summary: Mapping[str, Mapping[str, Any]], args: argparse.Namespace,
     agent = next((m for m in rl if m.partition("@")[0] == "dqn"), rl[0] if rl else "dqn")
     lines += ["", ranking_line(summary), *verdict(summary, agent)]
     if args.ranking_from is not None:
-        lines.append(ranking_agreement(summary, json.loads(Path(args.ranking_from).read_text())))
+        lines.append(ranking_agreement(summary, json.loads(Path(args.ranking_from).read_text()), args.budget))
     lines += list(facts["notes"])
     return "\n".join(lines)
 

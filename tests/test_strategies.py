@@ -8,8 +8,9 @@ with a known landscape, so the tests can assert what a search must find.
 from __future__ import annotations
 
 import math
+import statistics
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import gymnasium as gym
 import numpy as np
@@ -298,7 +299,7 @@ def test_compare_agents_ranking_check_and_agent_entries() -> None:
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-    from compare_agents import agent_hyperparams, ranking_agreement
+    from compare_agents import Truth, agent_hyperparams, at_budget, ranking_agreement, uniform_line
 
     def s(evals: float, regret: float = 0.0) -> dict[str, float]:
         return {"evals_to_top1pct_mean": evals, "final_regret_mean": regret}
@@ -308,6 +309,31 @@ def test_compare_agents_ranking_check_and_agent_entries() -> None:
     assert "here rea < dqn < random; on the table rea < dqn < random (the same order; Kendall tau +1.00" in same
     flipped = ranking_agreement({"dqn@table": s(50), "random": s(140, 0.02), "rea": s(140, 0.01)}, table)
     assert "dqn < rea < random" in flipped and "a different order; Kendall tau +0.33" in flipped
+
+    # a table run with a larger budget is ranked as if stopped at this run's: greedy's late hits count as 150
+    def seeds(hits: list[int | None], regret: list[float]) -> dict:
+        ev = statistics.fmean(1000 if h is None else h for h in hits)
+        return {
+            "evals_to_top1pct_mean": ev,
+            "final_regret_mean": regret[-1],
+            "budget": 1000,
+            "evals_to_top1pct_per_seed": hits,
+            "regret_mean_curve": regret,
+        }
+
+    curve = [0.1] * 149 + [0.05] * 851
+    long = {"greedy": seeds([200, 220, 240], curve), "random": seeds([100, None, 140], [0.1] * 1000)}
+    stopped = ranking_agreement({"random": s(130), "greedy": s(150)}, long, 150)
+    assert "on the table stopped at 150 evaluations random < greedy (the same order; Kendall tau +1.00" in stopped
+    assert "At the table run's own budget (1000 evaluations) its order is greedy < random (Kendall tau -1.00" in stopped
+    assert at_budget(long["greedy"], 150)["evals_to_top1pct_mean"] == 150
+    assert at_budget(long["random"], 150)["evals_to_top1pct_mean"] == pytest.approx((100 + 150 + 140) / 3)
+    assert at_budget(long["greedy"], 150)["final_regret_mean"] == 0.05  # the curve's 150th value
+    assert at_budget(long["greedy"], 2000) == long["greedy"]  # never stretched
+    assert "stopped" not in ranking_agreement({"random": s(130), "greedy": s(150)}, table, 150)  # no per-seed data
+    # the scale line: 3 top architectures of 219 drawn uniformly take (219 + 1) / 4 = 55 draws, 73 with replacement
+    truth = Truth(cast(Any, None), {f"a{i}": i / 219 for i in range(219)}, {"a218", "a217", "a216"}, ("a218", 1.0))
+    assert "55.0 evaluations on average without replacement, 73.0 with" in uniform_line(truth)
     # dqn in table mode and dqn@table anywhere read the table-tuned entry on top of the env id's
     _, live = agent_hyperparams("dqn", MNIST1D, "inherit", {})
     _, tuned = agent_hyperparams("dqn", MNIST1D, "table", {})
