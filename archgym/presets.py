@@ -10,6 +10,7 @@ names both files; it is raised when that preset is used, never when ``archgym`` 
 
 from __future__ import annotations
 
+import numbers
 import os
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import yaml
 
 __all__ = [
     "PRESET_KINDS",
+    "SIMPLE_TYPES",
     "builtin_preset_dir",
     "find_preset_file",
     "folder_problems",
@@ -31,6 +33,19 @@ __all__ = [
 _PKG = Path(__file__).resolve().parent
 PRESET_KINDS: tuple[str, ...] = ("envs", "agents")
 ENV_VAR = "ARCHGYM_PRESETS"
+
+#: annotation text -> the python types a preset or keyword value of that annotation may have (bool is never a
+#: number here): the type checks of env keywords (:mod:`archgym.envs.registration`) and of the env's config
+#: objects (:mod:`archgym.envs.config`)
+SIMPLE_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (numbers.Integral,),
+    "float": (numbers.Real,),
+    "str": (str,),
+    "bool": (bool,),
+    "int | None": (numbers.Integral, type(None)),
+    "float | None": (numbers.Real, type(None)),
+    "str | None": (str, type(None)),
+}
 
 
 def _check_kind(kind: str) -> None:

@@ -34,6 +34,7 @@ from typing import Any
 from archgym.arch import HEADS, SearchSpace
 from archgym.child import WIDEN_INITS, UnitImportance
 from archgym.data import load_dataset, unknown_name
+from archgym.presets import SIMPLE_TYPES
 from archgym.schedules import SCHEDULES, Schedule, make_schedule
 
 __all__ = [
@@ -75,22 +76,10 @@ def check_number(name: str, value: Any, low: float, high: float = math.inf, inte
         raise ValueError(f"{name} must be {kind} {rng}, got {value!r}")
 
 
-#: annotation text -> accepted types (bool is never a number here)
-_SIMPLE: dict[str, tuple[type, ...]] = {
-    "int": (numbers.Integral,),
-    "float": (numbers.Real,),
-    "str": (str,),
-    "bool": (bool,),
-    "int | None": (numbers.Integral, type(None)),
-    "float | None": (numbers.Real, type(None)),
-    "str | None": (str, type(None)),
-}
-
-
 def _check_types(obj: Any) -> None:
     """Type checks of the simply-annotated fields (``int``, ``float``, ``str``, ``bool``, ``X | None``)."""
     for f in fields(obj):
-        ok_types = _SIMPLE.get(str(f.type))
+        ok_types = SIMPLE_TYPES.get(str(f.type))
         value = getattr(obj, f.name)
         if ok_types is None:
             continue

@@ -22,7 +22,6 @@ import difflib
 import functools
 import importlib
 import inspect
-import numbers
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from typing import Any
 
 import gymnasium as gym
 
-from archgym.presets import folder_problems, preset_files, read_yaml
+from archgym.presets import SIMPLE_TYPES, folder_problems, preset_files, read_yaml
 
 __all__ = [
     "ENV_PRESETS",
@@ -94,18 +93,6 @@ def parse_env_preset(data: Any, path: Path) -> EnvPreset:
     )
 
 
-#: annotation text -> accepted python types (bool is never an int or a float here)
-_SIMPLE_TYPES: dict[str, tuple[type, ...]] = {
-    "int": (numbers.Integral,),
-    "float": (numbers.Real,),
-    "str": (str,),
-    "bool": (bool,),
-    "int | None": (numbers.Integral, type(None)),
-    "float | None": (numbers.Real, type(None)),
-    "str | None": (str, type(None)),
-}
-
-
 def _entry_point_class(entry_point: str) -> Any:
     module, _, name = entry_point.partition(":")
     try:
@@ -161,7 +148,7 @@ def check_kwarg_types(params: dict[str, inspect.Parameter], kwargs: dict[str, An
     """
     for key, value in kwargs.items():
         p = params.get(key)
-        types = _SIMPLE_TYPES.get(str(p.annotation)) if p is not None else None
+        types = SIMPLE_TYPES.get(str(p.annotation)) if p is not None else None
         if types is None:
             continue
         bad_bool = isinstance(value, bool) and bool not in types
