@@ -18,9 +18,10 @@ What it does
     architectures of the table by mean test accuracy.
 
     Writes: the summary table (docs/benchmarks.md, section ``compare_agents`` for table mode,
-    ``compare_agents_live`` otherwise), the anytime curves with their 95 % confidence bands (Student's t
-    over seeds) as a PNG (``docs/compare_agents_<mode>.png``), a TensorBoard run (``OUT/tensorboard``, one
-    folder per method, step = evaluations, a custom-scalars layout with margin charts) and ``--json``:
+    ``compare_agents_live`` for inherit, ``compare_agents_live_<mode>`` for another live mode), the anytime
+    curves with their 95 % confidence bands (Student's t over seeds) as a PNG (``docs/<section>.png``, the
+    table's ``docs/compare_agents_table.png``), a TensorBoard run (``OUT/tensorboard``, one folder per method,
+    step = evaluations, a custom-scalars layout with margin charts) and ``--json``:
     ``{method: {"seeds", "evals_to_top1pct_mean", "final_regret_mean", ...}}``.
 
 Agent hyperparameters
@@ -463,6 +464,15 @@ def ranking_agreement(
     return line
 
 
+def doc_name(mode: str) -> str:
+    """The benchmarks.md section and figure stem of a run in eval mode ``mode``: ``compare_agents_table`` (its
+    section is ``compare_agents``), ``compare_agents_live`` for inherit (the presets' eval mode) and
+    ``compare_agents_live_<mode>`` for any other live mode, so a scratch-mode check does not replace it."""
+    return (
+        "compare_agents_table" if mode == "table" else "compare_agents_live" + ("" if mode == "inherit" else f"_{mode}")
+    )
+
+
 def uniform_line(truth: Truth) -> str:
     """For scale: the mean evaluations to a top-1 % architecture of drawing the table's architectures uniformly
     (NAS-Bench's "random search"; an env that moves by edits cannot, so no method here does): ``(N + 1) / (k + 1)``
@@ -651,7 +661,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
     if not args.section.startswith("compare_agents_tuning") or not args.section.replace("_", "").isalnum():
         p.error(f"--section must be compare_agents_tuning or compare_agents_tuning_<name>, got {args.section!r}")
     if args.section != "compare_agents_tuning" and args.sweep is None:
-        p.error("--section names the section of a --sweep; a plain run writes compare_agents / compare_agents_live")
+        p.error("--section names the section of a --sweep; a plain run writes compare_agents / compare_agents_live*")
     args.argv = list(sys.argv[1:] if argv is None else argv)
     args.env_kwargs = parse_pairs(args.env_kwargs, "--env-kwargs")
     args.hp = parse_hp(args.hp)
@@ -673,11 +683,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
     args.device = str(resolve_device(args.device))
     args.out = args.out or Path("runs/compare_agents") / args.mode
     writes_docs = not (args.quick or args.no_doc)
-    png = args.png or (
-        ROOT / "docs" / f"compare_agents_{'table' if args.mode == 'table' else 'live'}.png"
-        if writes_docs
-        else args.out / "compare_agents.png"
-    )
+    png = args.png or (ROOT / "docs" / f"{doc_name(args.mode)}.png" if writes_docs else args.out / "compare_agents.png")
     torch.set_num_threads(1)
 
     table = find_table(args)
@@ -717,7 +723,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
         "agents": "; ".join(agent_hp),
         "notes": ["", *args.note] if args.note else [],
     }
-    section = "compare_agents" if args.mode == "table" else "compare_agents_live"
+    section = doc_name(args.mode).replace("compare_agents_table", "compare_agents")
     publish(markdown(summary, args, facts), summary, args, section)
     print(f"figure: {png}; TensorBoard: {args.out / 'tensorboard'}")
     return summary

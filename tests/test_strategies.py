@@ -299,7 +299,7 @@ def test_compare_agents_ranking_check_and_agent_entries() -> None:
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-    from compare_agents import Truth, agent_hyperparams, at_budget, ranking_agreement, uniform_line
+    from compare_agents import Truth, agent_hyperparams, at_budget, doc_name, ranking_agreement, uniform_line
 
     def s(evals: float, regret: float = 0.0) -> dict[str, float]:
         return {"evals_to_top1pct_mean": evals, "final_regret_mean": regret}
@@ -334,6 +334,13 @@ def test_compare_agents_ranking_check_and_agent_entries() -> None:
     # the scale line: 3 top architectures of 219 drawn uniformly take (219 + 1) / 4 = 55 draws, 73 with replacement
     truth = Truth(cast(Any, None), {f"a{i}": i / 219 for i in range(219)}, {"a218", "a217", "a216"}, ("a218", 1.0))
     assert "55.0 evaluations on average without replacement, 73.0 with" in uniform_line(truth)
+    # a scratch-mode live check gets a section of its own beside the inherit one
+    modes = ("table", "inherit", "scratch")
+    assert [doc_name(m) for m in modes] == [
+        "compare_agents_table",
+        "compare_agents_live",
+        "compare_agents_live_scratch",
+    ]
     # dqn in table mode and dqn@table anywhere read the table-tuned entry on top of the env id's
     _, live = agent_hyperparams("dqn", MNIST1D, "inherit", {})
     _, tuned = agent_hyperparams("dqn", MNIST1D, "table", {})
