@@ -185,9 +185,17 @@ def run_agent(env: gym.Env, method: str, seed: int, log: SearchLog, args: argpar
         first = False
 
 
-def make_env(args: argparse.Namespace, table: Table | None) -> gym.Env:
-    """The env of a run: table mode looks up ``table``; a live mode searches the table's grid (when there is one)."""
+def make_env(args: argparse.Namespace, table: Table | None, seed: int) -> gym.Env:
+    """The env of a run: table mode looks up ``table``; a live mode searches the table's grid (when there is one).
+
+    In scratch mode the run's children train with the run's seed (``scratch_seed``, unless ``--env-kwargs`` sets
+    it): the env scores an architecture by one training run, the same one every time it is seen (the seed is part
+    of its cache key), so with the preset's fixed ``scratch_seed`` every seed of the benchmark would search the
+    same landscape, one draw of the training noise, instead of a draw of its own as a table lookup makes.
+    """
     kw: dict[str, Any] = {"device": args.device, **args.env_kwargs}
+    if args.mode == "scratch":
+        kw.setdefault("scratch_seed", seed)
     if args.mode == "table":
         kw.update(eval_mode="table", table=str(table.path) if table is not None else None)
     else:
@@ -197,9 +205,10 @@ def make_env(args: argparse.Namespace, table: Table | None) -> gym.Env:
     return gym.make(args.env, **{k: v for k, v in kw.items() if v is not None})
 
 
-def run_config(method: str, args: argparse.Namespace, table: Table | None) -> dict[str, Any]:
+def run_config(method: str, args: argparse.Namespace, table: Table | None, seed: int) -> dict[str, Any]:
     """What makes a run what it is (kept in its ``run.json``; ``--reuse`` reads a run back only when it matches):
-    method, budget, env, eval mode, env overrides, table and, for an agent, its resolved hyperparameters."""
+    method, budget, env, eval mode, env overrides (scratch mode: the ``scratch_seed`` :func:`make_env` sets),
+    table and, for an agent, its resolved hyperparameters."""
     config: dict[str, Any] = {
         "method": method,
         "budget": int(args.budget),
@@ -208,6 +217,8 @@ def run_config(method: str, args: argparse.Namespace, table: Table | None) -> di
         "env_kwargs": args.env_kwargs,
         "table": None if table is None else table.path.name,
     }
+    if args.mode == "scratch":
+        config["scratch_seed"] = args.env_kwargs.get("scratch_seed", seed)
     if method.partition("@")[0] not in STRATEGIES:
         config["hyperparams"] = agent_hyperparams(
             method, args.env, args.mode, args.hp.get(method, {}), not args.no_table_entry
@@ -226,7 +237,7 @@ def run_method(
     """
     log_path = (out or args.out) / f"{method}__{seed}" / "search.jsonl"
     meta = log_path.with_name("run.json")
-    config = run_config(method, args, table)
+    config = run_config(method, args, table, seed)
     if args.reuse and log_path.is_file() and meta.is_file():
         saved = json.loads(meta.read_text())
         records = read_records(log_path)
@@ -234,7 +245,7 @@ def run_method(
             return records, float(saved["seconds"])
     log_path.unlink(missing_ok=True)
     t0 = time.perf_counter()
-    env = make_env(args, table)
+    env = make_env(args, table, seed)
     try:
         with SearchLog(log_path) as log:
             if method.partition("@")[0] in STRATEGIES:

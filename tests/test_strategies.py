@@ -352,6 +352,27 @@ def test_compare_agents_ranking_check_and_agent_entries() -> None:
         agent_hyperparams("dqn@tuned", MNIST1D, "table", {})
 
 
+def test_compare_agents_scratch_runs_train_with_their_own_seed(table: Path) -> None:
+    """A scratch-mode run's children train with the run's seed (else every seed searches one landscape), unless
+    --env-kwargs sets scratch_seed; the seed is part of the run's config, so --reuse tells the runs apart."""
+    import argparse
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from compare_agents import make_env, run_config
+
+    args = argparse.Namespace(env=MNIST1D, mode="scratch", device="cpu", env_kwargs={}, budget=5, hp={})
+    t = load_table(table)
+    for seed, kwargs, want in ((3, {}, 3), (4, {}, 4), (3, {"scratch_seed": 7}, 7)):
+        args.env_kwargs = kwargs
+        env = make_env(args, t, seed)
+        assert env.unwrapped.recipe.scratch_seed == want
+        env.close()
+        assert run_config("random", args, t, seed)["scratch_seed"] == want
+    args.mode, args.env_kwargs = "inherit", {}
+    assert "scratch_seed" not in run_config("random", args, t, 3)
+
+
 def test_compare_agents_reuse_only_reads_back_runs_of_the_same_config(table: Path, tmp_path: Path) -> None:
     """--reuse reads a finished run back only when its run.json records the same budget and hyperparameters;
     restart_prob reaches the agent's env (episodes after the first start from the incumbent)."""
