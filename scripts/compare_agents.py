@@ -54,7 +54,9 @@ Flags
                          writes section compare_agents_tuning instead (no figure); each item's runs in
                          OUT/<item>/ (e.g. OUT/restart_prob=0.25/dqn__100), so --reuse reads every row back
     --no-table-entry     in table mode, use the env id's agent entry, not <env id>@table (the tuning's baseline)
-    --ranking-from JSON  compare this run's method ranking with a table run's --json (the live check)
+    --ranking-from JSON  compare this run's method ranking with a table run's --json (the live check): the table
+                         run ranked as if stopped at this run's budget, and how often this many seeds would show
+                         the table's order if this env behaved as the table (a bootstrap of the table run's seeds)
     --section NAME       with --sweep: the benchmarks.md section to write (default compare_agents_tuning;
                          must start with it, e.g. compare_agents_tuning_restarts)
     --note TEXT [...]    paragraphs appended to the section written (what else was tried, where it is)
@@ -438,6 +440,39 @@ def _order(summary: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return sorted(summary, key=lambda m: (summary[m]["evals_to_top1pct_mean"], summary[m]["final_regret_mean"]))
 
 
+def bootstrap_agreement(
+    reference: Mapping[str, Mapping[str, Any]],
+    order: Sequence[str],
+    seeds: int,
+    budget: int | None,
+    tau: float,
+    draws: int = 10_000,
+) -> dict[str, float] | None:
+    """How well a run of ``seeds`` seeds can agree with the table's method ``order`` when its methods behave
+    exactly as they did on the table: draws ``seeds`` of the table run's seeds per method (with replacement), ranks
+    the methods by their mean evaluations to a top-1 % architecture (censored at ``budget``; ties broken at
+    random) and returns the fraction of draws in ``order`` (``same_order``), the mean Kendall tau against it
+    (``mean_tau``) and the fraction with a tau at most ``tau`` (``tau_at_most``: a small one says the run
+    disagrees more than its seeds explain). None when the reference lacks the per-seed figures."""
+    per_seed = {m: e.get("evals_to_top1pct_per_seed") for m, e in reference.items()}
+    if any(v is None for v in per_seed.values()):
+        return None
+    rng = np.random.default_rng(0)
+    methods = list(order)
+    cap = {m: min(budget or math.inf, int(reference[m]["budget"])) for m in methods}
+    evals = [np.array([cap[m] if h is None or h > cap[m] else h for h in per_seed[m]], dtype=float) for m in methods]
+    means = np.stack([rng.choice(e, size=(draws, seeds)).mean(axis=1) for e in evals], axis=1)
+    means += rng.random(means.shape) * 1e-6  # ties (e.g. all censored) in a random order
+    ranks = means.argsort(axis=1).argsort(axis=1)  # rank of each method (in ``order``) per draw
+    n = len(methods)
+    target = np.arange(n)
+    same = float((ranks == target).all(axis=1).mean())
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    concordant = sum((ranks[:, i] < ranks[:, j]).astype(float) for i, j in pairs)
+    taus = (2 * concordant - len(pairs)) / len(pairs)  # no ties in a ranking: tau = (C - D) / pairs
+    return {"same_order": same, "mean_tau": float(taus.mean()), "tau_at_most": float((taus <= tau + 1e-9).mean())}
+
+
 def ranking_agreement(
     summary: Mapping[str, Mapping[str, Any]], reference: Mapping[str, Mapping[str, Any]], budget: int | None = None
 ) -> str:
@@ -465,6 +500,18 @@ def ranking_agreement(
         f"Ranking check against the table run: here {' < '.join(here)}; {where} {' < '.join(ref)} "
         f"({same}; Kendall tau {tau:+.2f} over {len(common)} methods)."
     )
+    n_seeds = min(int(summary[m].get("seeds", 0)) for m in common)
+    boot = (
+        bootstrap_agreement({name[m]: reference[name[m]] for m in common}, ref, n_seeds, budget, tau)
+        if n_seeds
+        else None
+    )
+    if boot is not None:
+        line += (
+            f" Were this env ranking as the table does, {n_seeds} seeds would show the table's order in "
+            f"{boot['same_order']:.0%} of bootstrap draws of the table run's seeds (mean tau {boot['mean_tau']:+.2f}), "
+            f"and a tau as low as here's or lower in {boot['tau_at_most']:.0%}."
+        )
     if stopped and full != ref:
         own = sorted({int(reference[name[m]]["budget"]) for m in common})
         tau_full = float(kendalltau([full.index(m) for m in here], range(len(here))).statistic)

@@ -299,10 +299,18 @@ def test_compare_agents_ranking_check_and_agent_entries() -> None:
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-    from compare_agents import Truth, agent_hyperparams, at_budget, doc_name, ranking_agreement, uniform_line
+    from compare_agents import (
+        Truth,
+        agent_hyperparams,
+        at_budget,
+        bootstrap_agreement,
+        doc_name,
+        ranking_agreement,
+        uniform_line,
+    )
 
     def s(evals: float, regret: float = 0.0) -> dict[str, float]:
-        return {"evals_to_top1pct_mean": evals, "final_regret_mean": regret}
+        return {"evals_to_top1pct_mean": evals, "final_regret_mean": regret, "seeds": 5}
 
     table = {"rea": s(75), "dqn": s(160), "random": s(400), "greedy": s(240)}
     same = ranking_agreement({"dqn@table": s(90), "random": s(140), "rea": s(60)}, table)
@@ -331,6 +339,17 @@ def test_compare_agents_ranking_check_and_agent_entries() -> None:
     assert at_budget(long["greedy"], 150)["final_regret_mean"] == 0.05  # the curve's 150th value
     assert at_budget(long["greedy"], 2000) == long["greedy"]  # never stretched
     assert "stopped" not in ranking_agreement({"random": s(130), "greedy": s(150)}, table, 150)  # no per-seed data
+    # how often a 5-seed run would show the table's order if it behaved as the table: always when the methods'
+    # seeds never overlap, about 1 in 3! = 6 when they are the same method three times
+    apart = {"a": seeds([10] * 4, curve), "b": seeds([50, 60, 70, 80], curve), "c": seeds([None] * 4, curve)}
+    sure = bootstrap_agreement(apart, ["a", "b", "c"], 5, 150, tau=1.0)
+    assert sure == {"same_order": 1.0, "mean_tau": 1.0, "tau_at_most": 1.0}
+    assert bootstrap_agreement(apart, ["a", "b", "c"], 5, 150, tau=0.0)["tau_at_most"] == 0.0  # type: ignore[index]
+    alike = {m: seeds([20, 90, 140, None], curve) for m in "abc"}
+    chance = bootstrap_agreement(alike, ["a", "b", "c"], 5, 150, tau=0.0)
+    assert chance is not None and abs(chance["same_order"] - 1 / 6) < 0.02 and abs(chance["mean_tau"]) < 0.02
+    assert bootstrap_agreement({"random": s(130), "greedy": s(150)}, ["random", "greedy"], 5, 150, 1.0) is None
+    assert "of bootstrap draws" in stopped
     # the scale line: 3 top architectures of 219 drawn uniformly take (219 + 1) / 4 = 55 draws, 73 with replacement
     truth = Truth(cast(Any, None), {f"a{i}": i / 219 for i in range(219)}, {"a218", "a217", "a216"}, ("a218", 1.0))
     assert "55.0 evaluations on average without replacement, 73.0 with" in uniform_line(truth)
