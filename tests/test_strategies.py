@@ -299,18 +299,9 @@ def test_compare_agents_ranking_check_and_agent_entries() -> None:
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-    from compare_agents import (
-        Truth,
-        agent_hyperparams,
-        at_budget,
-        bootstrap_agreement,
-        doc_name,
-        ranking_agreement,
-        uniform_line,
-    )
+    from compare_agents import agent_hyperparams, ranking_agreement
 
-    def s(evals: float, regret: float = 0.0) -> dict[str, float]:
-        return {"evals_to_top1pct_mean": evals, "final_regret_mean": regret, "seeds": 5}
+    s = _summary
 
     table = {"rea": s(75), "dqn": s(160), "random": s(400), "greedy": s(240)}
     same = ranking_agreement({"dqn@table": s(90), "random": s(140), "rea": s(60)}, table)
@@ -318,17 +309,44 @@ def test_compare_agents_ranking_check_and_agent_entries() -> None:
     flipped = ranking_agreement({"dqn@table": s(50), "random": s(140, 0.02), "rea": s(140, 0.01)}, table)
     assert "dqn < rea < random" in flipped and "a different order; Kendall tau +0.33" in flipped
 
-    # a table run with a larger budget is ranked as if stopped at this run's: greedy's late hits count as 150
-    def seeds(hits: list[int | None], regret: list[float]) -> dict:
-        ev = statistics.fmean(1000 if h is None else h for h in hits)
-        return {
-            "evals_to_top1pct_mean": ev,
-            "final_regret_mean": regret[-1],
-            "budget": 1000,
-            "evals_to_top1pct_per_seed": hits,
-            "regret_mean_curve": regret,
-        }
+    # dqn in table mode and dqn@table anywhere read the table-tuned entry on top of the env id's
+    _, live = agent_hyperparams("dqn", MNIST1D, "inherit", {})
+    _, tuned = agent_hyperparams("dqn", MNIST1D, "table", {})
+    assert agent_hyperparams("dqn@table", MNIST1D, "inherit", {})[1] == tuned
+    assert agent_hyperparams("dqn", MNIST1D, "table", {}, table_entry=False)[1] == live
+    assert tuned != live and tuned["reward_scale"] == live["reward_scale"]  # the env entry's keys stay
+    assert agent_hyperparams("dqn", MNIST1D, "table", {"gamma": 0.5})[1]["gamma"] == 0.5
+    with pytest.raises(ValueError, match="no entry 'archgym/MNIST1D-v0@tuned'"):
+        agent_hyperparams("dqn@tuned", MNIST1D, "table", {})
 
+
+def _summary(evals: float, regret: float = 0.0) -> dict[str, float]:
+    """A compare_agents summary entry of 5 seeds, without per-seed figures."""
+    return {"evals_to_top1pct_mean": evals, "final_regret_mean": regret, "seeds": 5}
+
+
+def _per_seed(hits: list[int | None], regret: list[float]) -> dict:
+    """A table run's summary entry at budget 1000 with its per-seed first hits and mean regret curve."""
+    ev = statistics.fmean(1000 if h is None else h for h in hits)
+    return {
+        "evals_to_top1pct_mean": ev,
+        "final_regret_mean": regret[-1],
+        "budget": 1000,
+        "evals_to_top1pct_per_seed": hits,
+        "regret_mean_curve": regret,
+    }
+
+
+def test_compare_agents_ranking_check_at_the_live_budget() -> None:
+    """The live check ranks the table run as if it had stopped at the live run's budget, and says how often that
+    many seeds would show the table's order (a bootstrap of the table run's seeds)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from compare_agents import Truth, at_budget, bootstrap_agreement, doc_name, ranking_agreement, uniform_line
+
+    s, seeds = _summary, _per_seed
+    # a table run with a larger budget is ranked as if stopped at this run's: greedy's late hits count as 150
     curve = [0.1] * 149 + [0.05] * 851
     long = {"greedy": seeds([200, 220, 240], curve), "random": seeds([100, None, 140], [0.1] * 1000)}
     stopped = ranking_agreement({"random": s(130), "greedy": s(150)}, long, 150)
@@ -338,7 +356,8 @@ def test_compare_agents_ranking_check_and_agent_entries() -> None:
     assert at_budget(long["random"], 150)["evals_to_top1pct_mean"] == pytest.approx((100 + 150 + 140) / 3)
     assert at_budget(long["greedy"], 150)["final_regret_mean"] == 0.05  # the curve's 150th value
     assert at_budget(long["greedy"], 2000) == long["greedy"]  # never stretched
-    assert "stopped" not in ranking_agreement({"random": s(130), "greedy": s(150)}, table, 150)  # no per-seed data
+    no_seeds = {"random": s(400), "greedy": s(240)}
+    assert "stopped" not in ranking_agreement({"random": s(130), "greedy": s(150)}, no_seeds, 150)
     # how often a 5-seed run would show the table's order if it behaved as the table: always when the methods'
     # seeds never overlap, about 1 in 3! = 6 when they are the same method three times
     apart = {"a": seeds([10] * 4, curve), "b": seeds([50, 60, 70, 80], curve), "c": seeds([None] * 4, curve)}
@@ -360,15 +379,6 @@ def test_compare_agents_ranking_check_and_agent_entries() -> None:
         "compare_agents_live",
         "compare_agents_live_scratch",
     ]
-    # dqn in table mode and dqn@table anywhere read the table-tuned entry on top of the env id's
-    _, live = agent_hyperparams("dqn", MNIST1D, "inherit", {})
-    _, tuned = agent_hyperparams("dqn", MNIST1D, "table", {})
-    assert agent_hyperparams("dqn@table", MNIST1D, "inherit", {})[1] == tuned
-    assert agent_hyperparams("dqn", MNIST1D, "table", {}, table_entry=False)[1] == live
-    assert tuned != live and tuned["reward_scale"] == live["reward_scale"]  # the env entry's keys stay
-    assert agent_hyperparams("dqn", MNIST1D, "table", {"gamma": 0.5})[1]["gamma"] == 0.5
-    with pytest.raises(ValueError, match="no entry 'archgym/MNIST1D-v0@tuned'"):
-        agent_hyperparams("dqn@tuned", MNIST1D, "table", {})
 
 
 def test_compare_agents_scratch_runs_train_with_their_own_seed(table: Path) -> None:
