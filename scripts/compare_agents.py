@@ -32,8 +32,9 @@ Agent hyperparameters
 How to run (from the repository root)
     python scripts/compare_agents.py --env archgym/MNIST1D-v0 --eval-mode table --seeds $(seq 0 49) \\
         --json runs/compare_table.json                            # the table benchmark (~15 min on 2 cores)
-    python scripts/compare_agents.py --env archgym/MNIST1D-v0 --eval-mode inherit --budget 100 \\
-        --seeds 0 1 2 3 4 --methods dqn@table random rea greedy  # the live check (hours on 2 loaded cores)
+    python scripts/compare_agents.py --env archgym/MNIST1D-v0 --eval-mode scratch --budget 150 \\
+        --seeds $(seq 0 19) --methods dqn@table random rea greedy \\
+        --ranking-from runs/compare_table.json                    # a live check (~1 h on 2 cores; inherit: slower)
     python scripts/compare_agents.py --quick                      # smoke run: table mode, 3 seeds; prints only
 
 Flags
