@@ -28,6 +28,7 @@ __all__ = [
     "preset_files",
     "read_yaml",
     "user_preset_roots",
+    "yaml_number",
 ]
 
 _PKG = Path(__file__).resolve().parent
@@ -46,6 +47,17 @@ SIMPLE_TYPES: dict[str, tuple[type, ...]] = {
     "float | None": (numbers.Real, type(None)),
     "str | None": (str, type(None)),
 }
+
+
+def yaml_number(value: Any) -> Any:
+    """``value`` as a float when it is a numeric string (PyYAML reads ``1e-3``, without a dot, as one), else as
+    it is: the callers check the type and range."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _check_kind(kind: str) -> None:

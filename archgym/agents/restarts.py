@@ -36,6 +36,8 @@ from typing import Any, SupportsFloat
 import gymnasium as gym
 import numpy as np
 
+from archgym.presets import yaml_number
+
 __all__ = ["RANKS", "RestartFromIncumbent", "restart_options_of", "restart_prob_of", "wrap_restarts"]
 
 #: how :class:`RestartFromIncumbent` ranks the architectures it has seen
@@ -159,9 +161,7 @@ class RestartFromIncumbent(gym.Wrapper):
 
 
 def _probability(value: Any) -> float:
-    if isinstance(value, str):  # YAML may read a number as a string
-        with contextlib.suppress(ValueError):
-            value = float(value)
+    value = yaml_number(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= float(value) <= 1.0:
         raise ValueError(f"restart_prob must be a number in [0, 1] (0: never restart from the best), got {value!r}")
     return float(value)

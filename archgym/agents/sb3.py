@@ -45,7 +45,7 @@ import torch.nn as nn
 from stable_baselines3.common.base_class import BaseAlgorithm
 
 from archgym.agents.restarts import RestartFromIncumbent, restart_options_of, restart_prob_of, wrap_restarts
-from archgym.presets import find_preset_file, preset_files, read_yaml
+from archgym.presets import find_preset_file, preset_files, read_yaml, yaml_number
 from archgym.schedules import SCHEDULES, make_schedule, sb3_schedule
 
 __all__ = [
@@ -217,7 +217,7 @@ def reward_scale_of(hyperparams: Mapping[str, Any]) -> float:
 
     :raises ValueError: not a number > 0
     """
-    scale = _number("reward_scale", hyperparams.get("reward_scale", 1.0))
+    scale = yaml_number(hyperparams.get("reward_scale", 1.0))
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < scale < math.inf:
         raise ValueError(f"reward_scale must be a number > 0, got {scale!r}")
     return float(scale)
@@ -315,19 +315,9 @@ def load_agent_preset(name: str, folder: Path | None = None) -> AgentPreset:
     return AgentPreset(name=name, algo=algo, default=default, per_env=per_env, path=path)
 
 
-def _number(key: str, value: Any) -> Any:
-    """PyYAML reads ``1e-3`` (no dot) as a string: turn numeric strings into floats."""
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return value
-    return value
-
-
 def _schedule(key: str, value: Any, total_timesteps: int) -> float | Callable[[float], float]:
     """A number stays a number; a schedule spec becomes an SB3 callable (a missing ``total`` spans the run)."""
-    value = _number(key, value)
+    value = yaml_number(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     spec = dict(value) if isinstance(value, Mapping) else {"name": value}
@@ -358,7 +348,7 @@ def exploration_fraction_of(hyperparams: Mapping[str, Any], total_timesteps: int
     :raises ValueError: ``exploration_steps`` not an int >= 1 (a whole number as a float is accepted), or
         given together with ``exploration_fraction``
     """
-    steps = _number("exploration_steps", hyperparams.get("exploration_steps"))
+    steps = yaml_number(hyperparams.get("exploration_steps"))
     if steps is None:
         return None
     if isinstance(steps, float) and steps.is_integer():
@@ -407,7 +397,7 @@ def algo_kwargs(algo: str, hyperparams: Mapping[str, Any], total_timesteps: int)
         elif value is None and key == "exploration_fraction":
             continue  # ``exploration_fraction: null`` in an entry: the algorithm's default (or exploration_steps)
         else:
-            out[key] = _number(key, value)
+            out[key] = yaml_number(value)
     fraction = exploration_fraction_of(hyperparams, total_timesteps)
     if fraction is not None:
         if "exploration_fraction" not in valid:
