@@ -31,11 +31,12 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Mapping
-from typing import Any, SupportsFloat
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
 
+from archgym.agents.observe import InfoObserver
 from archgym.presets import yaml_number
 
 __all__ = ["RANKS", "RestartFromIncumbent", "restart_options_of", "restart_prob_of", "wrap_restarts"]
@@ -44,7 +45,7 @@ __all__ = ["RANKS", "RestartFromIncumbent", "restart_options_of", "restart_prob_
 RANKS = ("max", "mean")
 
 
-class RestartFromIncumbent(gym.Wrapper):
+class RestartFromIncumbent(InfoObserver):
     """Reset from the best architecture seen so far with probability ``prob`` (else from the env's start).
 
     The best is the architecture with the highest ``info["score"]`` over every reset and step this wrapper
@@ -126,18 +127,10 @@ class RestartFromIncumbent(gym.Wrapper):
             if restart:
                 cands = self.candidates()
                 opts["initial"] = cands[0] if len(cands) == 1 else cands[int(self._rng.integers(len(cands)))]
-        obs, info = self.env.reset(seed=seed, options=opts or None)
+        obs, info = super().reset(seed=seed, options=opts or None)  # which sees the start's score
         self.episodes += 1
         self.restarts += int(restart)
-        info = {**info, "restart": restart}
-        self._see(info)
-        return obs, info
-
-    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
-        """Step the env and keep track of the best architecture."""
-        obs, reward, terminated, truncated, info = self.env.step(action)
-        self._see(info)
-        return obs, reward, terminated, truncated, info
+        return obs, {**info, "restart": restart}
 
     def state_dict(self) -> dict[str, Any]:
         """The incumbent, counters, per-architecture score statistics and the coin's RNG state (plain values)."""

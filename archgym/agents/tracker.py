@@ -8,17 +8,18 @@ worker it also answers the checkpoint writer's ``archgym_env_state`` / ``archgym
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, SupportsFloat
+from typing import Any
 
 import gymnasium as gym
 
 from archgym.agents.env_state import env_state, restore_env
+from archgym.agents.observe import InfoObserver
 from archgym.envs.best import better_child
 
 __all__ = ["BestChildTracker"]
 
 
-class BestChildTracker(gym.Wrapper):
+class BestChildTracker(InfoObserver):
     """Keep a CPU copy of the best-scoring child this env produced (``self.archgym_best``).
 
     :param env: an archgym env (its ``unwrapped.child`` is read when the score improves)
@@ -48,15 +49,3 @@ class BestChildTracker(gym.Wrapper):
     def archgym_restore_env(self, state: dict[str, Any]) -> bool:
         """Restore :meth:`archgym_env_state`; False when the episode must restart instead."""
         return restore_env(self, state)
-
-    def reset(self, **kwargs: Any) -> tuple[Any, dict[str, Any]]:
-        """Reset and look at the initial child."""
-        obs, info = self.env.reset(**kwargs)
-        self._see(info)
-        return obs, info
-
-    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
-        """Step and look at the new child."""
-        obs, reward, terminated, truncated, info = self.env.step(action)
-        self._see(info)
-        return obs, reward, terminated, truncated, info
