@@ -441,6 +441,7 @@ def _check_restarts(env: Any, hyperparams: Mapping[str, Any]) -> None:
     """A preset's ``restart_prob`` > 0 acts through a wrapper around the env: refuse an env without it, or one
     whose wrapper ranks otherwise than ``restart_rank_by`` / ``restart_top_k`` say, rather than train as if the
     keys were not there."""
+    from stable_baselines3.common.env_util import unwrap_wrapper
     from stable_baselines3.common.vec_env import VecEnv
 
     prob = restart_prob_of(hyperparams)
@@ -451,11 +452,9 @@ def _check_restarts(env: Any, hyperparams: Mapping[str, Any]) -> None:
         wrapped = all(env.env_is_wrapped(RestartFromIncumbent))
         found = env.get_attr("restart_options") if wrapped else []
     else:
-        e = env
-        while e is not None and not isinstance(e, RestartFromIncumbent):
-            e = getattr(e, "env", None)
-        wrapped = e is not None
-        found = [e.restart_options] if e is not None else []
+        e = unwrap_wrapper(env, RestartFromIncumbent)
+        wrapped = isinstance(e, RestartFromIncumbent)
+        found = [e.restart_options] if isinstance(e, RestartFromIncumbent) else []
     if not wrapped:
         raise ValueError(
             f"restart_prob={prob} needs the env wrapped in archgym.agents.restarts.RestartFromIncumbent "
