@@ -1,4 +1,4 @@
-"""Benchmark: archgym's AutoClassifier against River's classifiers on 22 streams of different kinds.
+"""Benchmark: archgym's AutoClassifier against River's classifiers on 31 streams of different kinds.
 
 What it does
     Materialises each stream of :data:`STREAMS` once (River's synthetic generators, 50,000 samples each
@@ -19,9 +19,11 @@ What it does
 
     The streams are split into a TUNING set (used to choose AutoClassifier's first configurations),
     a HELD-OUT set (measured once with the second configuration frozen; the third configuration was
-    developed on tuning + held-out, ``--split dev``) and a FRESH set, fixed before the third
-    configuration was developed and run only with it frozen; :func:`verdict` says per stream whether the goal
-    is met: AutoClassifier's accuracy >= River's best, at >= 10x ARF's samples/s.
+    developed on tuning + held-out), a FRESH set, fixed before the third configuration was developed and
+    measured once with it frozen (the fourth was developed on these three sets, ``--split dev``), and a
+    FINAL set, fixed before the fourth configuration was developed and run only with it frozen;
+    :func:`verdict` says per stream whether the goal is met: AutoClassifier's accuracy >= River's best,
+    at >= 10x ARF's samples/s.
 
 How to run
     PYTHONPATH=. python scripts/bench_online.py                  # every stream, writes its docs section
@@ -31,7 +33,7 @@ How to run
 Flags
     --n N            samples per synthetic stream (default 50000; --quick: 5000)
     --quick          short run; prints only, never writes docs/benchmarks.md
-    --split S        all, dev (tuning + held-out), tuning, held-out or fresh (default all)
+    --split S        all, dev (every split but final), tuning, held-out, fresh or final (default all)
     --streams A,B    only these streams
     --chunk B        samples per predict-then-learn chunk, for every model (default 8)
     --seed S         seed of the synthetic streams (default 0)
@@ -74,6 +76,8 @@ Results = dict[str, dict[str, dict[str, float]]]
 
 GOAL_SPEEDUP = 10.0
 KNN_MAX_SAMPLES = 10_000
+#: length of the short mixed-short stream (its drift is at the middle)
+MIXED_SHORT = 4_000
 
 
 # ---------------------------------------------------------------------------- streams
@@ -222,6 +226,77 @@ def _sine_short(n: int, seed: int) -> Any:
     return synth.Sine(classification_function=3, seed=seed + 17, has_noise=True)
 
 
+def _agrawal_3_8(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    gens = [synth.Agrawal(classification_function=f, seed=seed + 40 + f, perturbation=0.05) for f in (3, 8)]
+    return _drifting(gens, n, seed + 40)
+
+
+def _sea_noisy(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.SEA(variant=1, noise=0.2, seed=seed + 41)
+
+
+def _hyperplane_slow(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.Hyperplane(
+        seed=seed + 42, n_features=5, n_drift_features=2, mag_change=0.0005, noise_percentage=0.1, sigma=0.1
+    )
+
+
+def _rbf_drift_3c(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.RandomRBFDrift(
+        seed_model=seed + 43, seed_sample=seed + 44, n_classes=3, n_features=15, n_centroids=30,
+        change_speed=5e-4, n_drift_centroids=15,
+    )  # fmt: skip
+
+
+def _led_noisy(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    gens = [synth.LEDDrift(seed=seed + 45 + k, noise_percentage=0.2, irrelevant_features=True, n_drift_features=k)
+            for k in (2, 5)]  # fmt: skip
+    return _drifting(gens, n, seed + 45)
+
+
+def _stagger_abrupt(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    gens = [synth.STAGGER(classification_function=f, seed=seed + 46 + f) for f in (2, 0, 1)]
+    return _drifting(gens, n, seed + 46, 100)
+
+
+def _waveform_plain(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.Waveform(seed=seed + 47, has_noise=False)
+
+
+def _mixed_short(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    gens = [synth.Mixed(classification_function=f, seed=seed + 48 + f) for f in (1, 0)]
+    return _drifting(gens, MIXED_SHORT, seed + 48, 100)
+
+
+def _random_tree_drift(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    trees = [
+        synth.RandomTree(
+            seed_tree=seed + 49 + i, seed_sample=seed + 60 + i, n_classes=4, n_num_features=8, n_cat_features=2,
+            n_categories_per_feature=4, max_tree_depth=5, first_leaf_level=3,
+        )
+        for i in range(2)
+    ]  # fmt: skip
+    return _drifting(trees, n, seed + 49)
+
+
 def _bundled(name: str) -> Callable[[int, int], Any]:
     def make(n: int, seed: int) -> Any:
         from river import datasets
@@ -233,8 +308,10 @@ def _bundled(name: str) -> Callable[[int, int], Any]:
 
 #: name -> stream. TUNING streams chose the first two configurations; HELD-OUT streams were measured once
 #: with the second configuration frozen and so became development streams for the third; FRESH streams
-#: were fixed (committed) before any work on the third configuration and are run only with it frozen
-_T, _H, _F = "tuning", "held-out", "fresh"
+#: were fixed (committed) before any work on the third configuration, measured once with it frozen, and so
+#: became development streams for the fourth; FINAL streams were fixed (committed) before any work on the
+#: fourth configuration and are run only with it frozen
+_T, _H, _F, _L = "tuning", "held-out", "fresh", "final"
 STREAMS: dict[str, StreamSpec] = {
     "sea-drift": StreamSpec("linear, 2 abrupt drifts (SEA 0 -> 2 -> 3, 10% noise)", _T, _sea),
     "agrawal-0-2-4": StreamSpec("threshold rules, 2 drifts (Agrawal f0 -> f2 -> f4)", _T, _agrawal((0, 2, 4), 0.0)),
@@ -278,10 +355,29 @@ STREAMS: dict[str, StreamSpec] = {
     "shuttle": StreamSpec(
         "real, imbalanced (93% one class), bundled (Shuttle, 49,097 samples)", _F, _bundled("Shuttle"), False
     ),
+    "agrawal-3-8": StreamSpec("threshold rules, 1 drift, 5% perturbation (Agrawal f3 -> f8)", _L, _agrawal_3_8),
+    "sea-noisy": StreamSpec("linear, static, 20% noise (SEA variant 1)", _L, _sea_noisy),
+    "hyperplane-slow": StreamSpec(
+        "linear, slow rotation (Hyperplane, 5 features, 2 drifting, change 5e-4, 10% noise)", _L, _hyperplane_slow
+    ),
+    "rbf-drift-3c": StreamSpec(
+        "Gaussian clusters, moving (RandomRBFDrift, 3 classes, 15 features, speed 5e-4)", _L, _rbf_drift_3c
+    ),
+    "led-noisy": StreamSpec("boolean, 10 classes, 1 drift (LEDDrift, 20% noise, 17 irrelevant)", _L, _led_noisy),
+    "stagger-abrupt": StreamSpec("categorical rules, 2 drifts (STAGGER 2 -> 0 -> 1)", _L, _stagger_abrupt),
+    "waveform-plain": StreamSpec("noisy multiclass, static (Waveform, 3 classes, 21 features)", _L, _waveform_plain),
+    "mixed-short": StreamSpec(
+        "boolean + numeric, label flip, short (Mixed f1 -> f0, 4,000 samples)", _L, _mixed_short, length=MIXED_SHORT
+    ),
+    "random-tree-drift": StreamSpec(
+        "random decision trees, 4 classes, 8 numeric + 2 categorical, 1 drift (RandomTree -> RandomTree)",
+        _L,
+        _random_tree_drift,
+    ),
 }
-SPLITS = ("tuning", "held-out", "fresh")
-#: the development streams of the third configuration (``--split dev``)
-DEV_SPLITS = ("tuning", "held-out")
+SPLITS = ("tuning", "held-out", "fresh", "final")
+#: the development streams of the fourth configuration (``--split dev``): every split but the final one
+DEV_SPLITS = ("tuning", "held-out", "fresh")
 
 
 def materialise(name: str, n: int, seed: int) -> tuple[Data, np.ndarray, list[Any]]:
@@ -478,7 +574,7 @@ def main(argv: list[str] | None = None) -> Results:
     p.add_argument("--n", type=int, default=None, help="samples per synthetic stream (default 50000, --quick 5000)")
     p.add_argument("--quick", action="store_true", help="short run; prints only")
     p.add_argument(
-        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: tuning + held-out)"
+        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: every split but final)"
     )
     p.add_argument("--streams", default=None, help="comma-separated stream names")
     p.add_argument("--chunk", type=int, default=8, help="samples per predict-then-learn chunk (every model)")

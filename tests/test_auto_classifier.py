@@ -281,8 +281,9 @@ def test_bench_verdict() -> None:
     assert not met and "(-0.00002)" in text
     assert bench.signed(0.0) == "+0.0000" and bench.signed(0.0031) == "+0.0031"
     splits = {s.split for s in bench.STREAMS.values()}
-    assert splits == {"tuning", "held-out", "fresh"} and len(bench.STREAMS) >= 8
+    assert splits == set(bench.SPLITS) == {"tuning", "held-out", "fresh", "final"} and len(bench.STREAMS) >= 8
     assert sum(s.split == "fresh" for s in bench.STREAMS.values()) >= 6
+    assert sum(s.split == "final" for s in bench.STREAMS.values()) >= 8
 
 
 def test_bench_markdown_counts_each_split_and_names_the_misses() -> None:
@@ -305,9 +306,9 @@ def test_bench_markdown_counts_each_split_and_names_the_misses() -> None:
 
 
 def test_bench_splits_and_short_streams() -> None:
-    """``--split dev`` is tuning + held-out (never a fresh stream); a stream's ``length`` caps its samples."""
+    """``--split dev`` is every split but the final one; a stream's ``length`` caps its samples."""
     bench = _bench()
-    assert set(bench.DEV_SPLITS) == {"tuning", "held-out"}
+    assert set(bench.DEV_SPLITS) == {"tuning", "held-out", "fresh"}
     short = [k for k, s in bench.STREAMS.items() if s.length is not None]
     assert short, "no short synthetic stream"
     spec = bench.STREAMS[short[0]]
