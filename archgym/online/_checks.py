@@ -23,22 +23,26 @@ def positive_int(name: str, value: Any, minimum: int = 1) -> int:
     return int(value)
 
 
-def in_range(name: str, value: Any, low: float, high: float, *, open_low: bool = False) -> float:
-    """Return ``value`` as a float if ``low <= value <= high`` (``low < value`` when ``open_low``).
+def in_range(
+    name: str, value: Any, low: float, high: float, *, open_low: bool = False, open_high: bool = False
+) -> float:
+    """Return ``value`` as a float if ``low <= value <= high`` (``low < value`` when ``open_low``,
+    ``value < high`` when ``open_high``).
 
     :param name: argument name used in the message
     :param value: the value to check
     :param low: lower bound
     :param high: upper bound
     :param open_low: exclude ``low`` itself
+    :param open_high: exclude ``high`` itself
     :return: the value as a float
     """
     ok = isinstance(value, (int, float)) and not isinstance(value, bool)
     if ok:
-        ok = (value > low if open_low else value >= low) and value <= high
+        ok = (value > low if open_low else value >= low) and (value < high if open_high else value <= high)
     if not ok:
-        bracket = "(" if open_low else "["
-        raise ValueError(f"{name} must be a number in {bracket}{low}, {high}], got {value!r}")
+        bracket = ("(" if open_low else "[") + f"{low}, {high}" + (")" if open_high else "]")
+        raise ValueError(f"{name} must be a number in {bracket}, got {value!r}")
     return float(value)
 
 

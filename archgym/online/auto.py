@@ -18,6 +18,11 @@ How capacity adapts
       candidates; the output heads read their candidate's last hidden block and, with ``skip``, the
       inputs) so the whole pool costs a handful of matmuls, with a hand-written backward pass and
       one multi-tensor Adam step (no autograd);
+    * plain-SGD linear members (:class:`~archgym.online.linear.SGDLinear`, numpy): softmax regressions
+      at a fixed step, one of them predicting with the moving average of its weights. On a static or
+      slowly drifting, noisy, nearly linear concept they are the better linear learners: Adam's
+      per-coordinate steps keep weights whose gradient is pure noise (irrelevant or noisy features)
+      random-walking, where SGD's steps there are as small as the noise's mean;
     * a memory candidate (:class:`Memory`): an RBF layer whose units are the last ``window`` samples
       (a distance-weighted ``k``-nearest-neighbour vote), the capacity a local, quickly drifting
       concept needs before any network has learned it.
@@ -25,6 +30,13 @@ How capacity adapts
     Early in a stream the fast learners (linear, memory) lead; wider and deeper networks take over
     as they converge; after a drift the discounted Hedge losses hand the lead back to whichever
     candidate recovers first. Inputs are standardised with running means and variances.
+
+    The log loss rewards calibration, not accuracy: a member that is right more often but less
+    confident (a slowly stepping SGD model, an averaged one) loses weight to a confident, less accurate
+    network. A second Hedge (``pick_eta``, ``pick_decay``) therefore weighs, on the 0-1 loss, the
+    log-loss mixture against every member alone; predictions mix the members by both (the second
+    Hedge's weight on the mixture times the mixture's weights, plus each member's own weight). Where
+    the mixture is as accurate as any member, ties keep part of the weight on the members too.
 
 Drift, early samples and easy chunks
     * ARF-style replacement of losers: ADWIN watches the mixture's error rate (one value per
@@ -70,10 +82,20 @@ from archgym.online._checks import in_range, lookup, positive_int
 from archgym.online.drift import ADWIN
 from archgym.online.encode import FeatureEncoder, LabelEncoder, RunningScaler, is_dataframe
 from archgym.online.hedge import LOG_CLIP, LOSSES, Hedge, expert_losses
+from archgym.online.linear import DEFAULT_SGD, SGDLinear, SGDLinearPool
 from archgym.online.memory import DEFAULT_MEMORY, Memory, MemoryWindow
 from archgym.online.pool import DEFAULT_CANDIDATES, Candidate, PackedPool
 
-__all__ = ["DEFAULT_CANDIDATES", "DEFAULT_MEMORY", "DRIFT_BLOCK", "AutoClassifier", "Candidate", "Memory"]
+__all__ = [
+    "DEFAULT_CANDIDATES",
+    "DEFAULT_MEMORY",
+    "DEFAULT_SGD",
+    "DRIFT_BLOCK",
+    "AutoClassifier",
+    "Candidate",
+    "Memory",
+    "SGDLinear",
+]
 
 #: samples per value fed to the drift detector (the mixture's error rate over them)
 DRIFT_BLOCK = 8
@@ -89,9 +111,13 @@ class AutoClassifier:
 
     :param seed: seed of the networks' initial weights (same seed, same data: same predictions)
     :param candidates: the neural candidates (default :data:`DEFAULT_CANDIDATES`); ``()`` for none
+    :param sgd: the plain-SGD linear members (default :data:`~archgym.online.linear.DEFAULT_SGD`); ``()`` for none
     :param memory: the memory candidate (default ``Memory()``); None for none
     :param hedge_eta: Hedge's learning rate on the candidates' losses
     :param hedge_decay: per-sample discount of past losses in Hedge (``1 / (1 - decay)`` samples of memory)
+    :param pick_eta: learning rate of the second Hedge, on the 0-1 loss, over the log-loss mixture and every
+        member (see the module docstring; None: predict with the log-loss mixture alone)
+    :param pick_decay: per-sample discount of past losses in the second Hedge
     :param hedge_loss: the loss Hedge weighs candidates by, one of :data:`archgym.online.hedge.LOSSES`
     :param batch_size: ``learn_many`` takes one Adam step per ``batch_size`` rows, in order (None: one step
         per call, whatever its size)
@@ -111,9 +137,12 @@ class AutoClassifier:
         seed: int = 0,
         *,
         candidates: Sequence[Candidate] | None = None,
+        sgd: Sequence[SGDLinear] | None = None,
         memory: Memory | None = DEFAULT_MEMORY,
         hedge_eta: float = 1.0,
         hedge_decay: float = 0.995,
+        pick_eta: float | None = 0.5,
+        pick_decay: float = 0.998,
         hedge_loss: str = "log",
         batch_size: int | None = None,
         drift_delta: float | None = 0.002,
@@ -128,16 +157,26 @@ class AutoClassifier:
         for i, c in enumerate(cands):
             if not isinstance(c, Candidate):
                 raise TypeError(f"candidates[{i}] must be a Candidate, got {type(c).__name__}")
+        linear = DEFAULT_SGD if sgd is None else tuple(sgd)
+        for i, m in enumerate(linear):
+            if not isinstance(m, SGDLinear):
+                raise TypeError(f"sgd[{i}] must be an SGDLinear, got {type(m).__name__}")
         if memory is not None and not isinstance(memory, Memory):
             raise TypeError(f"memory must be a Memory or None, got {type(memory).__name__}")
-        if not cands and memory is None:
-            raise ValueError("the pool is empty: give at least one candidate or a memory")
+        if not cands and not linear and memory is None:
+            raise ValueError("the pool is empty: give at least one candidate, SGD member or a memory")
         self.batch_size = None if batch_size is None else positive_int("batch_size", batch_size)
         self.candidates = cands
+        self.sgd = linear
         self.memory = memory
         self.hedge_loss = hedge_loss
         lookup("Hedge loss", hedge_loss, LOSSES)
-        self._hedge = Hedge(len(cands) + (memory is not None), eta=hedge_eta, decay=hedge_decay)
+        n_experts = len(cands) + len(linear) + (memory is not None)
+        self._hedge = Hedge(n_experts, eta=hedge_eta, decay=hedge_decay)
+        self.pick_eta = None if pick_eta is None else in_range("pick_eta", pick_eta, 0.0, math.inf, open_low=True)
+        self.pick_decay = in_range("pick_decay", pick_decay, 0.0, 1.0, open_low=True)
+        self._pick = None if pick_eta is None else Hedge(n_experts + 1, eta=pick_eta, decay=pick_decay)
+        self._weights32 = self._hedge.weights32  # the weights predictions mix the members with
         self.drift_delta = drift_delta
         self._detector: ADWIN | None = None
         if drift_delta is not None:
@@ -158,6 +197,7 @@ class AutoClassifier:
         self._gen = torch.Generator().manual_seed(self.seed)
         self._rng = np.random.default_rng(self.seed)
         self._nets: PackedPool | None = None
+        self._linear: SGDLinearPool | None = None
         self._window: MemoryWindow | None = None
         self._stats = RunningScaler()  # input means and scales (a missing feature counts as 0)
         self._cache: tuple[np.ndarray, int, Any] | None = None
@@ -173,12 +213,17 @@ class AutoClassifier:
     @property
     def expert_names(self) -> list[str]:
         """Names of the pool's members, in Hedge's order."""
-        return [c.name for c in self.candidates] + ([self.memory.name] if self.memory is not None else [])
+        names = [c.name for c in self.candidates] + [m.name for m in self.sgd]
+        return names + ([self.memory.name] if self.memory is not None else [])
 
     @property
     def weights(self) -> dict[str, float]:
-        """Current Hedge weight of each member of the pool (they sum to 1)."""
-        return dict(zip(self.expert_names, self._hedge.weights.tolist(), strict=True))
+        """Current weight of each member of the pool in the predictions (they sum to 1): its log-loss Hedge
+        weight times the second Hedge's weight on that mixture, plus its own weight in the second Hedge."""
+        w = self._hedge.weights
+        if self._pick is not None:
+            w = self._pick.weights[0] * w + self._pick.weights[1:]
+        return dict(zip(self.expert_names, w.tolist(), strict=True))
 
     # ------------------------------------------------------------------ internals
     def _sync_width(self) -> None:
@@ -190,6 +235,8 @@ class AutoClassifier:
         self._stats.grow(d)
         if self._nets is not None:
             self._nets.grow_inputs(d)
+        if self._linear is not None:
+            self._linear.grow_inputs(d)
         if self._window is not None:
             self._window.grow_inputs(d)
 
@@ -198,10 +245,14 @@ class AutoClassifier:
         d = self._features.width
         if self._nets is None and self.candidates:
             self._nets = PackedPool(self.candidates, d, C, self._gen)
+        if self._linear is None and self.sgd:
+            self._linear = SGDLinearPool(self.sgd, d, C)
         if self._window is None and self.memory is not None:
             self._window = MemoryWindow(self.memory, d)
         if self._nets is not None:
             self._nets.grow_classes(C)
+        if self._linear is not None:
+            self._linear.grow_classes(C)
 
     def _encode(self, X: Any) -> np.ndarray:
         """A batch (or one dict, as a 1-row batch) as float32 rows at the current width, checked finite."""
@@ -223,34 +274,36 @@ class AutoClassifier:
         return rows
 
     def _forward(self, rows: np.ndarray) -> tuple[np.ndarray, Any]:
-        """Each expert's probabilities ``(n, K, C)`` (numpy float32) for encoded rows, and what the networks'
-        learning step reuses."""
+        """Each expert's probabilities ``(n, K, C)`` (numpy float32) for encoded rows, and what the learning
+        step reuses: the networks' forward pass (None without networks) and the standardised rows."""
         C = max(len(self._labels), 1)
         net_out = None
-        if self._nets is None:
-            assert self._window is not None
-            return self._window.proba(rows, self._stats.scale2, C)[:, None], net_out
-        net_out = self._nets.forward(torch.from_numpy(self._stats.transform(rows)))
-        if self._window is None:
-            return net_out[0].exp().numpy(), net_out
-        K = self._nets.K
-        p = np.empty((len(rows), K + 1, C), dtype=np.float32)
-        np.exp(net_out[0].numpy(), out=p[:, :K])
-        p[:, K] = self._window.proba(rows, self._stats.scale2, C)
-        return p, net_out
+        z = self._stats.transform(rows) if self._nets is not None or self._linear is not None else rows
+        p = np.empty((len(rows), len(self._hedge.weights), C), dtype=np.float32)
+        col = 0
+        if self._nets is not None:
+            net_out = self._nets.forward(torch.from_numpy(z))
+            col = self._nets.K
+            np.exp(net_out[0].numpy(), out=p[:, :col])
+        if self._linear is not None:
+            p[:, col : col + self._linear.M] = self._linear.proba(z)
+            col += self._linear.M
+        if self._window is not None:
+            p[:, col] = self._window.proba(rows, self._stats.scale2, C)
+        return p, (net_out, z)
 
     def _mixture(self, p: np.ndarray) -> np.ndarray:
         """Hedge's mixture ``(n, C)`` of the experts' probabilities ``(n, K, C)``."""
-        return np.matmul(self._hedge.weights32, p)
+        return np.matmul(self._weights32, p)
 
     def _predict_rows(self, rows: np.ndarray) -> np.ndarray | None:
         """Mixture probabilities ``(n, C)`` of encoded rows (None before anything was learned)."""
         if self.n_seen == 0:
             self._cache = None
             return None
-        p, net_out = self._forward(rows)
+        p, reuse = self._forward(rows)
         mix = self._mixture(p)
-        self._cache = (rows.copy(), len(self._labels), (p, net_out, mix))
+        self._cache = (rows.copy(), len(self._labels), (p, reuse, mix))
         return mix
 
     def _learn_rows(self, rows: np.ndarray, y: np.ndarray) -> None:
@@ -271,16 +324,25 @@ class AutoClassifier:
             and cache[0].shape == rows.shape
             and np.array_equal(cache[0], rows)
         ):
-            p, net_out, mix = cache[2]  # predicted just before with these weights: reuse the forward pass
+            p, (net_out, z), mix = cache[2]  # predicted just before with these weights: reuse the forward pass
         else:
-            p, net_out = self._forward(rows)
+            p, (net_out, z) = self._forward(rows)
             mix = None
         if self.hedge_loss == "log":  # numpy: a few times cheaper than torch calls on these tiny arrays
             py = p[np.arange(len(y)), :, y]
             losses = -np.log(np.maximum(py, LOG_CLIP))
         else:
             losses = expert_losses(self.hedge_loss, torch.from_numpy(p), yt).numpy()
+        if self._pick is not None:  # 0-1 losses of the log-loss mixture (before this update) and of each member
+            first_wrong = np.matmul(self._hedge.weights32, p).argmax(1) != y
+            wrong = np.concatenate([first_wrong[:, None], p.argmax(2) != y[:, None]], 1)
+            self._pick.update(wrong.astype(np.float64))
         self._hedge.update(losses)
+        if self._pick is not None:
+            w = self._pick.weights32
+            self._weights32 = w[0] * self._hedge.weights32 + w[1:]
+        else:
+            self._weights32 = self._hedge.weights32
         nets = self._nets
         if nets is not None and self.skip_loss:
             if mix is None:
@@ -310,6 +372,8 @@ class AutoClassifier:
             for start in range(b, len(rows), b):  # later mini-batches see the weights the earlier ones made
                 xs = torch.from_numpy(self._stats.transform(rows[start : start + b]))
                 nets.learn(*nets.forward(xs), yt[start : start + b])
+        if self._linear is not None:  # plain SGD is cheap: every batch, never skipped
+            self._linear.learn(z, y)
         if self._window is not None:
             self._window.add(rows, y)
         if not first:
