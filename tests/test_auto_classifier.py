@@ -163,6 +163,9 @@ def test_bad_inputs_raise_clear_errors(call, exc, words) -> None:
         ({"candidates": [(16,)]}, TypeError, ["candidates[0]", "Candidate", "tuple"]),
         ({"candidates": (), "sgd": (), "memory": None}, ValueError, ["empty"]),
         ({"memory": 5}, TypeError, ["Memory or None", "int"]),
+        ({"pick_eta": 0.0}, ValueError, ["pick_eta", "(0.0, inf]"]),
+        ({"pick_decay": 1.5}, ValueError, ["pick_decay", "(0.0, 1.0]"]),
+        ({"sgd": [0.01]}, TypeError, ["sgd[0]", "SGDLinear", "float"]),
     ],
 )
 def test_bad_settings_raise_clear_errors(kwargs, exc, words) -> None:
@@ -437,3 +440,86 @@ def test_every_hedge_loss_weighs_the_pool(loss: str) -> None:
     m = AutoClassifier(seed=0, hedge_loss=loss, **SMALL)
     assert _prequential(m, x, y, chunk=8) > 0.5
     assert math.isclose(sum(m.weights.values()), 1.0, rel_tol=1e-6)
+
+
+# ---------------------------------------------------------------------------- plain-SGD members, second Hedge
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    e = np.exp(logits - logits.max(1, keepdims=True))
+    return e / e.sum(1, keepdims=True)
+
+
+def test_sgd_members_take_plain_sgd_steps_and_average_their_weights() -> None:
+    from archgym.online.linear import SGDLinear, SGDLinearPool
+
+    rng = np.random.default_rng(0)
+    pool = SGDLinearPool((SGDLinear(lr=0.1), SGDLinear(lr=0.1, average=0.5)), d=3, n_classes=3)
+    W, b, Wa, ba = np.zeros((3, 3)), np.zeros(3), np.zeros((3, 3)), np.zeros(3)
+    for step in range(5):
+        z, y = rng.normal(size=(4, 3)).astype(np.float32), rng.integers(0, 3, 4)
+        p = pool.proba(z)
+        assert np.allclose(p[:, 0], _softmax(z @ W + b), atol=1e-6)  # the plain member: its weights
+        assert np.allclose(p[:, 1], _softmax(z @ Wa + ba), atol=1e-6)  # the averaged one: its moving average
+        if step % 2:
+            pool.learn(z, y)  # reuses the probabilities of the proba call just before
+        else:
+            pool.learn(z.copy(), y)  # another array: recomputed, same step
+        g = _softmax(z @ W + b)
+        g[np.arange(4), y] -= 1.0
+        W, b = W - 0.1 * z.T @ g, b - 0.1 * g.sum(0)  # plain SGD on the summed cross-entropy
+        Wa, ba = 0.5 * Wa + 0.5 * W, 0.5 * ba + 0.5 * b
+        assert np.allclose(pool.W[:, :3], W, atol=1e-5) and np.allclose(pool.W[:, 3:], W, atol=1e-5)
+        assert np.allclose(pool.Wp[:, 3:], Wa, atol=1e-5) and np.allclose(pool.bp[3:], ba, atol=1e-5)
+
+
+def test_sgd_members_grow_with_new_features_and_classes() -> None:
+    from archgym.online.linear import DEFAULT_SGD, SGDLinearPool
+
+    pool = SGDLinearPool(DEFAULT_SGD, d=2, n_classes=2)
+    z = np.array([[1.0, -1.0], [-1.0, 1.0]], dtype=np.float32)
+    for _ in range(10):
+        pool.proba(z)
+        pool.learn(z, np.array([0, 1]))
+    before = pool.proba(z).copy()
+    pool.grow_inputs(3)
+    pool.grow_classes(3)
+    p = pool.proba(np.pad(z, ((0, 0), (0, 1))))  # the new column reads 0: same logits, a new class at logit 0
+    assert p.shape == (2, 2, 3) and np.allclose(p.sum(2), 1.0)
+    ratio = p[:, :, 0] / p[:, :, 1]  # the old classes keep their odds
+    assert np.allclose(ratio, before[:, :, 0] / before[:, :, 1], rtol=1e-5)
+    pool.learn(np.array([[0.0, 0.0, 2.0]], dtype=np.float32), np.array([2]))
+    assert pool.W[2].any() and pool.W.shape == (3, 2 * 3)  # 2 members x 3 classes
+
+
+def test_auto_classifier_learns_a_new_class_and_feature_with_sgd_members_only() -> None:
+    m = AutoClassifier(seed=0, candidates=(), memory=None, pick_eta=None)
+    for _ in range(50):
+        m.learn_one({"a": 1.0}, "x")
+        m.learn_one({"a": -1.0}, "y")
+    for _ in range(50):
+        m.learn_one({"a": 0.0, "b": 1.0}, "z")
+        m.learn_one({"a": 1.0}, "x")
+    assert m.expert_names == ["sgd-lr0.01", "sgd-lr0.01-avg0.99"]
+    assert [m.predict_one({"a": 1.0}), m.predict_one({"a": -1.0}), m.predict_one({"b": 1.0})] == ["x", "y", "z"]
+
+
+def test_second_hedge_mixes_the_mixture_and_the_members() -> None:
+    x, y = _xor(600, seed=3)
+    plain, picked = AutoClassifier(seed=0, pick_eta=None, **SMALL), AutoClassifier(seed=0, **SMALL)
+    _prequential(plain, x, y)
+    _prequential(picked, x, y)
+    assert plain.weights == dict(zip(plain.expert_names, plain._hedge.weights.tolist(), strict=True))
+    w1, w2 = picked._hedge.weights, picked._pick.weights  # type: ignore[union-attr]
+    expected = w2[0] * w1 + w2[1:]
+    assert np.allclose(list(picked.weights.values()), expected) and math.isclose(sum(expected), 1.0)
+    mix = picked.predict_proba_many(x[:20])
+    members = picked._forward(picked._encode(x[:20]))[0]
+    assert np.allclose(mix, np.einsum("k,nkc->nc", expected, members), atol=1e-5)
+
+
+def test_bad_sgd_members_raise_clear_errors() -> None:
+    from archgym.online.linear import SGDLinear
+
+    with pytest.raises(ValueError, match=r"SGDLinear.average must be a number in \[0.0, 1.0\), got 1.0"):
+        SGDLinear(average=1.0)
+    with pytest.raises(ValueError, match=r"SGDLinear.lr must be a number in \(0.0, 1.0\]"):
+        SGDLinear(lr=0.0)
