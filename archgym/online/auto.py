@@ -293,7 +293,7 @@ class AutoClassifier:
         return p, (net_out, z)
 
     def _mixture(self, p: np.ndarray) -> np.ndarray:
-        """Hedge's mixture ``(n, C)`` of the experts' probabilities ``(n, K, C)``."""
+        """The predictions' mixture ``(n, C)`` of the experts' probabilities ``(n, K, C)`` (both Hedges' weights)."""
         return np.matmul(self._weights32, p)
 
     def _predict_rows(self, rows: np.ndarray) -> np.ndarray | None:
