@@ -310,6 +310,28 @@ def test_bench_markdown_counts_each_split_and_names_the_misses() -> None:
     assert "Met on every stream" in bench.markdown({names["tuning"]: ok}, "cmd", "machine", 50_000, 8)
 
 
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--auto-seeds", "0,x"], ["--auto-seeds must be comma-separated ints >= 0", "'0,x'"]),
+        (["--auto-seeds", "-1"], ["--auto-seeds must be comma-separated ints >= 0"]),
+        (["--auto-kwargs", "{bad"], ["--auto-kwargs is not valid JSON"]),
+        (["--auto-kwargs", "[1]"], ["must be a JSON object of AutoClassifier keyword arguments"]),
+        (["--auto-kwargs", '{"pick_eta": 0}'], ["--auto-kwargs: pick_eta must be a number in (0.0, inf]"]),
+        (["--auto-kwargs", '{"nope": 1}'], ["--auto-kwargs:", "unexpected keyword argument 'nope'"]),
+    ],
+)
+def test_bench_bad_flags_exit_2_with_one_line(argv, words, capsys) -> None:
+    bench = _bench()
+    with pytest.raises(SystemExit) as info:
+        bench.main([*argv, "--no-doc"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "error: " in err  # argparse: "<prog>: error: <message>"
+    for word in words:
+        assert word in err, (word, err)
+
+
 def test_bench_splits_and_short_streams() -> None:
     """``--split dev`` is every split but the final one; a stream's ``length`` caps its samples."""
     bench = _bench()

@@ -125,7 +125,7 @@ class AutoClassifier:
     :param replay: samples from the memory added to each Adam step while the stream is young (0: none)
     :param replay_until: replay during the first ``replay_until`` learned samples
     :param replay_after_drift: and during the ``replay_after_drift`` samples after each detected drift
-    :param skip_loss: the networks skip a batch on which the mixture's log loss is below this on every
+    :param skip_loss: the networks skip a batch on which the log-loss mixture's log loss is below this on every
         row (0: learn every batch); a skipped batch counts as one zero-gradient Adam step
     :param hard_batch_size: once the stream is no longer young (no replay), a batch the mixture got wrong
         on at least one row is learned in mini-batches of this size, in order (more, smaller steps where
@@ -333,9 +333,10 @@ class AutoClassifier:
             losses = -np.log(np.maximum(py, LOG_CLIP))
         else:
             losses = expert_losses(self.hedge_loss, torch.from_numpy(p), yt).numpy()
-        if self._pick is not None:  # 0-1 losses of the log-loss mixture (before this update) and of each member
-            first_wrong = np.matmul(self._hedge.weights32, p).argmax(1) != y
-            wrong = np.concatenate([first_wrong[:, None], p.argmax(2) != y[:, None]], 1)
+        calibrated = None  # the log-loss mixture, before this update
+        if self._pick is not None:  # 0-1 losses of the log-loss mixture and of each member
+            calibrated = np.matmul(self._hedge.weights32, p)
+            wrong = np.concatenate([(calibrated.argmax(1) != y)[:, None], p.argmax(2) != y[:, None]], 1)
             self._pick.update(wrong.astype(np.float64))
         self._hedge.update(losses)
         if self._pick is not None:
@@ -345,10 +346,14 @@ class AutoClassifier:
             self._weights32 = self._hedge.weights32
         nets = self._nets
         if nets is not None and self.skip_loss:
-            if mix is None:
-                mix = self._mixture(p)
-            p_true = mix[np.arange(len(y)), y]
-            if float(p_true.min()) > math.exp(-self.skip_loss):  # the mixture's log loss < skip_loss on every row
+            if calibrated is None:
+                if mix is None:
+                    mix = self._mixture(p)
+                calibrated = mix  # without the second Hedge, the predictions' mixture is the log-loss one
+            p_true = calibrated[np.arange(len(y)), y]
+            # the log-loss mixture's loss < skip_loss on every row (not the predictions' mixture: the second Hedge
+            # spreads weight over members that are as accurate but less confident, e.g. the smoothed memory)
+            if float(p_true.min()) > math.exp(-self.skip_loss):
                 nets.skip()  # a zero-gradient Adam step (the moments decay), folded in at the next step
                 self.n_skipped += 1
                 nets = None
