@@ -1,7 +1,7 @@
 """The plain-SGD linear members of AutoClassifier's pool: softmax regressions, optionally iterate-averaged.
 
 :class:`SGDLinear` is one member's settings; :class:`SGDLinearPool` holds every such member in one
-weight tensor ``(M, d, C)`` (numpy float32) and gives their class probabilities and their SGD step.
+weight matrix ``(d, M * C)`` (numpy float32) and gives their class probabilities and their SGD step.
 
 Why they sit beside the Adam-trained networks: on a static, noisy, nearly linear concept, plain SGD
 with a fixed step is the better linear learner. Adam divides each coordinate's step by its recent
@@ -129,8 +129,8 @@ class SGDLinearPool:
         n = len(y)
         last = self._last
         self._last = None
-        reuse = last is not None and last[0] is z  # the proba call just before gave the current weights' probabilities
-        g = last[1].copy() if reuse and last is not None else self._softmax(z @ self.W + self.b)
+        # the proba call just before, on this same z, gave the current weights' probabilities
+        g = last[1].copy() if last is not None and last[0] is z else self._softmax(z @ self.W + self.b)
         g[np.arange(n), :, y] -= 1.0  # dL/dlogits = p - onehot(y), for every member
         g2 = g.reshape(n, -1)
         self.W -= (z.T @ g2) * self.lr
