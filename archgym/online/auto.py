@@ -51,7 +51,7 @@ Drift, early samples and easy chunks
     * Learning effort follows the chunk: once the stream is no longer young, a chunk the mixture got
       wrong on some row is learned in mini-batches of ``hard_batch_size`` (two Adam steps on a chunk
       of 8), a chunk it got right in one step, and
-    * a chunk the mixture already predicts with log loss below ``skip_loss`` on every row is not
+    * a chunk the log-loss mixture already predicts with log loss below ``skip_loss`` on every row is not
       learned by the networks (it is still predicted, weighed by Hedge and stored in the memory): on
       a stream the pool has learned, most chunks cost a prediction only. A skipped chunk counts as an
       Adam step with a zero gradient that leaves the weights where they are
