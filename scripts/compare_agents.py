@@ -188,6 +188,12 @@ def run_agent(env: gym.Env, method: str, seed: int, log: SearchLog, args: argpar
         first = False
 
 
+def scratch_seed_of(args: argparse.Namespace, seed: int) -> Any:
+    """The ``scratch_seed`` a scratch-mode run of ``seed`` trains its children with: ``--env-kwargs``'s, else the
+    run's seed (see :func:`make_env`)."""
+    return args.env_kwargs.get("scratch_seed", seed)
+
+
 def make_env(args: argparse.Namespace, table: Table | None, seed: int) -> gym.Env:
     """The env of a run: table mode looks up ``table``; a live mode searches the table's grid (when there is one).
 
@@ -198,7 +204,7 @@ def make_env(args: argparse.Namespace, table: Table | None, seed: int) -> gym.En
     """
     kw: dict[str, Any] = {"device": args.device, **args.env_kwargs}
     if args.mode == "scratch":
-        kw.setdefault("scratch_seed", seed)
+        kw["scratch_seed"] = scratch_seed_of(args, seed)
     if args.mode == "table":
         kw.update(eval_mode="table", table=str(table.path) if table is not None else None)
     else:
@@ -221,7 +227,7 @@ def run_config(method: str, args: argparse.Namespace, table: Table | None, seed:
         "table": None if table is None else table.path.name,
     }
     if args.mode == "scratch":
-        config["scratch_seed"] = args.env_kwargs.get("scratch_seed", seed)
+        config["scratch_seed"] = scratch_seed_of(args, seed)
     if method.partition("@")[0] not in STRATEGIES:
         config["hyperparams"] = agent_hyperparams(
             method, args.env, args.mode, args.hp.get(method, {}), not args.no_table_entry
@@ -287,8 +293,9 @@ def curves(records: Sequence[Mapping[str, Any]], truth: Truth, budget: int) -> n
 
 
 def _censored(hits: Sequence[int | None], budget: int) -> list[int]:
-    """A seed that never reached the target counts as the whole budget (so the mean is a lower bound)."""
-    return [budget if h is None else h for h in hits]
+    """A seed that never reached the target, or reached it only after ``budget`` evaluations (a run cut short
+    afterwards), counts as the whole budget (so the mean is a lower bound)."""
+    return [budget if h is None or h > budget else h for h in hits]
 
 
 def summarise(
@@ -338,11 +345,10 @@ def at_budget(entry: Mapping[str, Any], budget: int) -> dict[str, Any]:
     hits, curve = entry.get("evals_to_top1pct_per_seed"), entry.get("regret_mean_curve")
     if entry.get("budget", 0) <= budget or hits is None or curve is None:
         return dict(entry)
-    censored = [budget if h is None or h > budget else h for h in hits]
     return {
         **entry,
         "budget": budget,
-        "evals_to_top1pct_mean": statistics.fmean(censored),
+        "evals_to_top1pct_mean": statistics.fmean(_censored(hits, budget)),
         "final_regret_mean": float(curve[budget - 1]),
     }
 
@@ -460,8 +466,8 @@ def bootstrap_agreement(
         return None
     rng = np.random.default_rng(0)
     methods = list(order)
-    cap = {m: min(budget or math.inf, int(reference[m]["budget"])) for m in methods}
-    evals = [np.array([cap[m] if h is None or h > cap[m] else h for h in per_seed[m]], dtype=float) for m in methods]
+    cap = {m: int(min(budget or math.inf, reference[m]["budget"])) for m in methods}
+    evals = [np.array(_censored(per_seed[m], cap[m]), dtype=float) for m in methods]
     means = np.stack([rng.choice(e, size=(draws, seeds)).mean(axis=1) for e in evals], axis=1)
     means += rng.random(means.shape) * 1e-6  # ties (e.g. all censored) in a random order
     ranks = means.argsort(axis=1).argsort(axis=1)  # rank of each method (in ``order``) per draw
