@@ -493,6 +493,20 @@ def test_sgd_members_take_plain_sgd_steps_and_average_their_weights() -> None:
         assert np.allclose(pool.Wp[:, 3:], Wa, atol=1e-5) and np.allclose(pool.bp[3:], ba, atol=1e-5)
 
 
+def test_sgd_step_after_predicting_equals_a_step_without() -> None:
+    from archgym.online.linear import SGDLinear, SGDLinearPool
+
+    rng = np.random.default_rng(1)
+    for members in ((SGDLinear(lr=0.2),), (SGDLinear(lr=0.2), SGDLinear(lr=0.1, average=0.9))):
+        a, b = SGDLinearPool(members, d=3, n_classes=2), SGDLinearPool(members, d=3, n_classes=2)
+        for _ in range(4):
+            z, y = rng.normal(size=(5, 3)).astype(np.float32), rng.integers(0, 2, 5)
+            a.proba(z)
+            a.learn(z, y)  # reuses the probabilities proba kept
+            b.learn(z, y)  # computes them
+        assert np.array_equal(a.W, b.W) and np.array_equal(a.Wp, b.Wp)
+
+
 def test_sgd_members_grow_with_new_features_and_classes() -> None:
     from archgym.online.linear import DEFAULT_SGD, SGDLinearPool
 

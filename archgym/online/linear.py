@@ -110,12 +110,13 @@ class SGDLinearPool:
     def proba(self, z: np.ndarray) -> np.ndarray:
         """Class probabilities ``(n, M, C)`` of standardised rows ``z`` ``(n, d)``.
 
-        With averaging members, the same matmul also gives every member's probabilities under its current
-        weights, kept for a :meth:`learn` on the same ``z`` right after (predict, then learn).
+        Every member's probabilities under its current weights are kept for a :meth:`learn` on the same ``z``
+        right after (predict, then learn); with averaging members the same matmul gives both.
         """
         if not self.averages:
-            self._last = None
-            return self._softmax(z @ self.W + self.b)
+            probs = self._softmax(z @ self.W + self.b)
+            self._last = (z, probs)
+            return probs
         both = self._softmax(z @ self._W2 + self._b2)
         self._last = (z, both[:, self.M :])
         return both[:, : self.M]
