@@ -129,12 +129,15 @@ def _hyperplane(n: int, seed: int) -> Any:
     )
 
 
-def _agrawal(functions: tuple[int, ...], perturbation: float) -> Callable[[int, int], Any]:
+def _agrawal(functions: tuple[int, ...], perturbation: float, offset: int = 0) -> Callable[[int, int], Any]:
+    """Agrawal's ``functions`` in turn (abrupt drifts), generators and drifts seeded from ``seed + offset``."""
+
     def make(n: int, seed: int) -> Any:
         from river.datasets import synth
 
-        gens = [synth.Agrawal(classification_function=f, seed=seed + f, perturbation=perturbation) for f in functions]
-        return _drifting(gens, n, seed)
+        base = seed + offset
+        gens = [synth.Agrawal(classification_function=f, seed=base + f, perturbation=perturbation) for f in functions]
+        return _drifting(gens, n, base)
 
     return make
 
@@ -229,13 +232,6 @@ def _sine_short(n: int, seed: int) -> Any:
     from river.datasets import synth
 
     return synth.Sine(classification_function=3, seed=seed + 17, has_noise=True)
-
-
-def _agrawal_3_8(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    gens = [synth.Agrawal(classification_function=f, seed=seed + 40 + f, perturbation=0.05) for f in (3, 8)]
-    return _drifting(gens, n, seed + 40)
 
 
 def _sea_noisy(n: int, seed: int) -> Any:
@@ -360,7 +356,9 @@ STREAMS: dict[str, StreamSpec] = {
     "shuttle": StreamSpec(
         "real, imbalanced (93% one class), bundled (Shuttle, 49,097 samples)", _F, _bundled("Shuttle"), False
     ),
-    "agrawal-3-8": StreamSpec("threshold rules, 1 drift, 5% perturbation (Agrawal f3 -> f8)", _L, _agrawal_3_8),
+    "agrawal-3-8": StreamSpec(
+        "threshold rules, 1 drift, 5% perturbation (Agrawal f3 -> f8)", _L, _agrawal((3, 8), 0.05, 40)
+    ),
     "sea-noisy": StreamSpec("linear, static, 20% noise (SEA variant 1)", _L, _sea_noisy),
     "hyperplane-slow": StreamSpec(
         "linear, slow rotation (Hyperplane, 5 features, 2 drifting, change 5e-4, 10% noise)", _L, _hyperplane_slow
