@@ -1,9 +1,9 @@
-"""Benchmark: archgym's AutoClassifier against River's classifiers on 31 streams of different kinds.
+"""Benchmark: archgym's AutoClassifier against River's classifiers on 42 streams of different kinds.
 
 What it does
     Materialises each stream of :data:`STREAMS` once (River's synthetic generators, 50,000 samples each
-    but one short stream, or a dataset bundled in River's wheel, whole) and runs the same prequential
-    protocol for every model: the stream is cut into chunks of ``--chunk`` samples (default 8); each
+    but three short streams, or a dataset bundled in River's or scikit-learn's wheel, whole) and runs the
+    same prequential protocol for every model: the stream is cut into chunks of ``--chunk`` samples (default 8); each
     chunk is first predicted with the model as it stands, then learned. River's models predict and learn
     the chunk one sample at a time (``predict_one`` then ``learn_one`` on River's dicts); archgym's
     :class:`~archgym.online.AutoClassifier` calls ``predict_many`` then ``learn_many`` on the chunk as a
@@ -22,7 +22,8 @@ What it does
     developed on tuning + held-out), a FRESH set, fixed before the third configuration was developed and
     measured once with it frozen (the fourth was developed on these three sets, ``--split dev``), and a
     FINAL set, fixed before the fourth configuration was developed and run once with it frozen (the
-    fifth, a speed fix, came after that run, so the final set is no longer untouched for it);
+    fifth, a speed fix, came after that run, so the final set is no longer untouched for it), and a
+    SEALED set, fixed before the sixth configuration was developed (on every other set, ``--split dev``);
     :func:`verdict` says per stream whether the goal is met: AutoClassifier's accuracy >= River's best,
     at >= 10x ARF's samples/s.
 
@@ -34,7 +35,7 @@ How to run
 Flags
     --n N            samples per synthetic stream (default 50000; --quick: 5000)
     --quick          short run; prints only, never writes docs/benchmarks.md
-    --split S        all, dev (every split but final), tuning, held-out, fresh or final (default all)
+    --split S        all, dev (every split but sealed), tuning, held-out, fresh, final or sealed (default all)
     --streams A,B    only these streams
     --chunk B        samples per predict-then-learn chunk, for every model (default 8)
     --seed S         seed of the synthetic streams (default 0)
@@ -83,6 +84,7 @@ GOAL_SPEEDUP = 10.0
 KNN_MAX_SAMPLES = 10_000
 #: length of the short mixed-short stream (its drift is at the middle)
 MIXED_SHORT = 4_000
+STAGGER_SHORT = 2_000
 
 
 # ---------------------------------------------------------------------------- streams
@@ -298,6 +300,81 @@ def _random_tree_drift(n: int, seed: int) -> Any:
     return _drifting(trees, n, seed + 49)
 
 
+def _agrawal_4_1(n: int, seed: int) -> Any:
+    return _agrawal((4, 1), 0.02, 70)(n, seed)
+
+
+def _sea_clean(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.SEA(variant=2, noise=0.05, seed=seed + 71)
+
+
+def _hyperplane_wide(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.Hyperplane(
+        seed=seed + 72, n_features=15, n_drift_features=5, mag_change=0.002, noise_percentage=0.05, sigma=0.1
+    )
+
+
+def _rbf_static_2c(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.RandomRBF(seed_model=seed + 73, seed_sample=seed + 74, n_classes=2, n_features=8, n_centroids=20)
+
+
+def _led_mid(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    gens = [synth.LEDDrift(seed=seed + 75 + k, noise_percentage=0.15, irrelevant_features=True, n_drift_features=k)
+            for k in (3, 6)]  # fmt: skip
+    return _drifting(gens, n, seed + 75)
+
+
+def _stagger_short(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    gens = [synth.STAGGER(classification_function=f, seed=seed + 76 + f) for f in (1, 2)]
+    return _drifting(gens, STAGGER_SHORT, seed + 76, 50)
+
+
+def _mixed_flips(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    gens = [synth.Mixed(classification_function=f, seed=seed + 77 + i) for i, f in enumerate((0, 1, 0))]
+    return _drifting(gens, n, seed + 77)
+
+
+def _random_tree_2c(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.RandomTree(
+        seed_tree=seed + 78, seed_sample=seed + 79, n_classes=2, n_num_features=10, n_cat_features=0,
+        max_tree_depth=4, first_leaf_level=2,
+    )  # fmt: skip
+
+
+def _sine_noisy_drift(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    gens = [synth.Sine(classification_function=f, seed=seed + 80 + f, has_noise=True) for f in (2, 0)]
+    return _drifting(gens, n, seed + 80)
+
+
+def _sklearn(name: str) -> Callable[[int, int], Any]:
+    """A dataset bundled with scikit-learn, in an order shuffled by a fixed seed (the files are sorted by class)."""
+
+    def make(n: int, seed: int) -> Any:
+        import sklearn.datasets
+
+        x, y = getattr(sklearn.datasets, f"load_{name}")(return_X_y=True)
+        order = np.random.default_rng(81).permutation(len(y))
+        return [({f"x{j}": float(v) for j, v in enumerate(x[i])}, int(y[i])) for i in order]
+
+    return make
+
+
 def _bundled(name: str) -> Callable[[int, int], Any]:
     def make(n: int, seed: int) -> Any:
         from river import datasets
@@ -311,8 +388,9 @@ def _bundled(name: str) -> Callable[[int, int], Any]:
 #: with the second configuration frozen and so became development streams for the third; FRESH streams
 #: were fixed (committed) before any work on the third configuration, measured once with it frozen, and so
 #: became development streams for the fourth; FINAL streams were fixed (committed) before any work on the
-#: fourth configuration and run once with it frozen (docs/benchmarks.md, section bench_online, has that run)
-_T, _H, _F, _L = "tuning", "held-out", "fresh", "final"
+#: fourth configuration and run once with it frozen (docs/benchmarks.md, section bench_online, has that run);
+#: SEALED streams were fixed (committed) before any work on the sixth configuration
+_T, _H, _F, _L, _S = "tuning", "held-out", "fresh", "final", "sealed"
 STREAMS: dict[str, StreamSpec] = {
     "sea-drift": StreamSpec("linear, 2 abrupt drifts (SEA 0 -> 2 -> 3, 10% noise)", _T, _sea),
     "agrawal-0-2-4": StreamSpec("threshold rules, 2 drifts (Agrawal f0 -> f2 -> f4)", _T, _agrawal((0, 2, 4), 0.0)),
@@ -377,10 +455,39 @@ STREAMS: dict[str, StreamSpec] = {
         _L,
         _random_tree_drift,
     ),
+    "agrawal-4-1": StreamSpec("threshold rules, 1 drift, 2% perturbation (Agrawal f4 -> f1)", _S, _agrawal_4_1),
+    "sea-clean": StreamSpec("linear, static, 5% noise (SEA variant 2)", _S, _sea_clean),
+    "hyperplane-wide": StreamSpec(
+        "linear, rotating (Hyperplane, 15 features, 5 drifting, change 2e-3, 5% noise)", _S, _hyperplane_wide
+    ),
+    "rbf-static-2c": StreamSpec(
+        "Gaussian clusters, static (RandomRBF, 2 classes, 8 features, 20 centroids)", _S, _rbf_static_2c
+    ),
+    "led-mid": StreamSpec("boolean, 10 classes, 1 drift (LEDDrift, 15% noise, 17 irrelevant)", _S, _led_mid),
+    "stagger-short": StreamSpec(
+        "categorical rules, short, 1 drift (STAGGER 1 -> 2, 2,000 samples)", _S, _stagger_short, length=STAGGER_SHORT
+    ),
+    "mixed-flips": StreamSpec("boolean + numeric, 2 label flips (Mixed f0 -> f1 -> f0)", _S, _mixed_flips),
+    "random-tree-2c": StreamSpec(
+        "random decision tree, 2 classes, 10 numeric (RandomTree, depth 4)", _S, _random_tree_2c
+    ),
+    "sine-noisy-drift": StreamSpec("2-D nonlinear + 2 noise features, 1 drift (Sine f2 -> f0)", _S, _sine_noisy_drift),
+    "breast-cancer": StreamSpec(
+        "real, short, bundled with scikit-learn (breast cancer, 569 samples, 30 features)",
+        _S,
+        _sklearn("breast_cancer"),
+        False,
+    ),
+    "digits-stream": StreamSpec(
+        "real multiclass, bundled with scikit-learn (8x8 digits, 1,797 samples, 10 classes)",
+        _S,
+        _sklearn("digits"),
+        False,
+    ),
 }
-SPLITS = ("tuning", "held-out", "fresh", "final")
-#: the development streams of the fourth configuration (``--split dev``): every split but the final one
-DEV_SPLITS = ("tuning", "held-out", "fresh")
+SPLITS = ("tuning", "held-out", "fresh", "final", "sealed")
+#: the development streams of the sixth configuration (``--split dev``): every split but the sealed one
+DEV_SPLITS = ("tuning", "held-out", "fresh", "final")
 
 
 def materialise(name: str, n: int, seed: int) -> tuple[Data, np.ndarray, list[Any]]:
@@ -597,7 +704,7 @@ def main(argv: list[str] | None = None) -> Results:
     p.add_argument("--n", type=int, default=None, help="samples per synthetic stream (default 50000, --quick 5000)")
     p.add_argument("--quick", action="store_true", help="short run; prints only")
     p.add_argument(
-        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: every split but final)"
+        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: every split but sealed)"
     )
     p.add_argument("--streams", default=None, help="comma-separated stream names")
     p.add_argument("--chunk", type=int, default=8, help="samples per predict-then-learn chunk (every model)")

@@ -286,9 +286,10 @@ def test_bench_verdict() -> None:
     assert not met and "(-0.00002)" in text
     assert bench.signed(0.0) == "+0.0000" and bench.signed(0.0031) == "+0.0031"
     splits = {s.split for s in bench.STREAMS.values()}
-    assert splits == set(bench.SPLITS) == {"tuning", "held-out", "fresh", "final"} and len(bench.STREAMS) >= 8
+    assert splits == set(bench.SPLITS) == {"tuning", "held-out", "fresh", "final", "sealed"}
     assert sum(s.split == "fresh" for s in bench.STREAMS.values()) >= 6
     assert sum(s.split == "final" for s in bench.STREAMS.values()) >= 8
+    assert sum(s.split == "sealed" for s in bench.STREAMS.values()) >= 8
 
 
 def test_bench_markdown_counts_each_split_and_names_the_misses() -> None:
@@ -333,9 +334,9 @@ def test_bench_bad_flags_exit_2_with_one_line(argv, words, capsys) -> None:
 
 
 def test_bench_splits_and_short_streams() -> None:
-    """``--split dev`` is every split but the final one; a stream's ``length`` caps its samples."""
+    """``--split dev`` is every split but the sealed one; a stream's ``length`` caps its samples."""
     bench = _bench()
-    assert set(bench.DEV_SPLITS) == {"tuning", "held-out", "fresh"}
+    assert set(bench.DEV_SPLITS) == {"tuning", "held-out", "fresh", "final"}
     short = [k for k, s in bench.STREAMS.items() if s.length is not None]
     assert short, "no short synthetic stream"
     spec = bench.STREAMS[short[0]]
