@@ -12,17 +12,21 @@ How capacity adapts
     (each sample is predicted before it is learned). The pool spans the capacities a stream may need:
 
     * neural candidates (:class:`Candidate`): linear softmax models (a fast and a slow learning rate:
-      the slow one averages the noise out of a noisy, nearly linear concept) and MLPs of several
-      widths, depths and learning rates, trained by Adam one step per learned batch; all of them are *packed* into
-      one set of tensors (layer ``l`` of every candidate in one matrix, block-diagonal masks between
-      candidates; the output heads read their candidate's last hidden block and, with ``skip``, the
-      inputs) so the whole pool costs a handful of matmuls, with a hand-written backward pass and
-      one multi-tensor Adam step (no autograd);
+      the slow one averages the noise out of a noisy, nearly linear concept) and MLPs (by default two
+      widths, one hidden layer; any depth works), trained by Adam one step per learned batch; all of
+      them are *packed* into one set of tensors (layer ``l`` of every candidate in one matrix,
+      block-diagonal masks between candidates; the output heads read their candidate's last hidden
+      block and, with ``skip``, the inputs) so the whole pool costs a handful of matmuls, with a
+      hand-written backward pass and one multi-tensor Adam step (no autograd);
     * plain-SGD linear members (:class:`~archgym.online.linear.SGDLinear`, numpy): softmax regressions
       at a fixed step, one of them predicting with the moving average of its weights. On a static or
       slowly drifting, noisy, nearly linear concept they are the better linear learners: Adam's
       per-coordinate steps keep weights whose gradient is pure noise (irrelevant or noisy features)
       random-walking, where SGD's steps there are as small as the noise's mean;
+    * a tree member (:class:`~archgym.online.tree.Tree`, numpy): a Hoeffding tree with naive-Bayes-adaptive
+      leaves, the capacity of threshold and boolean rules (Agrawal, STAGGER, Mixed, random trees), which it
+      finds from a few hundred samples where a network learns the same step slowly; its root is Gaussian
+      naive Bayes, and its own drift detector starts a new tree when its error rises;
     * a memory candidate (:class:`Memory`): an RBF layer whose units are the last ``window`` samples
       (a distance-weighted ``k``-nearest-neighbour vote), the capacity a local, quickly drifting
       concept needs before any network has learned it.
@@ -40,10 +44,12 @@ How capacity adapts
 
 Drift, early samples and easy chunks
     * ARF-style replacement of losers: ADWIN watches the mixture's error rate (one value per
-      :data:`DRIFT_BLOCK` learned samples); when it rises, the memory forgets the samples before
-      ADWIN's cut and the network with the largest discounted Hedge loss is re-initialised
-      (:meth:`~archgym.online.pool.PackedPool.reset_member`), so a fresh learner competes for the
-      new concept while the others keep what still holds.
+      :data:`DRIFT_BLOCK` learned samples); when it rises, the memory forgets the samples before the
+      change point (the cut of the last :data:`CHANGE_BLOCKS` error rates with the largest rise; ADWIN's
+      own shrunk window still holds most of the old concept) and the network with the largest
+      discounted Hedge loss is re-initialised (:meth:`~archgym.online.pool.PackedPool.reset_member`), so
+      a fresh learner competes for the new concept while the others keep what still holds. When the
+      tree's own detector starts a new tree, the memory forgets the same way.
     * Replay while the stream is young: for the first ``replay_until`` samples, and for the
       ``replay_after_drift`` samples after each detected drift, each Adam step also learns ``replay``
       samples drawn from the memory's window (more signal per step while a concept is new; after a
@@ -72,6 +78,7 @@ Drift, early samples and easy chunks
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -85,20 +92,25 @@ from archgym.online.hedge import LOG_CLIP, LOSSES, Hedge, expert_losses
 from archgym.online.linear import DEFAULT_SGD, SGDLinear, SGDLinearPool
 from archgym.online.memory import DEFAULT_MEMORY, Memory, MemoryWindow
 from archgym.online.pool import DEFAULT_CANDIDATES, Candidate, PackedPool
+from archgym.online.tree import DEFAULT_TREE, HoeffdingTree, Tree
 
 __all__ = [
     "DEFAULT_CANDIDATES",
     "DEFAULT_MEMORY",
     "DEFAULT_SGD",
+    "DEFAULT_TREE",
     "DRIFT_BLOCK",
     "AutoClassifier",
     "Candidate",
     "Memory",
     "SGDLinear",
+    "Tree",
 ]
 
 #: samples per value fed to the drift detector (the mixture's error rate over them)
 DRIFT_BLOCK = 8
+#: blocks of recent error rates searched for the change point after a drift (the memory keeps what follows it)
+CHANGE_BLOCKS = 128
 
 
 class AutoClassifier:
@@ -112,6 +124,7 @@ class AutoClassifier:
     :param seed: seed of the networks' initial weights (same seed, same data: same predictions)
     :param candidates: the neural candidates (default :data:`DEFAULT_CANDIDATES`); ``()`` for none
     :param sgd: the plain-SGD linear members (default :data:`~archgym.online.linear.DEFAULT_SGD`); ``()`` for none
+    :param tree: the tree member (default :data:`~archgym.online.tree.DEFAULT_TREE`); None for none
     :param memory: the memory candidate (default ``Memory()``); None for none
     :param hedge_eta: Hedge's learning rate on the candidates' losses
     :param hedge_decay: per-sample discount of past losses in Hedge (``1 / (1 - decay)`` samples of memory)
@@ -138,6 +151,7 @@ class AutoClassifier:
         *,
         candidates: Sequence[Candidate] | None = None,
         sgd: Sequence[SGDLinear] | None = None,
+        tree: Tree | None = DEFAULT_TREE,
         memory: Memory | None = DEFAULT_MEMORY,
         hedge_eta: float = 1.0,
         hedge_decay: float = 0.995,
@@ -161,17 +175,20 @@ class AutoClassifier:
         for i, m in enumerate(linear):
             if not isinstance(m, SGDLinear):
                 raise TypeError(f"sgd[{i}] must be an SGDLinear, got {type(m).__name__}")
+        if tree is not None and not isinstance(tree, Tree):
+            raise TypeError(f"tree must be a Tree or None, got {type(tree).__name__}")
         if memory is not None and not isinstance(memory, Memory):
             raise TypeError(f"memory must be a Memory or None, got {type(memory).__name__}")
-        if not cands and not linear and memory is None:
-            raise ValueError("the pool is empty: give at least one candidate, SGD member or a memory")
+        if not cands and not linear and tree is None and memory is None:
+            raise ValueError("the pool is empty: give at least one candidate, SGD member, a tree or a memory")
         self.batch_size = None if batch_size is None else positive_int("batch_size", batch_size)
         self.candidates = cands
         self.sgd = linear
+        self.tree = tree
         self.memory = memory
         self.hedge_loss = hedge_loss
         lookup("Hedge loss", hedge_loss, LOSSES)
-        n_experts = len(cands) + len(linear) + (memory is not None)
+        n_experts = len(cands) + len(linear) + (tree is not None) + (memory is not None)
         self._hedge = Hedge(n_experts, eta=hedge_eta, decay=hedge_decay)
         self.pick_eta = None if pick_eta is None else in_range("pick_eta", pick_eta, 0.0, math.inf, open_low=True)
         self.pick_decay = in_range("pick_decay", pick_decay, 0.0, 1.0, open_low=True)
@@ -183,6 +200,7 @@ class AutoClassifier:
             in_range("drift_delta", drift_delta, 0.0, 1.0, open_low=True)
             self._detector = ADWIN(delta=drift_delta, clock=4, mode="up", reset_on_drift=True)
         self._drift_errors = self._drift_rows = 0
+        self._recent_errors: deque[tuple[int, float]] = deque(maxlen=CHANGE_BLOCKS)  # (rows, error rate) per block
         self.n_drifts = 0
         self.n_skipped = 0  # learned batches the networks skipped (the mixture already knew them)
         self.n_resets = [0] * len(cands)
@@ -198,6 +216,8 @@ class AutoClassifier:
         self._rng = np.random.default_rng(self.seed)
         self._nets: PackedPool | None = None
         self._linear: SGDLinearPool | None = None
+        self._tree: HoeffdingTree | None = None
+        self._models_classes = 0  # the class count the members were built or last grown for
         self._window: MemoryWindow | None = None
         self._stats = RunningScaler()  # input means and scales (a missing feature counts as 0)
         self._cache: tuple[np.ndarray, int, Any] | None = None
@@ -214,6 +234,7 @@ class AutoClassifier:
     def expert_names(self) -> list[str]:
         """Names of the pool's members, in Hedge's order."""
         names = [c.name for c in self.candidates] + [m.name for m in self.sgd]
+        names += [self.tree.name] if self.tree is not None else []
         return names + ([self.memory.name] if self.memory is not None else [])
 
     @property
@@ -237,22 +258,32 @@ class AutoClassifier:
             self._nets.grow_inputs(d)
         if self._linear is not None:
             self._linear.grow_inputs(d)
+        if self._tree is not None:
+            self._tree.grow_inputs(d)
         if self._window is not None:
             self._window.grow_inputs(d)
 
     def _ensure_models(self) -> None:
+        """Build the members on the first learned batch; grow their class outputs when a new class appeared."""
         C = max(len(self._labels), 1)
+        if self._models_classes == C:
+            return
+        self._models_classes = C
         d = self._features.width
         if self._nets is None and self.candidates:
             self._nets = PackedPool(self.candidates, d, C, self._gen)
         if self._linear is None and self.sgd:
             self._linear = SGDLinearPool(self.sgd, d, C)
+        if self._tree is None and self.tree is not None:
+            self._tree = HoeffdingTree(self.tree, d, C)
         if self._window is None and self.memory is not None:
             self._window = MemoryWindow(self.memory, d)
         if self._nets is not None:
             self._nets.grow_classes(C)
         if self._linear is not None:
             self._linear.grow_classes(C)
+        if self._tree is not None:
+            self._tree.grow_classes(C)
 
     def _encode(self, X: Any) -> np.ndarray:
         """A batch (or one dict, as a 1-row batch) as float32 rows at the current width, checked finite."""
@@ -288,6 +319,9 @@ class AutoClassifier:
         if self._linear is not None:
             p[:, col : col + self._linear.M] = self._linear.proba(z)
             col += self._linear.M
+        if self._tree is not None:
+            p[:, col] = self._tree.proba(rows)
+            col += 1
         if self._window is not None:
             p[:, col] = self._window.proba(rows, self._stats.scale2, C)
         return p, (net_out, z)
@@ -301,9 +335,10 @@ class AutoClassifier:
         if self.n_seen == 0:
             self._cache = None
             return None
+        rows = rows.copy()  # kept for the learning step (the caller's array may change before it)
         p, reuse = self._forward(rows)
         mix = self._mixture(p)
-        self._cache = (rows.copy(), len(self._labels), (p, reuse, mix))
+        self._cache = (rows, len(self._labels), (p, reuse, mix))
         return mix
 
     def _learn_rows(self, rows: np.ndarray, y: np.ndarray) -> None:
@@ -324,6 +359,7 @@ class AutoClassifier:
             and cache[0].shape == rows.shape
             and np.array_equal(cache[0], rows)
         ):
+            rows = cache[0]  # the same values; the members that keep their last input recognise this one
             p, (net_out, z), mix = cache[2]  # predicted just before with these weights: reuse the forward pass
         else:
             p, (net_out, z) = self._forward(rows)
@@ -379,39 +415,63 @@ class AutoClassifier:
                 nets.learn(*nets.forward(xs), yt[start : start + b])
         if self._linear is not None:  # plain SGD is cheap: every batch, never skipped
             self._linear.learn(z, y)
+        tree_drift = False
+        if self._tree is not None:
+            resets = self._tree.n_resets
+            self._tree.learn(rows, y)
+            tree_drift = self._tree.n_resets != resets
         if self._window is not None:
             self._window.add(rows, y)
         if not first:
             self._stats.update(rows)
         self.n_seen += len(rows)
-        if self._detector is not None:
-            self._check_drift(p, y, mix)
+        self._check_drift(p, y, mix, tree_drift)
 
-    def _check_drift(self, p: np.ndarray, y: np.ndarray, mix: np.ndarray | None) -> None:
-        """Feed the mixture's error rate to ADWIN (one value per :data:`DRIFT_BLOCK` samples); on a rise, the
-        memory forgets the samples before the cut and the network with the largest Hedge loss is re-initialised."""
+    def _check_drift(self, p: np.ndarray, y: np.ndarray, mix: np.ndarray | None, tree_drift: bool) -> None:
+        """Feed the mixture's error rate to ADWIN (one value per :data:`DRIFT_BLOCK` samples). On a rise the
+        memory forgets the samples before the change point (:meth:`_since_change`) and the network with the
+        largest Hedge loss is re-initialised; when the tree's own detector started a new tree (``tree_drift``),
+        the memory forgets too."""
         if mix is None:
             mix = self._mixture(p)
         self._drift_errors += int(np.count_nonzero(mix.argmax(1) != y))
         self._drift_rows += len(y)
-        if self._drift_rows < DRIFT_BLOCK:
-            return
-        det = self._detector
-        assert det is not None
-        drift = det.update(self._drift_errors / self._drift_rows)
-        self._drift_errors = self._drift_rows = 0
+        drift = False
+        if self._drift_rows >= DRIFT_BLOCK:
+            rate = self._drift_errors / self._drift_rows
+            self._recent_errors.append((self._drift_rows, rate))
+            self._drift_errors = self._drift_rows = 0
+            drift = self._detector is not None and self._detector.update(rate)
+        if drift or tree_drift:
+            if self._window is not None and self.memory is not None:
+                self._window.forget(max(self._since_change(), self.memory.k))
+            self._recent_errors.clear()
         if not drift:
             return
         self.n_drifts += 1
         self._young_until = max(self._young_until, self.n_seen + self.replay_after_drift)
-        if self._window is not None and self.memory is not None:
-            self._window.forget(max(det.width * DRIFT_BLOCK, self.memory.k))
         K = len(self.candidates)
         if K:
             assert self._nets is not None
             k = int(self._hedge.losses[:K].argmax())
             self.n_resets[k] += 1
             self._nets.reset_member(k)
+
+    def _since_change(self) -> int:
+        """Samples since the most likely change point of the recent error rates: the cut of the last
+        :data:`CHANGE_BLOCKS` blocks with the largest rise, scored by ``n0 n1 / n (mean1 - mean0)^2`` (ADWIN's
+        own cut keeps every bucket it cannot yet tell apart, often most of the old concept)."""
+        rates = np.array([r for _, r in self._recent_errors])
+        rows = np.array([n for n, _ in self._recent_errors])
+        n = len(rates)
+        if n < 2:
+            return int(rows.sum())
+        head = np.cumsum(rates)[:-1]  # sums of the first c blocks, c = 1 .. n-1
+        c = np.arange(1, n)
+        rise = (rates.sum() - head) / (n - c) - head / c
+        score = np.where(rise > 0, c * (n - c) / n * rise * rise, -1.0)
+        cut = int(score.argmax()) + 1
+        return int(rows[cut:].sum())
 
     def _label_array(self, y: Any, n: int) -> np.ndarray:
         if isinstance(y, (str, bytes)) or not hasattr(y, "__len__") or isinstance(y, Mapping):

@@ -1,0 +1,383 @@
+"""The tree member of AutoClassifier's pool: a Hoeffding tree with naive-Bayes-adaptive leaves, in numpy.
+
+:class:`Tree` is the member's settings; :class:`HoeffdingTree` grows the tree (VFDT, Domingos and Hulten
+2000, with Gaussian split estimation as in River's ``HoeffdingTreeClassifier``) and predicts.
+
+Why a tree beside the networks: on concepts made of thresholds and boolean rules (STAGGER, Mixed, random
+trees, Agrawal's rules) a tree finds the rule's cut points from a few hundred samples, where a network
+learns the same axis-aligned step slowly and smoothly; after an abrupt drift a fresh tree relearns the new
+rule as fast. Its root is Gaussian naive Bayes, the best of River's models on a static noisy linear concept
+(a 20 %-noise SEA): until the first split the tree *is* that model.
+
+How it grows
+    Every leaf keeps, per class, the count, sum and sum of squares of every feature (a Gaussian per class and
+    feature) and each feature's range. After every ``grace`` samples a leaf sees it scores ``n_thresholds``
+    cut points per feature, evenly spaced in the range, by information gain, with each class's share below
+    the cut read off its Gaussian; it splits on the best cut when the Hoeffding bound says the best feature
+    beats the second best (and beats not splitting) with confidence ``1 - delta``, or when the bound falls
+    below the tie threshold ``tau``. The children start with the class counts the split estimates for them.
+
+How it predicts
+    Each leaf predicts with naive Bayes (its Gaussians and class counts) or with its class counts alone,
+    whichever was right more often on the samples the leaf has seen (River's "naive Bayes adaptive" leaves).
+    Probabilities are smoothed by ``smoothing`` towards uniform, so the log loss stays finite.
+
+Drift
+    ADWIN (``drift_delta``) watches the tree's own error rate, one value per learned batch; when it rises,
+    the tree starts again from a single leaf (ARF replaces a tree on the same signal).
+
+Routing a batch through the tree is a plain Python loop over rows and levels (on batches of a few rows it
+is several times cheaper than numpy calls per level); the statistics and the split scores are numpy.
+
+>>> import numpy as np
+>>> tree = HoeffdingTree(Tree(grace=20), d=2, n_classes=2)
+>>> rng = np.random.default_rng(0)
+>>> for _ in range(40):
+...     x = rng.uniform(0, 1, (8, 2))
+...     tree.learn(x, (x[:, 0] > 0.7).astype(np.int64))
+>>> tree.n_leaves > 1, tree.proba(np.array([[0.9, 0.5], [0.1, 0.5]])).argmax(1).tolist()
+(True, [1, 0])
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+from scipy.special import ndtr
+
+from archgym.online._checks import in_range, positive_int
+from archgym.online.drift import ADWIN
+
+__all__ = ["DEFAULT_TREE", "HoeffdingTree", "Tree"]
+
+#: a leaf's per-class variance is at least this share of the feature's variance over all its classes (+ 1e-12)
+VAR_FLOOR = 1e-3
+#: a leaf recomputes its naive-Bayes parameters once its observed samples grew by this share, and by at least
+#: ``REFRESH_MIN`` samples (a leaf that has seen nothing yet: on its first prediction)
+REFRESH = 0.25
+REFRESH_MIN = 8.0
+#: each branch of a split holds at least this share of the leaf's samples (River's ``min_branch_fraction``)
+MIN_BRANCH = 0.01
+
+
+@dataclass(frozen=True)
+class Tree:
+    """The tree member of the pool: a Hoeffding tree with naive-Bayes-adaptive leaves.
+
+    :param grace: samples a leaf sees between two split attempts
+    :param delta: one minus the confidence a split needs (the Hoeffding bound's ``delta``)
+    :param tau: tie threshold: split on the best cut anyway once the bound is below it
+    :param n_thresholds: cut points scored per feature (evenly spaced in the leaf's range)
+    :param max_depth: leaves at this depth do not split
+    :param max_leaves: the tree stops growing at this many leaves
+    :param smoothing: probability mass spread evenly over the classes (keeps the log loss finite)
+    :param drift_delta: ADWIN's confidence on the tree's error rate; a rise starts a new tree (None: never)
+    """
+
+    grace: int = 50
+    delta: float = 0.1
+    tau: float = 0.05
+    n_thresholds: int = 10
+    max_depth: int = 20
+    max_leaves: int = 1000
+    smoothing: float = 0.005
+    drift_delta: float | None = 0.002
+
+    def __post_init__(self) -> None:
+        positive_int("Tree.grace", self.grace)
+        in_range("Tree.delta", self.delta, 0.0, 1.0, open_low=True, open_high=True)
+        in_range("Tree.tau", self.tau, 0.0, 1.0)
+        positive_int("Tree.n_thresholds", self.n_thresholds)
+        positive_int("Tree.max_depth", self.max_depth, 0)
+        positive_int("Tree.max_leaves", self.max_leaves)
+        in_range("Tree.smoothing", self.smoothing, 0.0, 1.0, open_low=True, open_high=True)
+        if self.drift_delta is not None:
+            in_range("Tree.drift_delta", self.drift_delta, 0.0, 1.0, open_low=True)
+
+    @property
+    def name(self) -> str:
+        """Short name, e.g. ``tree-g50``."""
+        return f"tree-g{self.grace}"
+
+
+#: the default tree member of AutoClassifier's pool
+DEFAULT_TREE = Tree()
+
+
+def _entropy(counts: np.ndarray) -> np.ndarray:
+    """Entropy in bits over the first axis of non-negative ``counts`` (0 where a column sums to 0)."""
+    total = counts.sum(0)
+    p = counts / np.maximum(total, 1e-300)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = -np.where(p > 0, p * np.log2(p), 0.0).sum(0)
+    return h
+
+
+class HoeffdingTree:
+    """A Hoeffding tree over ``d`` numeric features and ``n_classes`` classes (see the module docstring).
+
+    Inputs are raw rows (float64 or float32; a tree needs no scaling). New input columns and classes can be
+    added at any time (:meth:`grow_inputs`, :meth:`grow_classes`).
+
+    :param spec: the settings
+    :param d: input columns
+    :param n_classes: classes
+    """
+
+    def __init__(self, spec: Tree, d: int, n_classes: int) -> None:
+        self.spec = spec
+        self.d, self.C = d, n_classes
+        self.n_resets = 0
+        self._detector = (
+            None if spec.drift_delta is None else ADWIN(delta=spec.drift_delta, clock=4, mode="up", reset_on_drift=True)
+        )
+        self._last: tuple[np.ndarray, ...] | None = None  # proba's rows, leaves and predictions, for learn
+        self._start()
+
+    # ------------------------------------------------------------------ structure
+    def _start(self) -> None:
+        """A tree of one leaf."""
+        # nodes (Python lists: routing reads them one scalar at a time); a leaf has feat -1 and its slot
+        self.feat: list[int] = [-1]
+        self.thr: list[float] = [0.0]
+        self.left: list[int] = [-1]
+        self.right: list[int] = [-1]
+        self.depth: list[int] = [0]
+        self.slot: list[int] = [0]
+        # leaves, one row per slot (numpy)
+        cap = 8
+        C, d = self.C, self.d
+        self.base = np.zeros((cap, C))  # class weights the split estimated for the leaf
+        self.obs = np.zeros((cap, C))  # samples of each class observed at the leaf
+        self.g = np.zeros((cap, C, 3, d))  # per class and feature: count, sum, sum of squares
+        self.lo = np.full((cap, d), np.inf)
+        self.hi = np.full((cap, d), -np.inf)
+        # samples naive Bayes / the class counts predicted right, since the last split attempt, observed
+        self.cnt = np.zeros((cap, 4))
+        # naive Bayes' parameters as last computed, and the observed count that makes them stale
+        self.mu = np.zeros((cap, C, d))
+        self.ivar = np.zeros((cap, C, d))
+        self.bias = np.zeros((cap, C))
+        self.mcp = np.zeros((cap, C))
+        self.stale_at = np.zeros(cap)
+        self.node_of = [0] + [-1] * (cap - 1)  # slot -> node
+        self.free: list[int] = list(range(cap - 1, 0, -1))
+        self._last = None
+
+    #: the per-slot arrays and what a fresh slot holds
+    _FILL: ClassVar[dict[str, float]] = {"base": 0.0, "obs": 0.0, "g": 0.0, "lo": np.inf, "hi": -np.inf, "cnt": 0.0,
+                                         "mu": 0.0, "ivar": 0.0, "bias": 0.0, "mcp": 0.0, "stale_at": 0.0}  # fmt: skip
+
+    @property
+    def n_leaves(self) -> int:
+        """Leaves of the tree."""
+        return (len(self.feat) + 1) // 2  # a binary tree: every split turns one leaf into two
+
+    @property
+    def n_nodes(self) -> int:
+        """Nodes of the tree (inner nodes and leaves)."""
+        return len(self.feat)
+
+    def _new_leaf(self, depth: int, base: np.ndarray) -> int:
+        """A new leaf node at ``depth`` whose class weights start at ``base``; returns the node."""
+        if not self.free:  # double the slots
+            cap = len(self.base)
+            for name, fill in self._FILL.items():
+                a = getattr(self, name)
+                setattr(self, name, np.concatenate([a, np.full_like(a, fill)]))
+            self.node_of += [-1] * cap
+            self.free = list(range(2 * cap - 1, cap - 1, -1))
+        s = self.free.pop()
+        for name, fill in self._FILL.items():
+            getattr(self, name)[s] = fill
+        self.base[s] = base
+        node = len(self.feat)
+        self.feat.append(-1)
+        self.thr.append(0.0)
+        self.left.append(-1)
+        self.right.append(-1)
+        self.depth.append(depth)
+        self.slot.append(s)
+        self.node_of[s] = node
+        return node
+
+    def grow_inputs(self, d: int) -> None:
+        """Add input columns ``self.d .. d - 1`` (their statistics start at zero, their ranges empty)."""
+        pad = d - self.d
+        if pad <= 0:
+            return
+        for name in ("g", "mu", "ivar", "lo", "hi"):
+            a = getattr(self, name)
+            widths = [(0, 0)] * (a.ndim - 1) + [(0, pad)]
+            setattr(self, name, np.pad(a, widths, constant_values=self._FILL[name]))
+        self.d = d
+        self.stale_at[:] = 0.0
+        self._last = None
+
+    def grow_classes(self, n_classes: int) -> None:
+        """Add classes ``self.C .. n_classes - 1`` (no samples of them anywhere yet)."""
+        pad = n_classes - self.C
+        if pad <= 0:
+            return
+        for name in ("base", "obs", "g", "mu", "ivar", "bias", "mcp"):
+            a = getattr(self, name)
+            widths = [(0, 0), (0, pad)] + [(0, 0)] * (a.ndim - 2)
+            setattr(self, name, np.pad(a, widths))
+        self.C = n_classes
+        self.stale_at[:] = 0.0
+        self._last = None
+
+    # ------------------------------------------------------------------ prediction
+    def _route(self, x: np.ndarray) -> np.ndarray:
+        """The leaf slot of every row."""
+        feat, thr, left, right, slot = self.feat, self.thr, self.left, self.right, self.slot
+        if len(feat) == 1:
+            return np.zeros(len(x), dtype=np.int64)
+        out = []
+        for row in x.tolist():
+            node = 0
+            while (f := feat[node]) >= 0:
+                node = left[node] if row[f] <= thr[node] else right[node]
+            out.append(slot[node])
+        return np.array(out, dtype=np.int64)
+
+    def _refresh(self, u: np.ndarray) -> None:
+        """Recompute naive Bayes' parameters and the class-count probabilities of leaf slots ``u``."""
+        obs = self.obs[u]
+        prior = self.base[u] + obs + 1e-9
+        mcp = prior / prior.sum(1, keepdims=True)
+        g = self.g[u]
+        count = g[:, :, 0]
+        n = np.maximum(count, 1.0)
+        mu = g[:, :, 1] / n
+        var = g[:, :, 2] / n - mu * mu
+        tot = np.maximum(count.sum(1), 1.0)
+        var_all = g[:, :, 2].sum(1) / tot - (g[:, :, 1].sum(1) / tot) ** 2
+        var = np.maximum(var, (VAR_FLOOR * np.maximum(var_all, 0.0) + 1e-12)[:, None, :])
+        seen = obs > 0
+        # a class the leaf has not seen gets no naive-Bayes vote; a leaf that has seen nothing votes by its counts
+        unseen = np.where(seen.any(1, keepdims=True), -np.inf, 0.0)
+        bias = np.log(mcp) + np.where(seen, -0.5 * np.log(var).sum(2), unseen)
+        self.mu[u], self.ivar[u], self.bias[u], self.mcp[u] = mu, 1.0 / var, bias, mcp
+        total = obs.sum(1)
+        self.stale_at[u] = total + np.maximum(REFRESH_MIN, REFRESH * total)
+
+    def _votes(self, x: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Class probabilities by the class counts ``(n, C)`` and by naive Bayes ``(n, C)`` at leaves ``s``."""
+        stale = self.cnt[s, 3] >= self.stale_at[s]
+        if stale.any():
+            self._refresh(np.unique(s[stale]))
+        diff = x[:, None, :] - self.mu[s]
+        ll = self.bias[s] - 0.5 * (diff * diff * self.ivar[s]).sum(2)
+        ll -= ll.max(1, keepdims=True)
+        nb = np.exp(ll)
+        nb /= nb.sum(1, keepdims=True)
+        return self.mcp[s], nb
+
+    def proba(self, x: np.ndarray) -> np.ndarray:
+        """Class probabilities ``(n, C)`` of raw rows ``x`` ``(n, d)`` (kept for a :meth:`learn` right after)."""
+        given = x
+        x = np.asarray(x, dtype=np.float64)
+        s = self._route(x)
+        mc, nb = self._votes(x, s)
+        cnt = self.cnt[s]
+        use_nb = (cnt[:, 0] >= cnt[:, 1]) & (cnt[:, 3] > 0)
+        p = np.where(use_nb[:, None], nb, mc)
+        eps = self.spec.smoothing
+        p = (1.0 - eps) * p + eps / self.C
+        self._last = (given, x, s, mc.argmax(1), nb.argmax(1), p.argmax(1))
+        return p
+
+    # ------------------------------------------------------------------ learning
+    def learn(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Learn a batch of raw rows ``x`` ``(n, d)`` with class indices ``y`` ``(n,)``; split leaves that are due.
+
+        :param x: raw rows
+        :param y: class indices in ``0 .. n_classes - 1``
+        """
+        last = self._last
+        self._last = None
+        if last is None or (last[0] is not x and (last[0].shape != x.shape or not np.array_equal(last[0], x))):
+            self.proba(x)
+            last = self._last
+            assert last is not None
+            self._last = None
+        _, x, s, mc_pred, nb_pred, pred = last
+        y = np.asarray(y, dtype=np.int64)
+        n, d = x.shape
+        hits = np.ones((n, 4))
+        np.equal(nb_pred, y, out=hits[:, 0])
+        np.equal(mc_pred, y, out=hits[:, 1])
+        np.add.at(self.cnt, s, hits)
+        np.add.at(self.obs, (s, y), 1.0)
+        moments = np.empty((n, 3, d))
+        moments[:, 0] = 1.0
+        moments[:, 1] = x
+        np.multiply(x, x, out=moments[:, 2])
+        np.add.at(self.g, (s, y), moments)
+        np.minimum.at(self.lo, s, x)
+        np.maximum.at(self.hi, s, x)
+        due = self.cnt[s, 2] >= self.spec.grace
+        if due.any():
+            for leaf in np.unique(s[due]).tolist():
+                self.cnt[leaf, 2] = 0.0
+                self._try_split(leaf)
+        if self._detector is not None and self._detector.update(float(np.count_nonzero(pred != y)) / len(y)):
+            self.n_resets += 1
+            self._start()
+
+    def _try_split(self, leaf: int) -> None:
+        """Split ``leaf`` on its best cut if the Hoeffding bound allows it."""
+        spec = self.spec
+        node = self.node_of[leaf]
+        if self.depth[node] >= spec.max_depth or self.n_leaves >= spec.max_leaves:
+            return
+        obs = self.obs[leaf]
+        present = obs > 0
+        if int(present.sum()) < 2:
+            return
+        N = float(obs.sum())
+        lo, hi = self.lo[leaf], self.hi[leaf]
+        span = hi - lo
+        ok = np.isfinite(span) & (span > 0)
+        if not ok.any():
+            return
+        g = self.g[leaf]
+        n = np.maximum(g[:, 0], 1.0)
+        mu = g[:, 1] / n
+        var = g[:, 2] / n - mu * mu
+        tot = np.maximum(g[:, 0].sum(0), 1.0)
+        var_all = g[:, 2].sum(0) / tot - (g[:, 1].sum(0) / tot) ** 2
+        sd = np.sqrt(np.maximum(var, (VAR_FLOOR * np.maximum(var_all, 0.0) + 1e-12)[None, :]))
+        k = np.arange(1, spec.n_thresholds + 1) / (spec.n_thresholds + 1)
+        cuts = np.where(ok, lo, 0.0)[:, None] + np.where(ok, span, 0.0)[:, None] * k[None, :]  # (d, T)
+        z = (cuts[None, :, :] - mu[:, :, None]) / sd[:, :, None]  # (C, d, T)
+        below = obs[:, None, None] * ndtr(z)
+        below[~present] = 0.0
+        above = obs[:, None, None] - below
+        wl, wr = below.sum(0), above.sum(0)
+        merit = _entropy(obs) - (wl * _entropy(below) + wr * _entropy(above)) / N
+        merit[(np.minimum(wl, wr) < MIN_BRANCH * N) | ~ok[:, None]] = -np.inf
+        per_feature = merit.max(1)
+        f = int(per_feature.argmax())
+        best = float(per_feature[f])
+        if not best > 0.0:
+            return
+        others = np.delete(per_feature, f)
+        second = max(0.0, float(others.max())) if len(others) else 0.0
+        r = math.log2(max(int(present.sum()), 2))
+        eps = math.sqrt(r * r * math.log(1.0 / spec.delta) / (2.0 * N))
+        if best - second <= eps and eps >= spec.tau:
+            return
+        t = int(merit[f].argmax())
+        depth = self.depth[node] + 1
+        left = self._new_leaf(depth, below[:, f, t])
+        right = self._new_leaf(depth, above[:, f, t])
+        self.feat[node], self.thr[node] = f, float(cuts[f, t])
+        self.left[node], self.right[node] = left, right
+        self.slot[node] = -1
+        self.node_of[leaf] = -1
+        self.free.append(leaf)
