@@ -411,9 +411,13 @@ def test_skip_loss_stops_learning_chunks_the_mixture_already_knows() -> None:
     assert lazy._nets is not None and lazy.n_skipped > len(y) // 16
     # every learned chunk was an Adam step, learned or skipped (the skips not yet folded in are pending)
     assert int(lazy._nets.step) + lazy._nets.n_skipped == len(y) // 8
+    # the tree and the SGD members skip the same chunks; the memory stores every one
+    assert lazy._tree is not None and lazy._tree.n_resets == 0
+    assert int(lazy._tree.obs.sum()) == len(y) - 8 * lazy.n_skipped
+    assert lazy._window is not None and lazy._window.filled == 64
     eager = AutoClassifier(seed=0, skip_loss=0.0, **SMALL)
     _prequential(eager, x[order], y[order], chunk=8)
-    assert eager.n_skipped == 0
+    assert eager.n_skipped == 0 and eager._tree is not None and int(eager._tree.obs.sum()) == len(y)
 
 
 def test_hard_batches_take_smaller_steps_once_the_stream_is_not_young() -> None:

@@ -58,10 +58,10 @@ Drift, early samples and easy chunks
       wrong on some row is learned in mini-batches of ``hard_batch_size`` (two Adam steps on a chunk
       of 8), a chunk it got right in one step, and
     * a chunk the log-loss mixture already predicts with log loss below ``skip_loss`` on every row is not
-      learned by the networks (it is still predicted, weighed by Hedge and stored in the memory): on
-      a stream the pool has learned, most chunks cost a prediction only. A skipped chunk counts as an
-      Adam step with a zero gradient that leaves the weights where they are
-      (:meth:`~archgym.online.pool.PackedPool.skip`): Adam's moments decay over a calm stretch as they
+      learned by the networks, the SGD members and the tree (it is still predicted, weighed by Hedge and
+      stored in the memory): on a stream the pool has learned, most chunks cost a prediction only. For
+      the networks a skipped chunk counts as an Adam step with a zero gradient that leaves the weights
+      where they are (:meth:`~archgym.online.pool.PackedPool.skip`): Adam's moments decay over a calm stretch as they
       would under the near-zero gradients of learning it, so the networks still react to the first
       large gradients after a drift with large steps.
 
@@ -138,8 +138,9 @@ class AutoClassifier:
     :param replay: samples from the memory added to each Adam step while the stream is young (0: none)
     :param replay_until: replay during the first ``replay_until`` learned samples
     :param replay_after_drift: and during the ``replay_after_drift`` samples after each detected drift
-    :param skip_loss: the networks skip a batch on which the log-loss mixture's log loss is below this on every
-        row (0: learn every batch); a skipped batch counts as one zero-gradient Adam step
+    :param skip_loss: the networks, the SGD members and the tree skip a batch on which the log-loss mixture's log
+        loss is below this on every row (0: learn every batch); a skipped batch counts as one zero-gradient Adam
+        step
     :param hard_batch_size: once the stream is no longer young (no replay), a batch the mixture got wrong
         on at least one row is learned in mini-batches of this size, in order (more, smaller steps where
         there is something to learn; None: like any other batch)
@@ -381,7 +382,8 @@ class AutoClassifier:
         else:
             self._weights32 = self._hedge.weights32
         nets = self._nets
-        if nets is not None and self.skip_loss:
+        easy = False
+        if self.skip_loss:
             if calibrated is None:
                 if mix is None:
                     mix = self._mixture(p)
@@ -389,7 +391,8 @@ class AutoClassifier:
             p_true = calibrated[np.arange(len(y)), y]
             # the log-loss mixture's loss < skip_loss on every row (not the predictions' mixture: the second Hedge
             # spreads weight over members that are as accurate but less confident, e.g. the smoothed memory)
-            if float(p_true.min()) > math.exp(-self.skip_loss):
+            easy = float(p_true.min()) > math.exp(-self.skip_loss)
+            if easy and nets is not None:
                 nets.skip()  # a zero-gradient Adam step (the moments decay), folded in at the next step
                 self.n_skipped += 1
                 nets = None
@@ -413,10 +416,12 @@ class AutoClassifier:
             for start in range(b, len(rows), b):  # later mini-batches see the weights the earlier ones made
                 xs = torch.from_numpy(self._stats.transform(rows[start : start + b]))
                 nets.learn(*nets.forward(xs), yt[start : start + b])
-        if self._linear is not None:  # plain SGD is cheap: every batch, never skipped
+        # an easy chunk is not learned by the SGD members and the tree either (their statistics and steps are
+        # what costs on a stream the pool has learned); it still goes into the memory
+        if self._linear is not None and not easy:
             self._linear.learn(z, y)
         tree_drift = False
-        if self._tree is not None:
+        if self._tree is not None and not easy:
             resets = self._tree.n_resets
             self._tree.learn(rows, y)
             tree_drift = self._tree.n_resets != resets
