@@ -8,7 +8,7 @@ rows and the current input scales in one matmul, so the window never needs re-st
 >>> win = MemoryWindow(Memory(window=4, k=1), d=1)
 >>> win.add(np.array([[0.0], [1.0]], dtype=np.float32), np.array([0, 1]))
 >>> [round(float(v), 4) for v in win.proba(np.array([[0.9]], dtype=np.float32), np.ones(1, dtype=np.float32), 2)[0]]
-[0.025, 0.975]
+[0.005, 0.995]
 """
 
 from __future__ import annotations
@@ -29,12 +29,13 @@ class Memory:
 
     :param window: samples kept (the oldest is replaced first)
     :param k: neighbours that vote
-    :param smoothing: probability mass spread evenly over the classes (keeps the log loss finite)
+    :param smoothing: probability mass spread evenly over the classes (keeps the log loss finite; small enough
+        that a memory whose neighbours all agree lets the log-loss mixture reach AutoClassifier's ``skip_loss``)
     """
 
     window: int = 1000
     k: int = 5
-    smoothing: float = 0.05
+    smoothing: float = 0.01
 
     def __post_init__(self) -> None:
         positive_int("Memory.window", self.window)
