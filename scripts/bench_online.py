@@ -300,10 +300,6 @@ def _random_tree_drift(n: int, seed: int) -> Any:
     return _drifting(trees, n, seed + 49)
 
 
-def _agrawal_4_1(n: int, seed: int) -> Any:
-    return _agrawal((4, 1), 0.02, 70)(n, seed)
-
-
 def _sea_clean(n: int, seed: int) -> Any:
     from river.datasets import synth
 
@@ -455,7 +451,9 @@ STREAMS: dict[str, StreamSpec] = {
         _L,
         _random_tree_drift,
     ),
-    "agrawal-4-1": StreamSpec("threshold rules, 1 drift, 2% perturbation (Agrawal f4 -> f1)", _S, _agrawal_4_1),
+    "agrawal-4-1": StreamSpec(
+        "threshold rules, 1 drift, 2% perturbation (Agrawal f4 -> f1)", _S, _agrawal((4, 1), 0.02, 70)
+    ),
     "sea-clean": StreamSpec("linear, static, 5% noise (SEA variant 2)", _S, _sea_clean),
     "hyperplane-wide": StreamSpec(
         "linear, rotating (Hyperplane, 15 features, 5 drifting, change 2e-3, 5% noise)", _S, _hyperplane_wide
