@@ -420,11 +420,7 @@ class AutoClassifier:
         # what costs on a stream the pool has learned); it still goes into the memory
         if self._linear is not None and not easy:
             self._linear.learn(z, y)
-        tree_drift = False
-        if self._tree is not None and not easy:
-            resets = self._tree.n_resets
-            self._tree.learn(rows, y)
-            tree_drift = self._tree.n_resets != resets
+        tree_drift = self._tree is not None and not easy and self._tree.learn(rows, y)
         if self._window is not None:
             self._window.add(rows, y)
         if not first:

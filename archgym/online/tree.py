@@ -34,7 +34,7 @@ is several times cheaper than numpy calls per level); the statistics and the spl
 >>> rng = np.random.default_rng(0)
 >>> for _ in range(40):
 ...     x = rng.uniform(0, 1, (8, 2))
-...     tree.learn(x, (x[:, 0] > 0.7).astype(np.int64))
+...     restarted = tree.learn(x, (x[:, 0] > 0.7).astype(np.int64))
 >>> tree.n_leaves > 1, tree.proba(np.array([[0.9, 0.5], [0.1, 0.5]])).argmax(1).tolist()
 (True, [1, 0])
 """
@@ -138,6 +138,37 @@ class HoeffdingTree:
         self._start()
 
     # ------------------------------------------------------------------ structure
+    #: the per-leaf-slot arrays: the axes after the slot axis ("C": classes, "d": input columns) and what a fresh
+    #: slot holds. base: class weights the split estimated for the leaf; obs: samples of each class observed at
+    #: the leaf; g: per class and feature, count, sum and sum of squares; lo / hi: each feature's range; cnt:
+    #: samples naive Bayes / the class counts predicted right, samples since the last split attempt, samples
+    #: observed; mu, ivar, bias, mcp: naive Bayes' parameters and the class-count probabilities as last
+    #: computed; stale_at: the observed count that makes them stale
+    _SLOTS: ClassVar[dict[str, tuple[tuple[str | int, ...], float]]] = {
+        "base": (("C",), 0.0),
+        "obs": (("C",), 0.0),
+        "g": (("C", 3, "d"), 0.0),
+        "lo": (("d",), np.inf),
+        "hi": (("d",), -np.inf),
+        "cnt": ((4,), 0.0),
+        "mu": (("C", "d"), 0.0),
+        "ivar": (("C", "d"), 0.0),
+        "bias": (("C",), 0.0),
+        "mcp": (("C",), 0.0),
+        "stale_at": ((), 0.0),
+    }
+    base: np.ndarray
+    obs: np.ndarray
+    g: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    cnt: np.ndarray
+    mu: np.ndarray
+    ivar: np.ndarray
+    bias: np.ndarray
+    mcp: np.ndarray
+    stale_at: np.ndarray
+
     def _start(self) -> None:
         """A tree of one leaf."""
         # nodes (Python lists: routing reads them one scalar at a time); a leaf has feat -1 and its slot
@@ -149,49 +180,29 @@ class HoeffdingTree:
         self.slot: list[int] = [0]
         # leaves, one row per slot (numpy)
         cap = 8
-        C, d = self.C, self.d
-        self.base = np.zeros((cap, C))  # class weights the split estimated for the leaf
-        self.obs = np.zeros((cap, C))  # samples of each class observed at the leaf
-        self.g = np.zeros((cap, C, 3, d))  # per class and feature: count, sum, sum of squares
-        self.lo = np.full((cap, d), np.inf)
-        self.hi = np.full((cap, d), -np.inf)
-        # samples naive Bayes / the class counts predicted right, since the last split attempt, observed
-        self.cnt = np.zeros((cap, 4))
-        # naive Bayes' parameters as last computed, and the observed count that makes them stale
-        self.mu = np.zeros((cap, C, d))
-        self.ivar = np.zeros((cap, C, d))
-        self.bias = np.zeros((cap, C))
-        self.mcp = np.zeros((cap, C))
-        self.stale_at = np.zeros(cap)
+        for name, (axes, fill) in self._SLOTS.items():
+            shape = [self.C if a == "C" else self.d if a == "d" else int(a) for a in axes]
+            setattr(self, name, np.full((cap, *shape), fill))
         self.node_of = [0] + [-1] * (cap - 1)  # slot -> node
         self.free: list[int] = list(range(cap - 1, 0, -1))
         self._last = None
-
-    #: the per-slot arrays and what a fresh slot holds
-    _FILL: ClassVar[dict[str, float]] = {"base": 0.0, "obs": 0.0, "g": 0.0, "lo": np.inf, "hi": -np.inf, "cnt": 0.0,
-                                         "mu": 0.0, "ivar": 0.0, "bias": 0.0, "mcp": 0.0, "stale_at": 0.0}  # fmt: skip
 
     @property
     def n_leaves(self) -> int:
         """Leaves of the tree."""
         return (len(self.feat) + 1) // 2  # a binary tree: every split turns one leaf into two
 
-    @property
-    def n_nodes(self) -> int:
-        """Nodes of the tree (inner nodes and leaves)."""
-        return len(self.feat)
-
     def _new_leaf(self, depth: int, base: np.ndarray) -> int:
         """A new leaf node at ``depth`` whose class weights start at ``base``; returns the node."""
         if not self.free:  # double the slots
             cap = len(self.base)
-            for name, fill in self._FILL.items():
+            for name, (_, fill) in self._SLOTS.items():
                 a = getattr(self, name)
                 setattr(self, name, np.concatenate([a, np.full_like(a, fill)]))
             self.node_of += [-1] * cap
             self.free = list(range(2 * cap - 1, cap - 1, -1))
         s = self.free.pop()
-        for name, fill in self._FILL.items():
+        for name, (_, fill) in self._SLOTS.items():
             getattr(self, name)[s] = fill
         self.base[s] = base
         node = len(self.feat)
@@ -204,31 +215,29 @@ class HoeffdingTree:
         self.node_of[s] = node
         return node
 
-    def grow_inputs(self, d: int) -> None:
-        """Add input columns ``self.d .. d - 1`` (their statistics start at zero, their ranges empty)."""
-        pad = d - self.d
-        if pad <= 0:
-            return
-        for name in ("g", "mu", "ivar", "lo", "hi"):
-            a = getattr(self, name)
-            widths = [(0, 0)] * (a.ndim - 1) + [(0, pad)]
-            setattr(self, name, np.pad(a, widths, constant_values=self._FILL[name]))
-        self.d = d
+    def _grow(self, axis: str, pad: int) -> None:
+        """Append ``pad`` entries along ``axis`` ("C" or "d") to every slot array that has it, at their fresh
+        value; every leaf's naive-Bayes parameters become stale."""
+        for name, (axes, fill) in self._SLOTS.items():
+            if axis in axes:
+                a = getattr(self, name)
+                widths = [(0, 0)] * a.ndim
+                widths[1 + axes.index(axis)] = (0, pad)
+                setattr(self, name, np.pad(a, widths, constant_values=fill))
         self.stale_at[:] = 0.0
         self._last = None
 
+    def grow_inputs(self, d: int) -> None:
+        """Add input columns ``self.d .. d - 1`` (their statistics start at zero, their ranges empty)."""
+        if d > self.d:
+            self._grow("d", d - self.d)
+            self.d = d
+
     def grow_classes(self, n_classes: int) -> None:
         """Add classes ``self.C .. n_classes - 1`` (no samples of them anywhere yet)."""
-        pad = n_classes - self.C
-        if pad <= 0:
-            return
-        for name in ("base", "obs", "g", "mu", "ivar", "bias", "mcp"):
-            a = getattr(self, name)
-            widths = [(0, 0), (0, pad)] + [(0, 0)] * (a.ndim - 2)
-            setattr(self, name, np.pad(a, widths))
-        self.C = n_classes
-        self.stale_at[:] = 0.0
-        self._last = None
+        if n_classes > self.C:
+            self._grow("C", n_classes - self.C)
+            self.C = n_classes
 
     # ------------------------------------------------------------------ prediction
     def _route(self, x: np.ndarray) -> np.ndarray:
@@ -292,11 +301,12 @@ class HoeffdingTree:
         return p
 
     # ------------------------------------------------------------------ learning
-    def learn(self, x: np.ndarray, y: np.ndarray) -> None:
+    def learn(self, x: np.ndarray, y: np.ndarray) -> bool:
         """Learn a batch of raw rows ``x`` ``(n, d)`` with class indices ``y`` ``(n,)``; split leaves that are due.
 
         :param x: raw rows
         :param y: class indices in ``0 .. n_classes - 1``
+        :return: whether the drift detector fired and the tree started again from a single leaf
         """
         last = self._last
         self._last = None
@@ -328,6 +338,8 @@ class HoeffdingTree:
         if self._detector is not None and self._detector.update(float(np.count_nonzero(pred != y)) / len(y)):
             self.n_resets += 1
             self._start()
+            return True
+        return False
 
     def _try_split(self, leaf: int) -> None:
         """Split ``leaf`` on its best cut if the Hoeffding bound allows it."""
