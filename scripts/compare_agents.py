@@ -216,13 +216,15 @@ def make_env(args: argparse.Namespace, table: Table | None, seed: int) -> gym.En
 
 def run_config(method: str, args: argparse.Namespace, table: Table | None, seed: int) -> dict[str, Any]:
     """What makes a run what it is (kept in its ``run.json``; ``--reuse`` reads a run back only when it matches):
-    method, budget, env, eval mode, env overrides (scratch mode: the ``scratch_seed`` :func:`make_env` sets),
-    table and, for an agent, its resolved hyperparameters."""
+    method, budget, env, eval mode, the network every episode starts from (the preset's ``initial`` unless
+    ``--env-kwargs`` sets it: a preset whose start moved searches another landscape), env overrides (scratch mode:
+    the ``scratch_seed`` :func:`make_env` sets), table and, for an agent, its resolved hyperparameters."""
     config: dict[str, Any] = {
         "method": method,
         "budget": int(args.budget),
         "env": args.env,
         "eval_mode": args.mode,
+        "initial": args.env_kwargs.get("initial", gym.spec(args.env).kwargs.get("initial")),
         "env_kwargs": args.env_kwargs,
         "table": None if table is None else table.path.name,
     }

@@ -38,7 +38,7 @@ def test_mnist1d_starts_small_with_a_conv_layer_and_reaches_mlps_and_cnns() -> N
     env = gym.make("archgym/MNIST1D-v0", **FAST_ENV_KWARGS)
     u = env.unwrapped
     _, info = env.reset(seed=0)
-    assert info["arch"] == "1x40-[c4k5,16]-10"
+    assert info["arch"] == "1x40-[c12k5,16]-10"
     assert u.data.input_shape == (1, 40) and u.data.num_classes == 10
     assert u.space.conv.max > u.space.conv.min and u.space.dense.max > u.space.dense.min
     assert env.spec is not None and env.spec.max_episode_steps == u.horizon
@@ -49,10 +49,10 @@ def test_mnist1d_starts_small_with_a_conv_layer_and_reaches_mlps_and_cnns() -> N
     # from the start, an inserted copy of the conv layer and a widen grow a CNN
     env.reset(seed=0)
     _, _, _, _, info = env.step(names.index("insert after layer 0"))
-    assert info["arch"] == "1x40-[c4k5,c4k5,16]-10"
+    assert info["arch"] == "1x40-[c12k5,c12k5,16]-10"
     _, _, _, _, info = env.step(names.index("widen layer 1"))
     step = u.space.conv.step
-    assert info["arch"] == f"1x40-[c4k5,c{4 + step}k5,16]-10"
+    assert info["arch"] == f"1x40-[c12k5,c{12 + step}k5,16]-10"
     assert np.isfinite(info["val_accuracy"]) and 0.0 <= info["val_accuracy"] <= 1.0
 
 
@@ -61,7 +61,7 @@ def test_mnist1d_batched_vector_env_steps_conv_children() -> None:
     obs, _ = venv.reset(seed=0)
     obs, rew, _, _, info = venv.step(np.array([2, 3]))  # insert a conv copy / remove the conv layer
     assert obs.shape[0] == 2 and np.isfinite(rew).all()
-    assert list(info["arch"]) == ["1x40-[c4k5,c4k5,16]-10", "1x40-[16]-10"]
+    assert list(info["arch"]) == ["1x40-[c12k5,c12k5,16]-10", "1x40-[16]-10"]
     venv.close()
 
 
@@ -156,7 +156,7 @@ def test_trainer_standardises_uint8_batches_like_float_data(tmp_path: Path) -> N
 
 
 def test_train_summary_says_how_much_more_accurate_the_best_network_is() -> None:
-    initial = {"arch": "1x40-[c4k5,16]-10", "score": 0.5, "val_accuracy": 0.55, "cost": 0.1, "params": 2770}
+    initial = {"arch": "1x40-[c12k5,16]-10", "score": 0.5, "val_accuracy": 0.55, "cost": 0.1, "params": 2770}
     best = {"arch": "1x40-[c20k5,c20k5,16]-10", "score": 0.8, "val_accuracy": 0.8125, "cost": 0.4, "params": 9000,
             "step": 40, "evaluation": 41}  # fmt: skip
     lines = _summary(initial, best)

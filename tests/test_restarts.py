@@ -57,7 +57,7 @@ def test_restarts_start_from_the_best_scoring_architecture_seen() -> None:
 def test_restart_probability_and_determinism() -> None:
     never = RestartFromIncumbent(_table_env(), prob=0.0)
     assert not any(i["restart"] for i in _random_episodes(never, 30, seed=1))
-    assert all(i["arch"] == "1x40-[c4k5,16]-10" for i in _random_episodes(never, 5, seed=1))
+    assert all(i["arch"] == "1x40-[c12k5,16]-10" for i in _random_episodes(never, 5, seed=1))
     half = [RestartFromIncumbent(_table_env(), prob=0.5) for _ in range(2)]
     a, b = (_random_episodes(e, 60, seed=2) for e in half)
     assert a == b  # same seed, same restarts and trajectory

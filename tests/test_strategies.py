@@ -23,13 +23,15 @@ from archgym.agents.anytime import anytime_test_accuracy, first_hit, incumbents,
 from archgym.agents.records import SearchLog, read_records
 from archgym.agents.strategies import STRATEGIES, RegularizedEvolution, fork_env, make_strategy, register_strategy
 from archgym.agents.strategies.base import SearchStrategy, edit_moves
-from archgym.arch import Architecture
+from archgym.arch import Architecture, parse_layers
 from archgym.tables import TableSpace, TableStore, load_table
 from archgym.tables.store import Result
 from tests.conftest import FAST_ENV_KWARGS
 
 MNIST1D = "archgym/MNIST1D-v0"
-#: 24 architectures around MNIST1D-v0's start [c4k5, 16]: conv 4/12/20, dense 16/64, depth 1-2
+#: the network every MNIST1D-v0 episode starts from (the preset's initial)
+START = "1x40-[c12k5,16]-10"
+#: 24 architectures around MNIST1D-v0's start [c12k5, 16]: conv 4/12/20, dense 16/64, depth 1-2
 SPACE = {
     "min_depth": 1,
     "max_depth": 2,
@@ -73,8 +75,8 @@ def table(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_table(tmp_path_factory.mktemp("tables") / "synthetic.sqlite")
 
 
-def table_env(table: Path) -> gym.Env:
-    return gym.make(MNIST1D, eval_mode="table", table=str(table), cost_weight=0.0)
+def table_env(table: Path, **kwargs: Any) -> gym.Env:
+    return gym.make(MNIST1D, eval_mode="table", table=str(table), cost_weight=0.0, **kwargs)
 
 
 def search(strategy: SearchStrategy, env: gym.Env, budget: int, path: Path) -> list[dict[str, Any]]:
@@ -132,7 +134,7 @@ def test_rea_mutates_by_one_valid_edit_and_ages_out_the_oldest(table: Path, tmp_
     rea = TracedREA(env, seed=3, population_size=6, sample_size=3)
     recs = search(rea, env, 40, tmp_path / "rea.jsonl")
     assert [r["evaluation"] for r in recs] == list(range(1, 41))
-    assert recs[0]["arch"] == "1x40-[c4k5,16]-10"  # the reset: the env's initial network
+    assert recs[0]["arch"] == START  # the reset: the env's initial network
     assert len(rea.cycles) == 39
     for (parent, neighbours, _), child in zip(rea.cycles, recs[1:], strict=True):
         assert child["arch"] in neighbours and child["arch"] != parent  # exactly one valid edit
@@ -140,7 +142,7 @@ def test_rea_mutates_by_one_valid_edit_and_ages_out_the_oldest(table: Path, tmp_
     for i, (_, _, born) in enumerate(rea.cycles, start=1):
         assert born == list(range(max(1, i - 5), i + 1))
     assert [m.born for m in rea.population] == list(range(35, 41))
-    assert env.unwrapped.architecture.key() == "1x40-[c4k5,16]-10"  # the caller's env stays at its reset
+    assert env.unwrapped.architecture.key() == START  # the caller's env stays at its reset
 
 
 def test_rea_selects_the_best_of_its_sample(table: Path) -> None:
@@ -184,12 +186,13 @@ def test_rea_children_of_one_parent_draw_independent_table_seeds(table: Path) ->
 
 def test_rea_finds_the_optimum_sooner_than_random_search(table: Path, tmp_path: Path) -> None:
     """On a smooth landscape evolution must beat random walks: mean evaluations to the optimum over 16 seeds
-    (measured: 31.9 vs 65.3 over 20 seeds; random walks from the start keep going back to small networks)."""
+    from the far corner [c4k5, 16] (measured: 31.9 vs 65.3 over 20 seeds; random walks from the start keep going
+    back to small networks). From the preset's start [c12k5, 16], one widen nearer, random walks hit it sooner."""
     opt = load_table(table).optimum()
     assert opt is not None and opt[0] == "1x40-[c20k5,c20k5]-10"
 
     def evals_to_opt(name: str, seed: int) -> int:
-        env = table_env(table)
+        env = table_env(table, initial=["c4k5", 16])
         recs = search(make_strategy(name, env, seed=seed), env, 150, tmp_path / f"{name}{seed}.jsonl")
         hit = first_hit(recs, {opt[0]})
         return 151 if hit is None else hit
@@ -219,7 +222,7 @@ def test_fork_env_shares_the_table_and_copies_the_episode(table: Path) -> None:
     assert f is not u and f.evaluator is not u.evaluator
     assert f.evaluator.table is u.evaluator.table and f.action_table is u.action_table
     f.step(u.action_meanings().index("widen layer 0"))
-    assert f.architecture.key() != u.architecture.key() == "1x40-[c4k5,16]-10"
+    assert f.architecture.key() != u.architecture.key() == START
 
 
 # --------------------------------------------------------------------------- anytime analysis
@@ -289,7 +292,7 @@ def test_compare_agents_writes_json_png_and_tensorboard(table: Path, tmp_path: P
     ea.Reload()
     acc = [e.value for e in ea.Scalars("anytime/test_accuracy")]
     assert [e.step for e in ea.Scalars("anytime/test_accuracy")] == list(range(1, 41))
-    assert acc[0] == pytest.approx(t.mean("1x40-[c4k5,16]-10"), abs=1e-6)  # every run starts at the preset's start
+    assert acc[0] == pytest.approx(t.mean(START), abs=1e-6)  # every run starts at the preset's start
     regret = [e.value for e in ea.Scalars("anytime/regret")]
     assert regret[-1] == pytest.approx(summary["rea"]["final_regret_mean"], abs=1e-6)
     assert "compare_agents (table lookups)" in proc.stdout and "| rea |" in proc.stdout
@@ -402,6 +405,28 @@ def test_compare_agents_scratch_runs_train_with_their_own_seed(table: Path) -> N
     assert "scratch_seed" not in run_config("random", args, t, 3)
 
 
+def test_compare_agents_run_config_records_the_start(table: Path) -> None:
+    """A run's config names the network its episodes start from (the preset's, or --env-kwargs' initial), so
+    --reuse does not read back runs searched from a start the preset has since moved away from."""
+    import argparse
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from compare_agents import make_env, run_config
+
+    args = argparse.Namespace(env=MNIST1D, mode="table", device="cpu", env_kwargs={}, budget=5, hp={})
+    t = load_table(table)
+    for kwargs in ({}, {"initial": ["c4k5", 16]}):
+        args.env_kwargs = kwargs
+        config = run_config("random", args, t, 0)
+        env = make_env(args, t, 0)
+        assert Architecture((1, 40), parse_layers(config["initial"]), 10) == env.unwrapped.initial_arch
+        env.close()
+    assert run_config("random", args, t, 0)["initial"] == ["c4k5", 16]
+    args.env_kwargs = {}
+    assert run_config("random", args, t, 0)["initial"] == ["c12k5", 16] == gym.spec(MNIST1D).kwargs["initial"]
+
+
 def test_compare_agents_reuse_only_reads_back_runs_of_the_same_config(table: Path, tmp_path: Path) -> None:
     """--reuse reads a finished run back only when its run.json records the same budget and hyperparameters;
     restart_prob reaches the agent's env (episodes after the first start from the incumbent)."""
@@ -422,9 +447,9 @@ def test_compare_agents_reuse_only_reads_back_runs_of_the_same_config(table: Pat
     assert "exploration_fraction" not in meta["config"]["hyperparams"]  # exploration_steps replaced it
     recs = read_records(run / "search.jsonl")
     starts = [r["arch"] for i, r in enumerate(recs) if i == 0 or r["episode"] != recs[i - 1]["episode"]]
-    assert starts[0] == "1x40-[c4k5,16]-10" and len(starts) >= 2
+    assert starts[0] == START and len(starts) >= 2
     best = max(recs[: len(recs) - 1], key=lambda r: r["score"])
-    assert all(s != "1x40-[c4k5,16]-10" for s in starts[1:]) or best["arch"] == "1x40-[c4k5,16]-10"
+    assert all(s != START for s in starts[1:]) or best["arch"] == START
     stamp = (run / "search.jsonl").stat().st_mtime_ns
     main([*base, *hp, "--reuse"])
     assert (run / "search.jsonl").stat().st_mtime_ns == stamp  # read back

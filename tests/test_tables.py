@@ -42,12 +42,12 @@ CONV_SPACE = {
     "dense": {"min": 16, "max": 16, "step": 48},
     "conv": {"min": 4, "max": 16, "step": 12, "kernel": 5},
 }
-#: a space holding MNIST1D-v0's start [c4k5, 16] and the moves around it
+#: a space holding MNIST1D-v0's start [c12k5, 16] and the moves around it
 ENV_SPACE = {
     "min_depth": 1,
     "max_depth": 2,
     "dense": {"min": 16, "max": 64, "step": 48},
-    "conv": {"min": 4, "max": 16, "step": 12, "kernel": 5},
+    "conv": {"min": 12, "max": 24, "step": 12, "kernel": 5},
 }
 DENSE_SPACE = {"min_depth": 1, "max_depth": 2, "dense": {"min": 8, "max": 40, "step": 16}}
 
@@ -167,7 +167,7 @@ def test_table_file_holds_every_child_with_the_scratch_recipe(env_table: Path) -
     con.close()
 
 
-@pytest.mark.parametrize("layers", [["c4k5", 16], [16, 64], ["c16k5"]])
+@pytest.mark.parametrize("layers", [["c12k5", 16], [16, 64], ["c24k5"]])
 def test_seed_0_is_exactly_what_scratch_mode_reports(env_table: Path, layers: list[Any]) -> None:
     """Seed s of the table is the scratch evaluator's training with scratch_seed + s (conv alone, dense stacked)."""
     env = gym.make(MNIST1D, eval_mode="scratch", scratch_steps=20, device="cpu", initial=layers, **SMALL)
@@ -295,7 +295,7 @@ def test_cli_info_and_errors(env_table: Path, tmp_path: Path, capsys: pytest.Cap
     partial.write_bytes(env_table.read_bytes())
     con = sqlite3.connect(partial)
     with con:
-        con.execute("DELETE FROM results WHERE arch = '1x40-[c16k5]-10' AND seed = 1")
+        con.execute("DELETE FROM results WHERE arch = '1x40-[c24k5]-10' AND seed = 1")
     con.close()
     assert main(["table", "info", str(partial)]) == 0
     assert "31/32 rows, INCOMPLETE (1 (arch, seed) pairs missing)" in capsys.readouterr().out
@@ -394,9 +394,9 @@ def test_table_mode_options_and_errors(env_table: Path, dense_table: Path, tmp_p
     # an architecture the table does not hold: a clear error naming it and the table
     env = _table_env(env_table)
     env.reset(seed=0)
-    outside = Architecture((1, 40), parse_layers(["c4k5", 32]), 10)
+    outside = Architecture((1, 40), parse_layers(["c12k5", 32]), 10)
     with pytest.raises(
-        ValueError, match=rf"architecture 1x40-\[c4k5,32\]-10 is not in table {re.escape(str(env_table))}"
+        ValueError, match=rf"architecture 1x40-\[c12k5,32\]-10 is not in table {re.escape(str(env_table))}"
     ):
         env.unwrapped.evaluator.begin_edit("widen", 1, outside, env.unwrapped._ctx())
 
@@ -434,7 +434,7 @@ def test_shipped_mnist1d_table_is_complete_small_and_serves_the_preset() -> None
     assert table.complete and len(table.seeds) >= 3 and table.meta["env_id"] == MNIST1D
     env = gym.make(MNIST1D, eval_mode="table")
     _, info = env.reset(seed=0)
-    assert info["arch"] == "1x40-[c4k5,16]-10"
+    assert info["arch"] == "1x40-[c12k5,16]-10"
     assert info["val_accuracy"] in table[info["arch"]].val_accuracy.astype(float)
     assert env.unwrapped.space == table.space.search_space()
     assert os.fspath(path).endswith("archgym/tables/data/mnist1d.sqlite")
