@@ -293,6 +293,16 @@ def test_bench_verdict() -> None:
     assert sum(s.split == "sealed" for s in bench.STREAMS.values()) >= 8
 
 
+def test_bench_timed_reports_the_median_of_repeated_runs() -> None:
+    bench = _bench()
+    runs = iter([{"accuracy": 0.9, "samples_per_s": s, "leader": "a"} for s in (10.0, 30.0, 20.0)])
+    out = bench.timed(lambda: next(runs), 3)
+    assert out == {"accuracy": 0.9, "samples_per_s": 20.0, "leader": "a"}  # same accuracy: no "accuracies"
+    runs = iter([{"accuracy": a, "samples_per_s": 5.0} for a in (0.8, 0.7, 0.9)])
+    assert bench.timed(lambda: next(runs), 3) == {"accuracy": 0.8, "samples_per_s": 5.0, "accuracies": [0.8, 0.7, 0.9]}
+    assert bench.timed(lambda: {"accuracy": 0.5, "samples_per_s": 7.0}, 1) == {"accuracy": 0.5, "samples_per_s": 7.0}
+
+
 def test_bench_markdown_counts_each_split_and_names_the_misses() -> None:
     bench = _bench()
     ok = {
