@@ -692,8 +692,7 @@ def run_stream(
         out.update(cache[key])
     else:
         for model_name, make in river_models(len(y), len(set(y))).items():
-            run = functools.partial(lambda m: run_river(m(), data, chunk), make)
-            out[model_name] = timed(run, repeats)
+            out[model_name] = timed(lambda make=make: run_river(make(), data, chunk), repeats)  # a fresh model per run
             print(f"  {name} {model_name} {out[model_name]}", flush=True)
         if cache is not None:
             cache[key] = dict(out)
