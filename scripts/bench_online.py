@@ -1,8 +1,8 @@
-"""Benchmark: archgym's AutoClassifier against River's classifiers on 42 streams of different kinds.
+"""Benchmark: archgym's AutoClassifier against River's classifiers on 53 streams of different kinds.
 
 What it does
-    Materialises each stream of :data:`STREAMS` once (River's synthetic generators, 50,000 samples each
-    but three short streams, or a dataset bundled in River's or scikit-learn's wheel, whole) and runs the
+    Materialises each stream of :data:`STREAMS` once (River's or scikit-learn's synthetic generators, 50,000
+    samples each but five short streams, or a dataset bundled in River's or scikit-learn's wheel, whole) and runs the
     same prequential protocol for every model: the stream is cut into chunks of ``--chunk`` samples (default 8); each
     chunk is first predicted with the model as it stands, then learned. River's models predict and learn
     the chunk one sample at a time (``predict_one`` then ``learn_one`` on River's dicts); archgym's
@@ -24,8 +24,10 @@ What it does
     developed on tuning + held-out), a FRESH set, fixed before the third configuration was developed and
     measured once with it frozen (the fourth was developed on these three sets, ``--split dev``), and a
     FINAL set, fixed before the fourth configuration was developed and run once with it frozen (the
-    fifth, a speed fix, came after that run, so the final set is no longer untouched for it), and a
-    SEALED set, fixed before the sixth configuration was developed (on every other set, ``--split dev``);
+    fifth, a speed fix, came after that run, so the final set is no longer untouched for it), a
+    SEALED set, fixed before the sixth configuration was developed (on the sets before it) and run once
+    with it frozen, and a VAULT set, fixed before any work on a seventh configuration (developed on every
+    other set, ``--split dev``);
     :func:`verdict` says per stream whether the goal is met: AutoClassifier's accuracy >= River's best,
     at >= 10x ARF's samples/s.
 
@@ -37,7 +39,7 @@ How to run
 Flags
     --n N            samples per synthetic stream (default 50000; --quick: 5000)
     --quick          short run; prints only, never writes docs/benchmarks.md
-    --split S        all, dev (every split but sealed), tuning, held-out, fresh, final or sealed (default all)
+    --split S        all, dev (every split but vault), tuning, held-out, fresh, final, sealed or vault (default all)
     --streams A,B    only these streams
     --chunk B        samples per predict-then-learn chunk, for every model (default 8)
     --seed S         seed of the synthetic streams (default 0)
@@ -93,6 +95,8 @@ TIMING_REPEATS = 5
 #: length of the short mixed-short stream (its drift is at the middle)
 MIXED_SHORT = 4_000
 STAGGER_SHORT = 2_000
+AGRAWAL_SHORT = 3_000
+WAVEFORM_SHORT = 2_500
 
 
 # ---------------------------------------------------------------------------- streams
@@ -366,6 +370,76 @@ def _sine_noisy_drift(n: int, seed: int) -> Any:
     return _drifting(gens, n, seed + 80)
 
 
+def _agrawal_short(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    gens = [synth.Agrawal(classification_function=f, seed=seed + 82 + f, perturbation=0.03) for f in (6, 3)]
+    return _drifting(gens, AGRAWAL_SHORT, seed + 82, 100)
+
+
+def _sea_3_1(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return _drifting([synth.SEA(variant=v, noise=0.15, seed=seed + 83 + v) for v in (3, 1)], n, seed + 83)
+
+
+def _hyperplane_narrow(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.Hyperplane(
+        seed=seed + 84, n_features=6, n_drift_features=3, mag_change=0.001, noise_percentage=0.02, sigma=0.1
+    )
+
+
+def _rbf_drift_6c(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.RandomRBFDrift(
+        seed_model=seed + 85, seed_sample=seed + 86, n_classes=6, n_features=12, n_centroids=40,
+        change_speed=3e-4, n_drift_centroids=20,
+    )  # fmt: skip
+
+
+def _led_clean(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.LED(seed=seed + 87, noise_percentage=0.05, irrelevant_features=True)
+
+
+def _random_tree_5c(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.RandomTree(
+        seed_tree=seed + 88, seed_sample=seed + 89, n_classes=5, n_num_features=3, n_cat_features=7,
+        n_categories_per_feature=3, max_tree_depth=5, first_leaf_level=2,
+    )  # fmt: skip
+
+
+def _sine_1_3_noisy(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    gens = [synth.Sine(classification_function=f, seed=seed + 90 + f, has_noise=True) for f in (1, 3)]
+    return _drifting(gens, n, seed + 90)
+
+
+def _waveform_short(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.Waveform(seed=seed + 91, has_noise=False)
+
+
+def _sklearn_generated(name: str, **kwargs: Any) -> Callable[[int, int], Any]:
+    """``n`` samples of scikit-learn's ``make_<name>`` generator (its ``random_state`` from the stream's seed)."""
+
+    def make(n: int, seed: int) -> Any:
+        import sklearn.datasets
+
+        x, y = getattr(sklearn.datasets, f"make_{name}")(n_samples=n, random_state=seed + 92, **kwargs)
+        return [({f"x{j}": float(v) for j, v in enumerate(row)}, int(label)) for row, label in zip(x, y, strict=True)]
+
+    return make
+
+
 def _sklearn(name: str) -> Callable[[int, int], Any]:
     """A dataset bundled with scikit-learn, in an order shuffled by a fixed seed (the files are sorted by class)."""
 
@@ -394,7 +468,9 @@ def _bundled(name: str) -> Callable[[int, int], Any]:
 #: became development streams for the fourth; FINAL streams were fixed (committed) before any work on the
 #: fourth configuration and run once with it frozen (docs/benchmarks.md, section bench_online, has that run);
 #: SEALED streams were fixed (committed) before any work on the sixth configuration
-_T, _H, _F, _L, _S = "tuning", "held-out", "fresh", "final", "sealed"
+#: VAULT streams were fixed (committed) before any work on a seventh configuration; none of them has been run
+#: with any configuration: run them (``--split all`` or ``vault``) only with the seventh frozen
+_T, _H, _F, _L, _S, _V = "tuning", "held-out", "fresh", "final", "sealed", "vault"
 STREAMS: dict[str, StreamSpec] = {
     "sea-drift": StreamSpec("linear, 2 abrupt drifts (SEA 0 -> 2 -> 3, 10% noise)", _T, _sea),
     "agrawal-0-2-4": StreamSpec("threshold rules, 2 drifts (Agrawal f0 -> f2 -> f4)", _T, _agrawal((0, 2, 4), 0.0)),
@@ -490,10 +566,59 @@ STREAMS: dict[str, StreamSpec] = {
         _sklearn("digits"),
         False,
     ),
+    "agrawal-short": StreamSpec(
+        "threshold rules, short, 1 drift, 3% perturbation (Agrawal f6 -> f3, 3,000 samples)",
+        _V,
+        _agrawal_short,
+        length=AGRAWAL_SHORT,
+    ),
+    "sea-3-1": StreamSpec("linear, 1 abrupt drift, 15% noise (SEA 3 -> 1)", _V, _sea_3_1),
+    "hyperplane-narrow": StreamSpec(
+        "linear, rotating (Hyperplane, 6 features, 3 drifting, change 1e-3, 2% noise)", _V, _hyperplane_narrow
+    ),
+    "rbf-drift-6c": StreamSpec(
+        "Gaussian clusters, moving (RandomRBFDrift, 6 classes, 12 features, speed 3e-4)", _V, _rbf_drift_6c
+    ),
+    "led-clean": StreamSpec("boolean, 10 classes, no drift (LED, 5% noise, 17 irrelevant)", _V, _led_clean),
+    "random-tree-5c": StreamSpec(
+        "random decision tree, 5 classes, 3 numeric + 7 categorical (RandomTree, depth 5)", _V, _random_tree_5c
+    ),
+    "sine-1-3-noisy": StreamSpec("2-D nonlinear + 2 noise features, 1 drift (Sine f1 -> f3)", _V, _sine_1_3_noisy),
+    "waveform-short": StreamSpec(
+        "noisy multiclass, short (Waveform, 3 classes, 21 features, 2,500 samples)",
+        _V,
+        _waveform_short,
+        length=WAVEFORM_SHORT,
+    ),
+    "moons": StreamSpec(
+        "2-D nonlinear, static, generated by scikit-learn (make_moons, noise 0.3)",
+        _V,
+        _sklearn_generated("moons", noise=0.3),
+    ),
+    "clusters-4c": StreamSpec(
+        "Gaussian clusters in a subspace, generated by scikit-learn (make_classification: 20 features, 6 informative, "
+        "4 redundant, 4 classes x 2 clusters, 5% label noise)",
+        _V,
+        _sklearn_generated(
+            "classification",
+            n_features=20,
+            n_informative=6,
+            n_redundant=4,
+            n_classes=4,
+            n_clusters_per_class=2,
+            flip_y=0.05,
+        ),
+    ),
+    "wine": StreamSpec(
+        "real, very short, bundled with scikit-learn (wine, 178 samples, 13 features, 3 classes)",
+        _V,
+        _sklearn("wine"),
+        False,
+    ),
 }
-SPLITS = ("tuning", "held-out", "fresh", "final", "sealed")
-#: the development streams of the sixth configuration (``--split dev``): every split but the sealed one
-DEV_SPLITS = ("tuning", "held-out", "fresh", "final")
+SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault")
+#: the development streams of the seventh configuration (``--split dev``): every split but the vault
+DEV_SPLITS = ("tuning", "held-out", "fresh", "final", "sealed")
 
 
 def materialise(name: str, n: int, seed: int) -> tuple[Data, np.ndarray, list[Any]]:
@@ -722,7 +847,7 @@ def main(argv: list[str] | None = None) -> Results:
     p.add_argument("--n", type=int, default=None, help="samples per synthetic stream (default 50000, --quick 5000)")
     p.add_argument("--quick", action="store_true", help="short run; prints only")
     p.add_argument(
-        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: every split but sealed)"
+        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: every split but vault)"
     )
     p.add_argument("--streams", default=None, help="comma-separated stream names")
     p.add_argument("--chunk", type=int, default=8, help="samples per predict-then-learn chunk (every model)")
