@@ -748,7 +748,9 @@ def markdown(results: Results, command: str, machine: str, n: int, chunk: int, n
         f"Prequential accuracy over {n:,} samples per synthetic stream (bundled sets: whole), chunks of {chunk} "
         "samples predicted then learned by every model (River one sample at a time on its dicts, AutoClassifier "
         "`predict_many`/`learn_many` on the chunk as a numpy array). River models at their defaults; KNN only on "
-        f"streams of at most {KNN_MAX_SAMPLES:,} samples. Goal per stream: AutoClassifier (one configuration, "
+        f"streams of at most {KNN_MAX_SAMPLES:,} samples. Samples/s is CPU time; a stream of fewer than "
+        f"{SHORT_TIMING:,} samples is run {TIMING_REPEATS} times per model and timed by the median (accuracy: the "
+        "median too; only River's KNN varies). Goal per stream: AutoClassifier (one configuration, "
         "`AutoClassifier(seed=0)`) >= River's best accuracy at >= 10x ARF's samples/s.",
         "",
     ]
