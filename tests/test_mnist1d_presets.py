@@ -156,7 +156,7 @@ def test_trainer_standardises_uint8_batches_like_float_data(tmp_path: Path) -> N
 
 
 def test_train_summary_says_how_much_more_accurate_the_best_network_is() -> None:
-    initial = {"arch": "1x40-[c12k5,16]-10", "score": 0.5, "val_accuracy": 0.55, "cost": 0.1, "params": 2770}
+    initial = {"arch": "1x40-[c12k5,16]-10", "score": 0.5, "val_accuracy": 0.55, "cost": 0.1, "params": 7938}
     best = {"arch": "1x40-[c20k5,c20k5,16]-10", "score": 0.8, "val_accuracy": 0.8125, "cost": 0.4, "params": 9000,
             "step": 40, "evaluation": 41}  # fmt: skip
     lines = _summary(initial, best)
