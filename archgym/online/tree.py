@@ -116,6 +116,19 @@ def _entropy(counts: np.ndarray) -> np.ndarray:
     return h
 
 
+def _gaussians(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per class and feature, the mean and the variance ``(..., C, d)`` of leaf statistics ``g`` ``(..., C, 3, d)``
+    (count, sum, sum of squares); a variance is at least :data:`VAR_FLOOR` times the feature's variance over all
+    classes (plus 1e-12), so a class seen with one value still has a finite width."""
+    count = g[..., 0, :]
+    n = np.maximum(count, 1.0)
+    mu = g[..., 1, :] / n
+    var = g[..., 2, :] / n - mu * mu
+    tot = np.maximum(count.sum(-2), 1.0)
+    var_all = g[..., 2, :].sum(-2) / tot - (g[..., 1, :].sum(-2) / tot) ** 2
+    return mu, np.maximum(var, (VAR_FLOOR * np.maximum(var_all, 0.0) + 1e-12)[..., None, :])
+
+
 class HoeffdingTree:
     """A Hoeffding tree over ``d`` numeric features and ``n_classes`` classes (see the module docstring).
 
@@ -258,14 +271,7 @@ class HoeffdingTree:
         obs = self.obs[u]
         prior = self.base[u] + obs + 1e-9
         mcp = prior / prior.sum(1, keepdims=True)
-        g = self.g[u]
-        count = g[:, :, 0]
-        n = np.maximum(count, 1.0)
-        mu = g[:, :, 1] / n
-        var = g[:, :, 2] / n - mu * mu
-        tot = np.maximum(count.sum(1), 1.0)
-        var_all = g[:, :, 2].sum(1) / tot - (g[:, :, 1].sum(1) / tot) ** 2
-        var = np.maximum(var, (VAR_FLOOR * np.maximum(var_all, 0.0) + 1e-12)[:, None, :])
+        mu, var = _gaussians(self.g[u])
         seen = obs > 0
         # a class the leaf has not seen gets no naive-Bayes vote; a leaf that has seen nothing votes by its counts
         unseen = np.where(seen.any(1, keepdims=True), -np.inf, 0.0)
@@ -357,13 +363,8 @@ class HoeffdingTree:
         ok = np.isfinite(span) & (span > 0)
         if not ok.any():
             return
-        g = self.g[leaf]
-        n = np.maximum(g[:, 0], 1.0)
-        mu = g[:, 1] / n
-        var = g[:, 2] / n - mu * mu
-        tot = np.maximum(g[:, 0].sum(0), 1.0)
-        var_all = g[:, 2].sum(0) / tot - (g[:, 1].sum(0) / tot) ** 2
-        sd = np.sqrt(np.maximum(var, (VAR_FLOOR * np.maximum(var_all, 0.0) + 1e-12)[None, :]))
+        mu, var = _gaussians(self.g[leaf])
+        sd = np.sqrt(var)
         k = np.arange(1, spec.n_thresholds + 1) / (spec.n_thresholds + 1)
         cuts = np.where(ok, lo, 0.0)[:, None] + np.where(ok, span, 0.0)[:, None] * k[None, :]  # (d, T)
         z = (cuts[None, :, :] - mu[:, :, None]) / sd[:, :, None]  # (C, d, T)
