@@ -143,15 +143,18 @@ def _hyperplane(n: int, seed: int) -> Any:
     )
 
 
-def _agrawal(functions: tuple[int, ...], perturbation: float, offset: int = 0) -> Callable[[int, int], Any]:
-    """Agrawal's ``functions`` in turn (abrupt drifts), generators and drifts seeded from ``seed + offset``."""
+def _agrawal(
+    functions: tuple[int, ...], perturbation: float, offset: int = 0, length: int | None = None, width: int = 500
+) -> Callable[[int, int], Any]:
+    """Agrawal's ``functions`` in turn (abrupt drifts over ``width`` samples), generators and drifts seeded from
+    ``seed + offset``; a short stream (``length``) places its drifts within its own length."""
 
     def make(n: int, seed: int) -> Any:
         from river.datasets import synth
 
         base = seed + offset
         gens = [synth.Agrawal(classification_function=f, seed=base + f, perturbation=perturbation) for f in functions]
-        return _drifting(gens, n, base)
+        return _drifting(gens, n if length is None else length, base, width)
 
     return make
 
@@ -370,13 +373,6 @@ def _sine_noisy_drift(n: int, seed: int) -> Any:
     return _drifting(gens, n, seed + 80)
 
 
-def _agrawal_short(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    gens = [synth.Agrawal(classification_function=f, seed=seed + 82 + f, perturbation=0.03) for f in (6, 3)]
-    return _drifting(gens, AGRAWAL_SHORT, seed + 82, 100)
-
-
 def _sea_3_1(n: int, seed: int) -> Any:
     from river.datasets import synth
 
@@ -428,6 +424,11 @@ def _waveform_short(n: int, seed: int) -> Any:
     return synth.Waveform(seed=seed + 91, has_noise=False)
 
 
+def _samples(x: np.ndarray, y: np.ndarray) -> list[tuple[dict[str, float], int]]:
+    """Rows of a scikit-learn array as River samples: ``({"x0": ..., "x1": ...}, label)``."""
+    return [({f"x{j}": float(v) for j, v in enumerate(row)}, int(label)) for row, label in zip(x, y, strict=True)]
+
+
 def _sklearn_generated(name: str, **kwargs: Any) -> Callable[[int, int], Any]:
     """``n`` samples of scikit-learn's ``make_<name>`` generator (its ``random_state`` from the stream's seed)."""
 
@@ -435,7 +436,7 @@ def _sklearn_generated(name: str, **kwargs: Any) -> Callable[[int, int], Any]:
         import sklearn.datasets
 
         x, y = getattr(sklearn.datasets, f"make_{name}")(n_samples=n, random_state=seed + 92, **kwargs)
-        return [({f"x{j}": float(v) for j, v in enumerate(row)}, int(label)) for row, label in zip(x, y, strict=True)]
+        return _samples(x, y)
 
     return make
 
@@ -448,7 +449,7 @@ def _sklearn(name: str) -> Callable[[int, int], Any]:
 
         x, y = getattr(sklearn.datasets, f"load_{name}")(return_X_y=True)
         order = np.random.default_rng(81).permutation(len(y))
-        return [({f"x{j}": float(v) for j, v in enumerate(x[i])}, int(y[i])) for i in order]
+        return _samples(x[order], y[order])
 
     return make
 
@@ -569,7 +570,7 @@ STREAMS: dict[str, StreamSpec] = {
     "agrawal-short": StreamSpec(
         "threshold rules, short, 1 drift, 3% perturbation (Agrawal f6 -> f3, 3,000 samples)",
         _V,
-        _agrawal_short,
+        _agrawal((6, 3), 0.03, 82, AGRAWAL_SHORT, 100),
         length=AGRAWAL_SHORT,
     ),
     "sea-3-1": StreamSpec("linear, 1 abrupt drift, 15% noise (SEA 3 -> 1)", _V, _sea_3_1),
