@@ -237,6 +237,42 @@ def test_predict_then_learn_reuses_the_forward_pass_exactly() -> None:
     assert np.array_equal(a.predict_proba_many(x), b.predict_proba_many(x))
 
 
+def test_prediction_forward_pass_holds_the_next_steps_replayed_samples() -> None:
+    """While the stream is young, the samples the next Adam step replays are drawn after each learned batch and
+    the prediction's forward pass takes them too (the step needs no forward pass of its own); predicting draws
+    nothing, so models that predict each batch once, twice or never learn the same."""
+    x, y = _xor(120)
+    once, twice, never = (AutoClassifier(seed=0, replay_until=80, skip_loss=0.0) for _ in range(3))
+    rows_in_forward = []
+    for i in range(0, 120, 4):
+        for m, times in ((once, 1), (twice, 2)):
+            for _ in range(times):
+                m.predict_many(x[i : i + 4])
+        if once._cache is not None:
+            rows_in_forward.append(once._cache[2][1][0][0].shape[0])  # the networks' log-probabilities
+        for m in (once, twice, never):
+            m.learn_many(x[i : i + 4], y[i : i + 4])
+    # nothing to replay before the first batch is stored; 16 replayed rows up to 80 samples; none after
+    assert rows_in_forward == [4 + 16] * 19 + [4] * 10
+    probe = _xor(50, seed=1)[0]
+    assert np.allclose(once.predict_proba_many(probe), never.predict_proba_many(probe), atol=1e-5)
+    assert np.array_equal(once.predict_proba_many(probe), twice.predict_proba_many(probe))
+
+
+def test_replayed_samples_drawn_before_a_new_feature_get_its_column() -> None:
+    m, ref = AutoClassifier(seed=0), AutoClassifier(seed=0)
+    for i in range(12):
+        for model in (m, ref):
+            model.learn_one({"a": float(i % 3)}, i % 2)
+    assert m._replay_draw is not None and m._replay_draw[0].shape[1] == 1
+    x = {"a": 1.0, "b": 2.0}  # a feature first seen after the draw: the drawn rows read 0 there, as stored ones do
+    assert m.predict_proba_one(x).keys() == {0, 1}
+    m.learn_one(x, 1)
+    ref.learn_one(x, 1)
+    probe = [{"a": 2.0, "b": -1.0}, {"a": 0.0}]
+    assert np.allclose(m.predict_proba_many(probe), ref.predict_proba_many(probe), atol=1e-5)
+
+
 # ---------------------------------------------------------------------------- helpers
 def test_encoders_and_hedge() -> None:
     enc = FeatureEncoder()

@@ -53,7 +53,9 @@ Drift, early samples and easy chunks
     * Replay while the stream is young: for the first ``replay_until`` samples, and for the
       ``replay_after_drift`` samples after each detected drift, each Adam step also learns ``replay``
       samples drawn from the memory's window (more signal per step while a concept is new; after a
-      drift the window holds only samples after ADWIN's cut).
+      drift the window holds only samples after ADWIN's cut). They are drawn right after the batch before
+      is learned, so the prediction of the next batch takes them into the networks' forward pass and the
+      step reuses it instead of running its own.
     * Learning effort follows the chunk: once the stream is no longer young, a chunk the mixture got
       wrong on some row is learned in mini-batches of ``hard_batch_size`` (two Adam steps on a chunk
       of 8), a chunk it got right in one step, and
@@ -222,6 +224,7 @@ class AutoClassifier:
         self._window: MemoryWindow | None = None
         self._stats = RunningScaler()  # input means and scales (a missing feature counts as 0)
         self._cache: tuple[np.ndarray, int, Any] | None = None
+        self._replay_draw: tuple[np.ndarray, np.ndarray] | None = None  # the next Adam step's replayed samples
         self._array_width = -1
         self.n_seen = 0
 
@@ -305,18 +308,30 @@ class AutoClassifier:
             rows = np.nan_to_num(rows, nan=0.0)  # NaN: missing
         return rows
 
-    def _forward(self, rows: np.ndarray) -> tuple[np.ndarray, Any]:
+    def _forward(self, rows: np.ndarray, replay: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, Any]:
         """Each expert's probabilities ``(n, K, C)`` (numpy float32) for encoded rows, and what the learning
-        step reuses: the networks' forward pass (None without networks) and the standardised rows."""
+        step reuses: the networks' forward pass (None without networks), the standardised rows and the replayed
+        samples that forward pass also holds.
+
+        :param replay: ``(rows, labels)`` from the memory that the networks' forward pass takes after ``rows``
+            (the next Adam step's replayed samples, so that step needs no forward pass of its own), or None
+        """
         C = max(len(self._labels), 1)
+        n = len(rows)
         net_out = None
-        z = self._stats.transform(rows) if self._nets is not None or self._linear is not None else rows
-        p = np.empty((len(rows), len(self._hedge.weights), C), dtype=np.float32)
+        if self._nets is None:
+            replay = None
+        if self._nets is not None or self._linear is not None:
+            zx = self._stats.transform(rows if replay is None else np.concatenate([rows, replay[0]]))
+            z = zx[:n]  # standardising is per row: the same values as standardising ``rows`` alone
+        else:
+            zx = z = rows
+        p = np.empty((n, len(self._hedge.weights), C), dtype=np.float32)
         col = 0
         if self._nets is not None:
-            net_out = self._nets.forward(torch.from_numpy(z))
+            net_out = self._nets.forward(torch.from_numpy(zx))
             col = self._nets.K
-            np.exp(net_out[0].numpy(), out=p[:, :col])
+            np.exp(net_out[0].numpy()[:n], out=p[:, :col])
         if self._linear is not None:
             p[:, col : col + self._linear.M] = self._linear.proba(z)
             col += self._linear.M
@@ -325,7 +340,7 @@ class AutoClassifier:
             col += 1
         if self._window is not None:
             p[:, col] = self._window.proba(rows, self._stats.scale2, C)
-        return p, (net_out, z)
+        return p, (net_out, z, replay)
 
     def _mixture(self, p: np.ndarray) -> np.ndarray:
         """The predictions' mixture ``(n, C)`` of the experts' probabilities ``(n, K, C)`` (both Hedges' weights)."""
@@ -337,7 +352,7 @@ class AutoClassifier:
             self._cache = None
             return None
         rows = rows.copy()  # kept for the learning step (the caller's array may change before it)
-        p, reuse = self._forward(rows)
+        p, reuse = self._forward(rows, self._replay_sample())
         mix = self._mixture(p)
         self._cache = (rows, len(self._labels), (p, reuse, mix))
         return mix
@@ -361,9 +376,9 @@ class AutoClassifier:
             and np.array_equal(cache[0], rows)
         ):
             rows = cache[0]  # the same values; the members that keep their last input recognise this one
-            p, (net_out, z), mix = cache[2]  # predicted just before with these weights: reuse the forward pass
+            p, (net_out, z, replayed), mix = cache[2]  # predicted just before with these weights: reuse the forward
         else:
-            p, (net_out, z) = self._forward(rows)
+            p, (net_out, z, replayed) = self._forward(rows)
             mix = None
         if self.hedge_loss == "log":  # numpy: a few times cheaper than torch calls on these tiny arrays
             py = p[np.arange(len(y)), :, y]
@@ -406,11 +421,16 @@ class AutoClassifier:
                     mix = self._mixture(p)
                 if bool((mix.argmax(1) != y).any()):  # a mistake in the batch: smaller steps
                     b = self.hard_batch_size
-            if self.replay and young and self._window is not None and self._window.filled:
+            draw = self._replay_sample() if young else None
+            if draw is not None:
                 # one step on the first mini-batch and samples replayed from the memory (numpy: tiny arrays)
-                xr, yr = self._window.sample(self.replay, self._rng)
-                xs = torch.from_numpy(self._stats.transform(np.concatenate([rows[:b], xr])))
-                nets.learn(*nets.forward(xs), torch.from_numpy(np.concatenate([y[:b], yr])))
+                xr, yr = draw
+                yb = torch.from_numpy(np.concatenate([y[:b], yr]))
+                if replayed is draw and b == len(rows):  # the prediction's forward pass took them after the rows
+                    nets.learn(logp, zs, f, yb)
+                else:
+                    xs = torch.from_numpy(self._stats.transform(np.concatenate([rows[:b], xr])))
+                    nets.learn(*nets.forward(xs), yb)
             else:
                 nets.learn(logp[:b], [z[:b] for z in zs], f[:b], yt[:b])
             for start in range(b, len(rows), b):  # later mini-batches see the weights the earlier ones made
@@ -427,6 +447,28 @@ class AutoClassifier:
             self._stats.update(rows)
         self.n_seen += len(rows)
         self._check_drift(p, y, mix, tree_drift)
+        self._draw_replay()
+
+    def _draw_replay(self) -> None:
+        """Draw the samples the next Adam step replays from the memory, if the stream is still young.
+
+        They are drawn once per learned batch, after it (from the window as the next step finds it), so the
+        prediction before that step can take them into its forward pass and the step reuses it; predicting
+        draws nothing, so a model learns the same whether or not each batch is predicted first.
+        """
+        self._replay_draw = None
+        window = self._window
+        young = self.n_seen < self._young_until
+        if self.replay and young and self._nets is not None and window is not None and window.filled:
+            self._replay_draw = window.sample(self.replay, self._rng)
+
+    def _replay_sample(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The drawn replay samples (:meth:`_draw_replay`) at the current input width (None: nothing drawn)."""
+        draw = self._replay_draw
+        extra = 0 if draw is None else self._features.width - draw[0].shape[1]
+        if draw is not None and extra > 0:  # a feature first seen since: 0 in the drawn rows, as in the stored ones
+            draw = self._replay_draw = (np.pad(draw[0], ((0, 0), (0, extra))), draw[1])
+        return draw
 
     def _check_drift(self, p: np.ndarray, y: np.ndarray, mix: np.ndarray | None, tree_drift: bool) -> None:
         """Feed the mixture's error rate to ADWIN (one value per :data:`DRIFT_BLOCK` samples). On a rise the

@@ -98,6 +98,7 @@ class SGDLinearPool:
         self.lr = np.repeat(np.array([m.lr for m in self.members], dtype=np.float32), C)
         self.keep = np.repeat(np.array([m.average or 0.0 for m in self.members], dtype=np.float32), C)
         self.take = 1.0 - self.keep
+        self._eye = np.eye(C, dtype=np.float32)  # row y: the one-hot target of class y
 
     def _softmax(self, logits: np.ndarray) -> np.ndarray:
         """``(n, k * C)`` logits -> ``(n, k, C)`` probabilities (in place)."""
@@ -131,8 +132,8 @@ class SGDLinearPool:
         last = self._last
         self._last = None
         # the proba call just before, on this same z, gave the current weights' probabilities
-        g = last[1].copy() if last is not None and last[0] is z else self._softmax(z @ self.W + self.b)
-        g[np.arange(n), :, y] -= 1.0  # dL/dlogits = p - onehot(y), for every member
+        p = last[1] if last is not None and last[0] is z else self._softmax(z @ self.W + self.b)
+        g = p - self._eye[y][:, None, :]  # dL/dlogits = p - onehot(y), for every member
         g2 = g.reshape(n, -1)
         self.W -= (z.T @ g2) * self.lr
         self.b -= g2.sum(0) * self.lr
