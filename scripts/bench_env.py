@@ -52,6 +52,7 @@ import functools
 import itertools
 import json
 import math
+import os
 import resource
 import shlex
 import statistics
@@ -636,15 +637,15 @@ def main() -> None:
 def render(res: dict, eff_rows: list, sweep: list, prof: str | None, argv: str, device: str) -> str:
     """The markdown section ``bench_env`` (``bench_env_<dataset>`` for an env other than the default)."""
     cmd = f"python scripts/bench_env.py {argv}".strip()
-    title = "" if ENV_ID == DEFAULT_ENV else f" on {ENV_ID}"
+    title = ("" if ENV_ID == DEFAULT_ENV else f" on {ENV_ID}") + (", CUDA" if device.startswith("cuda") else "")
     lines = [
         f"## bench_env{title}: env step speed, reward fidelity, efficiency, memory",
         "",
         f"Command: `{cmd}`  ",
         machine_line(device) + f" torch threads: {res['threads']}." + (" **Quick run.**" if res["quick"] else ""),
         "",
-        "Caveat: the machine has 2 cores shared with other jobs; only ratios measured in the same run are meaningful "
-        "(the three speed rows are interleaved round by round for that reason).",
+        f"Caveat: the machine has {os.cpu_count()} CPU cores, which other jobs may share; only ratios measured in the "
+        "same run are meaningful (the three speed rows are interleaved round by round for that reason).",
         "",
         "| step speed | steps/s | vs naive |",
         "|---|---|---|",

@@ -124,13 +124,13 @@ def main() -> None:
     if not args.no_doc:
         cmd = f"python scripts/bench_vec.py {' '.join(sys.argv[1:])}".strip()
         lines = [
-            "## bench_vec: batched vector env vs K separate envs",
+            "## bench_vec: batched vector env vs K separate envs" + (", CUDA" if device.startswith("cuda") else ""),
             "",
             f"Command: `{cmd}`  ",
             machine_line(device) + f" Mode {args.eval_mode}, {steps} vector steps per row, 1 torch thread.",
             "",
-            "Caveat: 2 shared cores; SubprocVecEnv cannot run more than 2 workers in parallel here. K=1 runs the same "
-            "kernels in both modes, so its gap measures this machine's noise.",
+            f"Caveat: {os.cpu_count()} CPU cores, which other jobs may share; SubprocVecEnv runs at most that many "
+            "workers in parallel. K=1 runs the same kernels in both modes, so its gap measures this machine's noise.",
             "",
             "| K | batched steps/s | sync (K envs, 1 process) | SB3 SubprocVecEnv | batched / sync |",
             "|---|---|---|---|---|",
