@@ -1,8 +1,8 @@
-"""Benchmark: archgym's AutoClassifier against River's classifiers on 53 streams of different kinds.
+"""Benchmark: archgym's AutoClassifier against River's classifiers on 65 streams of different kinds.
 
 What it does
     Materialises each stream of :data:`STREAMS` once (River's or scikit-learn's synthetic generators, 50,000
-    samples each but five short streams, or a dataset bundled in River's or scikit-learn's wheel, whole) and runs the
+    samples each but seven short streams, or a dataset bundled in River's or scikit-learn's wheel, whole) and runs the
     same prequential protocol for every model: the stream is cut into chunks of ``--chunk`` samples (default 8); each
     chunk is first predicted with the model as it stands, then learned. River's models predict and learn
     the chunk one sample at a time (``predict_one`` then ``learn_one`` on River's dicts); archgym's
@@ -26,8 +26,9 @@ What it does
     FINAL set, fixed before the fourth configuration was developed and run once with it frozen (the
     fifth, a speed fix, came after that run, so the final set is no longer untouched for it), a
     SEALED set, fixed before the sixth configuration was developed (on the sets before it) and run once
-    with it frozen, and a VAULT set, fixed before any work on a seventh configuration (developed on every
-    other set, ``--split dev``);
+    with it frozen, a VAULT set, fixed before any work on the seventh configuration (developed on every
+    other set) and run once with it frozen, and a RESERVE set, fixed after that run and before any work on an
+    eighth configuration (developed on every other set, ``--split dev``);
     :func:`verdict` says per stream whether the goal is met: AutoClassifier's accuracy >= River's best,
     at >= 10x ARF's samples/s.
 
@@ -39,7 +40,8 @@ How to run
 Flags
     --n N            samples per synthetic stream (default 50000; --quick: 5000)
     --quick          short run; prints only, never writes docs/benchmarks.md
-    --split S        all, dev (every split but vault), tuning, held-out, fresh, final, sealed or vault (default all)
+    --split S        all, dev (every split but reserve), tuning, held-out, fresh, final, sealed, vault or reserve
+                     (default all)
     --streams A,B    only these streams
     --chunk B        samples per predict-then-learn chunk, for every model (default 8)
     --seed S         seed of the synthetic streams (default 0)
@@ -97,6 +99,8 @@ MIXED_SHORT = 4_000
 STAGGER_SHORT = 2_000
 AGRAWAL_SHORT = 3_000
 WAVEFORM_SHORT = 2_500
+STAGGER_2_1_SHORT = 3_000
+MIXED_FLIP_SHORT = 2_500
 
 
 # ---------------------------------------------------------------------------- streams
@@ -424,6 +428,68 @@ def _waveform_short(n: int, seed: int) -> Any:
     return synth.Waveform(seed=seed + 91, has_noise=False)
 
 
+def _sea_1_3_gradual(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    gens = [synth.SEA(variant=v, noise=0.1, seed=seed + 93 + v) for v in (1, 3)]
+    return _drifting(gens, n, seed + 93, 3_000)
+
+
+def _hyperplane_8(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.Hyperplane(
+        seed=seed + 94, n_features=8, n_drift_features=4, mag_change=5e-4, noise_percentage=0.08, sigma=0.1
+    )
+
+
+def _rbf_drift_3c_fast(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.RandomRBFDrift(
+        seed_model=seed + 95, seed_sample=seed + 96, n_classes=3, n_features=10, n_centroids=30,
+        change_speed=2e-3, n_drift_centroids=15,
+    )  # fmt: skip
+
+
+def _led_drift_12(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    gens = [synth.LEDDrift(seed=seed + 97 + k, noise_percentage=0.12, irrelevant_features=True, n_drift_features=k)
+            for k in (3, 6)]  # fmt: skip
+    return _drifting(gens, n, seed + 97)
+
+
+def _stagger_2_1_short(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    gens = [synth.STAGGER(classification_function=f, seed=seed + 99 + f) for f in (2, 1)]
+    return _drifting(gens, STAGGER_2_1_SHORT, seed + 99, 50)
+
+
+def _sine_0_3_noisy(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    gens = [synth.Sine(classification_function=f, seed=seed + 102 + f, has_noise=True) for f in (0, 3)]
+    return _drifting(gens, n, seed + 102)
+
+
+def _mixed_flip_short(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    gens = [synth.Mixed(classification_function=f, seed=seed + 106 + f) for f in (0, 1)]
+    return _drifting(gens, MIXED_FLIP_SHORT, seed + 106, 50)
+
+
+def _random_tree_3c(n: int, seed: int) -> Any:
+    from river.datasets import synth
+
+    return synth.RandomTree(
+        seed_tree=seed + 108, seed_sample=seed + 109, n_classes=3, n_num_features=6, n_cat_features=4,
+        n_categories_per_feature=4, max_tree_depth=5, first_leaf_level=2,
+    )  # fmt: skip
+
+
 def _samples(x: np.ndarray, y: np.ndarray) -> list[tuple[dict[str, float], int]]:
     """Rows of a scikit-learn array as River samples: ``({"x0": ..., "x1": ...}, label)``."""
     return [({f"x{j}": float(v) for j, v in enumerate(row)}, int(label)) for row, label in zip(x, y, strict=True)]
@@ -469,9 +535,11 @@ def _bundled(name: str) -> Callable[[int, int], Any]:
 #: became development streams for the fourth; FINAL streams were fixed (committed) before any work on the
 #: fourth configuration and run once with it frozen (docs/benchmarks.md, section bench_online, has that run);
 #: SEALED streams were fixed (committed) before any work on the sixth configuration
-#: VAULT streams were fixed (committed) before any work on a seventh configuration; none of them has been run
-#: with any configuration: run them (``--split all`` or ``vault``) only with the seventh frozen
-_T, _H, _F, _L, _S, _V = "tuning", "held-out", "fresh", "final", "sealed", "vault"
+#: VAULT streams were fixed (committed) before any work on the seventh configuration and first run with it frozen
+#: RESERVE streams were fixed (committed) after the vault's first run (with the seventh configuration) and before
+#: any work on an eighth; none of them has been run with any configuration: run them (``--split all`` or
+#: ``reserve``) only with the eighth frozen
+_T, _H, _F, _L, _S, _V, _R = "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve"
 STREAMS: dict[str, StreamSpec] = {
     "sea-drift": StreamSpec("linear, 2 abrupt drifts (SEA 0 -> 2 -> 3, 10% noise)", _T, _sea),
     "agrawal-0-2-4": StreamSpec("threshold rules, 2 drifts (Agrawal f0 -> f2 -> f4)", _T, _agrawal((0, 2, 4), 0.0)),
@@ -616,10 +684,54 @@ STREAMS: dict[str, StreamSpec] = {
         _sklearn("wine"),
         False,
     ),
+    "agrawal-2-7": StreamSpec(
+        "threshold rules, 1 drift, 5% perturbation (Agrawal f2 -> f7)", _R, _agrawal((2, 7), 0.05, 110)
+    ),
+    "sea-1-3-gradual": StreamSpec("linear, 1 gradual drift, 10% noise (SEA 1 -> 3, width 3,000)", _R, _sea_1_3_gradual),
+    "hyperplane-8": StreamSpec(
+        "linear, rotating (Hyperplane, 8 features, 4 drifting, change 5e-4, 8% noise)", _R, _hyperplane_8
+    ),
+    "rbf-drift-3c-fast": StreamSpec(
+        "Gaussian clusters, fast moving (RandomRBFDrift, 3 classes, 10 features, speed 2e-3)", _R, _rbf_drift_3c_fast
+    ),
+    "led-drift-12": StreamSpec("boolean, 10 classes, 1 drift (LEDDrift, 12% noise, 17 irrelevant)", _R, _led_drift_12),
+    "stagger-2-1-short": StreamSpec(
+        "categorical rules, short, 1 drift (STAGGER 2 -> 1, 3,000 samples)",
+        _R,
+        _stagger_2_1_short,
+        length=STAGGER_2_1_SHORT,
+    ),
+    "sine-0-3-noisy": StreamSpec("2-D nonlinear + 2 noise features, 1 drift (Sine f0 -> f3)", _R, _sine_0_3_noisy),
+    "mixed-flip-short": StreamSpec(
+        "boolean + numeric, label flip, short (Mixed f0 -> f1, 2,500 samples)",
+        _R,
+        _mixed_flip_short,
+        length=MIXED_FLIP_SHORT,
+    ),
+    "random-tree-3c": StreamSpec(
+        "random decision tree, 3 classes, 6 numeric + 4 categorical (RandomTree, depth 5)", _R, _random_tree_3c
+    ),
+    "circles": StreamSpec(
+        "2-D nonlinear, static, generated by scikit-learn (make_circles, noise 0.15, factor 0.5)",
+        _R,
+        _sklearn_generated("circles", noise=0.15, factor=0.5),
+    ),
+    "classification-3c": StreamSpec(
+        "noisy multiclass, generated by scikit-learn (make_classification: 10 features, 5 informative, 3 classes, "
+        "10% label noise)",
+        _R,
+        _sklearn_generated("classification", n_features=10, n_informative=5, n_redundant=2, n_classes=3, flip_y=0.1),
+    ),
+    "iris": StreamSpec(
+        "real, very short, bundled with scikit-learn (iris, 150 samples, 4 features, 3 classes)",
+        _R,
+        _sklearn("iris"),
+        False,
+    ),
 }
-SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault")
-#: the development streams of the seventh configuration (``--split dev``): every split but the vault
-DEV_SPLITS = ("tuning", "held-out", "fresh", "final", "sealed")
+SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve")
+#: the development streams of an eighth configuration (``--split dev``): every split but the reserve
+DEV_SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault")
 
 
 def materialise(name: str, n: int, seed: int) -> tuple[Data, np.ndarray, list[Any]]:
@@ -850,7 +962,7 @@ def main(argv: list[str] | None = None) -> Results:
     p.add_argument("--n", type=int, default=None, help="samples per synthetic stream (default 50000, --quick 5000)")
     p.add_argument("--quick", action="store_true", help="short run; prints only")
     p.add_argument(
-        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: every split but vault)"
+        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: every split but reserve)"
     )
     p.add_argument("--streams", default=None, help="comma-separated stream names")
     p.add_argument("--chunk", type=int, default=8, help="samples per predict-then-learn chunk (every model)")
