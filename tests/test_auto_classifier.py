@@ -323,11 +323,12 @@ def test_bench_verdict() -> None:
     assert not met and "(-0.00002)" in text
     assert bench.signed(0.0) == "+0.0000" and bench.signed(0.0031) == "+0.0031"
     splits = {s.split for s in bench.STREAMS.values()}
-    assert splits == set(bench.SPLITS) == {"tuning", "held-out", "fresh", "final", "sealed", "vault"}
+    assert splits == set(bench.SPLITS) == {"tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve"}
     assert sum(s.split == "fresh" for s in bench.STREAMS.values()) >= 6
     assert sum(s.split == "final" for s in bench.STREAMS.values()) >= 8
     assert sum(s.split == "sealed" for s in bench.STREAMS.values()) >= 8
     assert sum(s.split == "vault" for s in bench.STREAMS.values()) >= 8
+    assert sum(s.split == "reserve" for s in bench.STREAMS.values()) >= 8
 
 
 def test_bench_timed_reports_the_median_of_repeated_runs() -> None:
