@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import torch
 
 from archgym.online import AutoClassifier
 from archgym.online.auto import Candidate, Memory
+from archgym.online.drift import ErrorBurst
 from archgym.online.encode import FeatureEncoder, LabelEncoder
 from archgym.online.hedge import Hedge, expert_losses
 
@@ -619,3 +621,47 @@ def test_bad_sgd_members_raise_clear_errors() -> None:
         SGDLinear(average=1.0)
     with pytest.raises(ValueError, match=r"SGDLinear.lr must be a number in \(0.0, 1.0\]"):
         SGDLinear(lr=0.0)
+
+
+# ---------------------------------------------------------------------------- burst test
+def test_error_burst_fires_on_a_sudden_rise_and_not_on_a_steady_noisy_rate() -> None:
+    rng = np.random.default_rng(0)
+    steady = ErrorBurst()
+    alarms = sum(steady.update(int((rng.random(8) < 0.2).sum()), 8) for _ in range(20_000))
+    assert alarms == 0 and steady.rate == pytest.approx(0.2, abs=0.02)  # 160,000 samples at a 20 % error rate
+    jump = ErrorBurst()
+    for _ in range(200):
+        assert not jump.update(int((rng.random(8) < 0.01).sum()), 8)
+    fired = [jump.update(int((rng.random(8) < 0.4).sum()), 8) for _ in range(6)]
+    assert any(fired[:3]), fired  # 0.01 -> 0.4: seen within 24 samples
+    assert sum(fired) == 1  # then quiet while the rise is still in the window
+    early = ErrorBurst(warmup=500)
+    assert not any(early.update(8, 8) for _ in range(62))  # nothing is tested before 500 samples
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [({"delta": 0.0}, "delta must be a number in (0.0, 1.0)"), ({"window": 0}, "window must be an int >= 1"),
+     ({"floor": 1.0}, "floor must be a number in (0.0, 1.0)")],
+)  # fmt: skip
+def test_error_burst_bad_settings(kwargs: dict, words: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(words)):
+        ErrorBurst(**kwargs)
+
+
+def test_burst_test_sees_an_abrupt_flip_sooner_than_adwin() -> None:
+    """A learned concept whose labels flip: the burst test reacts within a few chunks, ADWIN alone much later."""
+    x, y = _xor(4000, seed=5)
+    y[3000:] = 1 - y[3000:]
+    first_drift = {}
+    for delta in (1e-4, None):
+        m = AutoClassifier(seed=0, burst_delta=delta)
+        for i in range(0, len(y), 8):
+            m.predict_many(x[i : i + 8])
+            m.learn_many(x[i : i + 8], y[i : i + 8])
+            if m.n_drifts and delta not in first_drift:
+                first_drift[delta] = i + 8
+    assert first_drift[1e-4] <= 3000 + 32
+    assert first_drift.get(None, len(y) + 1) > first_drift[1e-4] + 32
+    with pytest.raises(ValueError, match="delta must be a number"):
+        AutoClassifier(burst_delta=2.0)

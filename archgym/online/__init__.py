@@ -14,7 +14,8 @@ module                 contents
 ``streams``            :data:`STREAMS` registry and :func:`make_stream`
 ``learner``            :class:`OnlineLearner` (River API over any torch classifier)
 ``scaler``             :class:`RunningStandardizer` (the learner's running input standardisation)
-``drift``              :class:`PageHinkley`, :class:`ADWIN`, :func:`make_detector`, :class:`DriftReaction`
+``drift``              :class:`PageHinkley`, :class:`ADWIN`, :class:`ErrorBurst`, :func:`make_detector`,
+                       :class:`DriftReaction`
 ``evaluate``           :func:`prequential`, :class:`PrequentialResult`, :class:`PrequentialMonitor`
 =====================  ===========================================================================
 """
@@ -24,7 +25,15 @@ from __future__ import annotations
 from archgym.online.auto import AutoClassifier
 from archgym.online.base import DriftPoint, Stream, concept_of
 from archgym.online.digits import DRIFT_KINDS, Drift, DriftingDigits
-from archgym.online.drift import ADWIN, DETECTORS, DriftDetector, DriftReaction, PageHinkley, make_detector
+from archgym.online.drift import (
+    ADWIN,
+    DETECTORS,
+    DriftDetector,
+    DriftReaction,
+    ErrorBurst,
+    PageHinkley,
+    make_detector,
+)
 from archgym.online.evaluate import PrequentialMonitor, PrequentialResult, prequential
 from archgym.online.learner import OPTIMIZERS, OnlineLearner
 from archgym.online.replay import ArrayStream
@@ -45,6 +54,7 @@ __all__ = [
     "DriftPoint",
     "DriftReaction",
     "DriftingDigits",
+    "ErrorBurst",
     "HyperplaneStream",
     "OnlineLearner",
     "PageHinkley",

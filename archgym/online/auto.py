@@ -44,7 +44,10 @@ How capacity adapts
 
 Drift, early samples and easy chunks
     * ARF-style replacement of losers: ADWIN watches the mixture's error rate (one value per
-      :data:`DRIFT_BLOCK` learned samples); when it rises, the memory forgets the samples before the
+      :data:`DRIFT_BLOCK` learned samples), and a burst test (:class:`~archgym.online.drift.ErrorBurst`) its
+      mistakes in the last 16 samples against its long-run error rate (an abrupt change lifts a learned
+      stream's error at once, which ADWIN's bound allows a cut for only a few hundred samples later);
+      when either fires, the memory forgets the samples before the
       change point (the cut of the last :data:`CHANGE_BLOCKS` error rates with the largest rise; ADWIN's
       own shrunk window still holds most of the old concept) and the network with the largest
       discounted Hedge loss is re-initialised (:meth:`~archgym.online.pool.PackedPool.reset_member`), so
@@ -88,7 +91,7 @@ import numpy as np
 import torch
 
 from archgym.online._checks import in_range, lookup, positive_int
-from archgym.online.drift import ADWIN
+from archgym.online.drift import ADWIN, ErrorBurst
 from archgym.online.encode import FeatureEncoder, LabelEncoder, RunningScaler, is_dataframe
 from archgym.online.hedge import LOG_CLIP, LOSSES, Hedge, expert_losses
 from archgym.online.linear import DEFAULT_SGD, SGDLinear, SGDLinearPool
@@ -137,6 +140,8 @@ class AutoClassifier:
     :param batch_size: ``learn_many`` takes one Adam step per ``batch_size`` rows, in order (None: one step
         per call, whatever its size)
     :param drift_delta: ADWIN's confidence on the mixture's error rate (None: no drift handling)
+    :param burst_delta: confidence of the burst test on the mixture's mistakes (a sudden rise of the error rate,
+        seen within 16 samples, handled as a drift; None: ADWIN alone)
     :param replay: samples from the memory added to each Adam step while the stream is young (0: none)
     :param replay_until: replay during the first ``replay_until`` learned samples
     :param replay_after_drift: and during the ``replay_after_drift`` samples after each detected drift
@@ -168,6 +173,7 @@ class AutoClassifier:
         replay_after_drift: int = 0,
         skip_loss: float = 0.01,
         hard_batch_size: int | None = 4,
+        burst_delta: float | None = 1e-4,
     ) -> None:
         self.seed = positive_int("seed", seed, 0)
         cands = DEFAULT_CANDIDATES if candidates is None else tuple(candidates)
@@ -202,6 +208,8 @@ class AutoClassifier:
         if drift_delta is not None:
             in_range("drift_delta", drift_delta, 0.0, 1.0, open_low=True)
             self._detector = ADWIN(delta=drift_delta, clock=4, mode="up", reset_on_drift=True)
+        self.burst_delta = burst_delta
+        self._burst = None if burst_delta is None else ErrorBurst(delta=burst_delta)
         self._drift_errors = self._drift_rows = 0
         self._recent_errors: deque[tuple[int, float]] = deque(maxlen=CHANGE_BLOCKS)  # (rows, error rate) per block
         self.n_drifts = 0
@@ -471,13 +479,15 @@ class AutoClassifier:
         return draw
 
     def _check_drift(self, p: np.ndarray, y: np.ndarray, mix: np.ndarray | None, tree_drift: bool) -> None:
-        """Feed the mixture's error rate to ADWIN (one value per :data:`DRIFT_BLOCK` samples). On a rise the
+        """Feed the mixture's error rate to ADWIN (one value per :data:`DRIFT_BLOCK` samples) and its mistakes to the
+        burst test. On a rise the
         memory forgets the samples before the change point (:meth:`_since_change`) and the network with the
         largest Hedge loss is re-initialised; when the tree's own detector started a new tree (``tree_drift``),
         the memory forgets too."""
         if mix is None:
             mix = self._mixture(p)
-        self._drift_errors += int(np.count_nonzero(mix.argmax(1) != y))
+        errors = int(np.count_nonzero(mix.argmax(1) != y))
+        self._drift_errors += errors
         self._drift_rows += len(y)
         drift = False
         if self._drift_rows >= DRIFT_BLOCK:
@@ -485,6 +495,11 @@ class AutoClassifier:
             self._recent_errors.append((self._drift_rows, rate))
             self._drift_errors = self._drift_rows = 0
             drift = self._detector is not None and self._detector.update(rate)
+        if self._burst is not None:
+            if self._burst.update(errors, len(y)):
+                drift = True
+            elif drift:
+                self._burst.quiet()  # the rise ADWIN saw may still be in the burst test's window
         if drift or tree_drift:
             if self._window is not None and self.memory is not None:
                 self._window.forget(max(self._since_change(), self.memory.k))

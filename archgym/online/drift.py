@@ -1,4 +1,4 @@
-"""Drift detectors on an error stream (0/1 errors or per-batch error rates): Page-Hinkley and ADWIN.
+"""Drift detectors on an error stream (0/1 errors or per-batch error rates): Page-Hinkley, ADWIN, ErrorBurst.
 
 Both follow River's API: ``update(x)`` feeds one value and returns whether a drift is detected
 *now*; ``drift_detected`` holds the last answer; ``reset()`` forgets everything.
@@ -15,6 +15,9 @@ Both follow River's API: ``update(x)`` feeds one value and returns whether a dri
   the paper the window is only shrunk after a drift; ``reset_on_drift=True`` restarts it like
   River does (then the detections match River's ``drift.ADWIN()`` on the same data).
 
+:class:`ErrorBurst` tests, batch by batch, whether the mistakes of the last few samples are too many for the
+long-run error rate (a binomial tail bound): the sudden rise of an abrupt change, seen sooner than ADWIN sees it.
+
 :class:`DriftReaction` says what an :class:`~archgym.online.learner.OnlineLearner` does when told a
 drift happened (its ``signal_drift``): boost the learning rate for a while and/or reset the optimizer.
 
@@ -29,13 +32,14 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from archgym.online._checks import check_kwargs, in_range, lookup, positive_int
 
-__all__ = ["ADWIN", "DETECTORS", "DriftDetector", "DriftReaction", "PageHinkley", "make_detector"]
+__all__ = ["ADWIN", "DETECTORS", "DriftDetector", "DriftReaction", "ErrorBurst", "PageHinkley", "make_detector"]
 
 
 class DriftDetector(ABC):
@@ -302,6 +306,74 @@ class ADWIN(DriftDetector):
             self._drop_oldest()
             detected = detected or self._reports(sign)
         return detected
+
+
+class ErrorBurst:
+    """A sudden rise of the error rate: the mistakes of the last ``window`` samples against the long-run rate.
+
+    Fed the mistakes of each batch (``update(errors, n)``), it tests whether the ``k`` mistakes among the last
+    ``W >= window`` samples are too many for the long-run error rate ``p`` (an exponential moving average with a
+    memory of ``memory`` samples, at least ``floor``): it fires when the Chernoff bound of the binomial tail,
+    ``exp(-W KL(k/W || p))``, falls below ``delta``. It complements :class:`ADWIN` fed one error rate per block
+    of samples, whose bound needs a raised rate over a few hundred samples before it allows a cut: a concept
+    that changes at once (a rule replaced by another, a label flip) lifts a learned stream's error from about 0
+    to about 0.4, which this test sees within one window. It tests nothing during the first ``warmup`` samples
+    (the long-run rate is not known yet) nor during the ``4 * window`` samples after a detection or a call to
+    :meth:`quiet` (the rise it saw is still in the window).
+
+    >>> burst = ErrorBurst(delta=1e-4, window=16, warmup=100)
+    >>> [burst.update(0, 8) for _ in range(50)][-1], burst.update(2, 8), burst.update(4, 8), burst.update(5, 8)
+    (False, False, True, False)
+    """
+
+    def __init__(
+        self, delta: float = 1e-4, window: int = 16, floor: float = 0.02, memory: int = 500, warmup: int = 500
+    ) -> None:
+        self.delta = in_range("delta", delta, 0.0, 1.0, open_low=True, open_high=True)
+        self.window = positive_int("window", window)
+        self.floor = in_range("floor", floor, 0.0, 1.0, open_low=True, open_high=True)
+        self.memory = positive_int("memory", memory)
+        self.warmup = positive_int("warmup", warmup, 0)
+        self._threshold = math.log(1.0 / self.delta)
+        self._recent: deque[tuple[int, int]] = deque()  # (samples, mistakes) of the batches in the window
+        self._n = self._k = 0  # samples and mistakes in the window
+        self.rate = 0.0  # the long-run error rate
+        self.n_seen = 0
+        self._quiet_until = 0
+        self.n_detections = 0
+
+    def quiet(self) -> None:
+        """Test nothing for the next ``4 * window`` samples (a drift was just handled)."""
+        self._quiet_until = self.n_seen + 4 * self.window
+
+    def update(self, errors: int, n: int) -> bool:
+        """Add a batch of ``n`` samples with ``errors`` mistakes; True if the burst test fires now."""
+        self._recent.append((n, errors))
+        self._n += n
+        self._k += errors
+        while self._n - self._recent[0][0] >= self.window:
+            m, e = self._recent.popleft()
+            self._n -= m
+            self._k -= e
+        self.n_seen += n
+        fired = False
+        if self.n_seen >= max(self.warmup, self._quiet_until):
+            p, q = max(self.rate, self.floor), self._k / self._n
+            if q > p:
+                kl = q * math.log(q / p) + ((1.0 - q) * math.log((1.0 - q) / (1.0 - p)) if q < 1.0 else 0.0)
+                fired = self._n * kl > self._threshold
+        keep = (1.0 - 1.0 / self.memory) ** n
+        self.rate = keep * self.rate + (1.0 - keep) * errors / n
+        if fired:
+            self.n_detections += 1
+            self.quiet()
+        return fired
+
+    def __repr__(self) -> str:
+        return (
+            f"ErrorBurst(delta={self.delta}, window={self.window}, floor={self.floor}, memory={self.memory}, "
+            f"warmup={self.warmup})"
+        )
 
 
 #: detector name -> class
