@@ -479,11 +479,10 @@ class AutoClassifier:
         return draw
 
     def _check_drift(self, p: np.ndarray, y: np.ndarray, mix: np.ndarray | None, tree_drift: bool) -> None:
-        """Feed the mixture's error rate to ADWIN (one value per :data:`DRIFT_BLOCK` samples) and its mistakes to the
-        burst test. On a rise the
-        memory forgets the samples before the change point (:meth:`_since_change`) and the network with the
-        largest Hedge loss is re-initialised; when the tree's own detector started a new tree (``tree_drift``),
-        the memory forgets too."""
+        """Feed the mixture's error rate to ADWIN (one value per :data:`DRIFT_BLOCK` samples) and its mistakes to
+        the burst test. When either fires, the memory forgets the samples before the change point
+        (:meth:`_since_change`) and the network with the largest Hedge loss is re-initialised; when the tree's own
+        detector started a new tree (``tree_drift``), the memory forgets too."""
         if mix is None:
             mix = self._mixture(p)
         errors = int(np.count_nonzero(mix.argmax(1) != y))
