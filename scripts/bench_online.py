@@ -133,95 +133,131 @@ def _drifting(streams: list[Any], n: int, seed: int, width: int = 500) -> Any:
     return out
 
 
-def _sea(n: int, seed: int) -> Any:
-    from river.datasets import synth
+def _river(generator: str, seeds: dict[str, int], **params: Any) -> Callable[[int, int], Any]:
+    """River's ``synth.<generator>(**params)``, each of its seed arguments in ``seeds`` the stream's seed plus the
+    given offset."""
 
-    return _drifting([synth.SEA(variant=v, noise=0.1, seed=seed + v) for v in (0, 2, 3)], n, seed)
+    def make(n: int, seed: int) -> Any:
+        from river.datasets import synth
 
+        return getattr(synth, generator)(**{k: seed + offset for k, offset in seeds.items()}, **params)
 
-def _hyperplane(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.Hyperplane(
-        seed=seed, n_features=10, n_drift_features=2, mag_change=0.001, noise_percentage=0.05, sigma=0.1
-    )
+    return make
 
 
-def _agrawal(
-    functions: tuple[int, ...], perturbation: float, offset: int = 0, length: int | None = None, width: int = 500
+def _chain(
+    generator: str,
+    key: str,
+    values: tuple[int, ...],
+    offset: int = 0,
+    width: int = 500,
+    length: int | None = None,
+    **params: Any,
 ) -> Callable[[int, int], Any]:
-    """Agrawal's ``functions`` in turn (abrupt drifts over ``width`` samples), generators and drifts seeded from
-    ``seed + offset``; a short stream (``length``) places its drifts within its own length."""
+    """River's ``synth.<generator>`` with ``key`` set to each of ``values`` in turn, drifting from one to the next
+    over ``width`` samples at equal spacing (:func:`_drifting`); with ``base = seed + offset``, generator ``v`` is
+    seeded ``base + v`` and the drifts ``base``. A short stream (``length``) places its drifts within its own
+    length."""
 
     def make(n: int, seed: int) -> Any:
         from river.datasets import synth
 
         base = seed + offset
-        gens = [synth.Agrawal(classification_function=f, seed=base + f, perturbation=perturbation) for f in functions]
+        gens = [getattr(synth, generator)(**{key: v}, seed=base + v, **params) for v in values]
         return _drifting(gens, n if length is None else length, base, width)
 
     return make
 
 
-def _stagger(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return _drifting([synth.STAGGER(classification_function=f, seed=seed + f) for f in (0, 1, 2)], n, seed, 100)
+def _agrawal(
+    functions: tuple[int, ...], perturbation: float, offset: int = 0, length: int | None = None, width: int = 500
+) -> Callable[[int, int], Any]:
+    """Agrawal's classification ``functions`` in turn (:func:`_chain`)."""
+    return _chain("Agrawal", "classification_function", functions, offset, width, length, perturbation=perturbation)
 
 
 def _rbf(n_classes: int, speed: float, n_drift: int) -> Callable[[int, int], Any]:
-    def make(n: int, seed: int) -> Any:
-        from river.datasets import synth
-
-        return synth.RandomRBFDrift(
-            seed_model=seed + 7, seed_sample=seed + 8, n_classes=n_classes, n_features=10, n_centroids=50,
-            change_speed=speed, n_drift_centroids=n_drift,
-        )  # fmt: skip
-
-    return make
-
-
-def _led(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    gens = [synth.LEDDrift(seed=seed + k, noise_percentage=0.1, irrelevant_features=True, n_drift_features=k)
-            for k in (1, 4, 7)]  # fmt: skip
-    return _drifting(gens, n, seed)
-
-
-def _sine(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return _drifting([synth.Sine(classification_function=f, seed=seed + f) for f in (0, 2, 1)], n, seed)
-
-
-def _waveform(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.Waveform(seed=seed, has_noise=True)
-
-
-def _mixed(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return _drifting([synth.Mixed(classification_function=f, seed=seed + f) for f in (0, 1)], n, seed)
-
-
-def _random_tree(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.RandomTree(
-        seed_tree=seed + 11, seed_sample=seed + 12, n_classes=3, n_num_features=5, n_cat_features=5,
-        n_categories_per_feature=3, max_tree_depth=6, first_leaf_level=3,
+    return _river(
+        "RandomRBFDrift", {"seed_model": 7, "seed_sample": 8}, n_classes=n_classes, n_features=10, n_centroids=50,
+        change_speed=speed, n_drift_centroids=n_drift,
     )  # fmt: skip
 
 
-def _led_static(n: int, seed: int) -> Any:
-    from river.datasets import synth
+def _hyperplane_spec(offset: int, d: int, drifting: int, change: float, noise: float) -> Callable[[int, int], Any]:
+    """River's Hyperplane with ``d`` features, ``drifting`` of them rotating by ``change`` per sample."""
+    return _river(
+        "Hyperplane", {"seed": offset}, n_features=d, n_drift_features=drifting, mag_change=change,
+        noise_percentage=noise, sigma=0.1,
+    )  # fmt: skip
 
-    return synth.LED(seed=seed + 13, noise_percentage=0.1, irrelevant_features=True)
+
+_FN = "classification_function"
+_LED = {"irrelevant_features": True}
+_sea = _chain("SEA", "variant", (0, 2, 3), noise=0.1)
+_hyperplane = _hyperplane_spec(0, 10, 2, 0.001, 0.05)
+_stagger = _chain("STAGGER", _FN, (0, 1, 2), width=100)
+_led = _chain("LEDDrift", "n_drift_features", (1, 4, 7), noise_percentage=0.1, **_LED)
+_sine = _chain("Sine", _FN, (0, 2, 1))
+_waveform = _river("Waveform", {"seed": 0}, has_noise=True)
+_mixed = _chain("Mixed", _FN, (0, 1))
+_random_tree = _river(
+    "RandomTree", {"seed_tree": 11, "seed_sample": 12}, n_classes=3, n_num_features=5, n_cat_features=5,
+    n_categories_per_feature=3, max_tree_depth=6, first_leaf_level=3,
+)  # fmt: skip
+_led_static = _river("LED", {"seed": 13}, noise_percentage=0.1, **_LED)
+_hyperplane_fast = _hyperplane_spec(14, 20, 10, 0.01, 0.1)
+_rbf_static = _river("RandomRBF", {"seed_model": 15, "seed_sample": 16}, n_classes=5, n_features=10, n_centroids=50)
+_sine_short = _river("Sine", {"seed": 17}, classification_function=3, has_noise=True)
+_sea_noisy = _river("SEA", {"seed": 41}, variant=1, noise=0.2)
+_hyperplane_slow = _hyperplane_spec(42, 5, 2, 0.0005, 0.1)
+_rbf_drift_3c = _river(
+    "RandomRBFDrift", {"seed_model": 43, "seed_sample": 44}, n_classes=3, n_features=15, n_centroids=30,
+    change_speed=5e-4, n_drift_centroids=15,
+)  # fmt: skip
+_led_noisy = _chain("LEDDrift", "n_drift_features", (2, 5), 45, noise_percentage=0.2, **_LED)
+_stagger_abrupt = _chain("STAGGER", _FN, (2, 0, 1), 46, width=100)
+_waveform_plain = _river("Waveform", {"seed": 47}, has_noise=False)
+_mixed_short = _chain("Mixed", _FN, (1, 0), 48, width=100, length=MIXED_SHORT)
+_sea_clean = _river("SEA", {"seed": 71}, variant=2, noise=0.05)
+_hyperplane_wide = _hyperplane_spec(72, 15, 5, 0.002, 0.05)
+_rbf_static_2c = _river("RandomRBF", {"seed_model": 73, "seed_sample": 74}, n_classes=2, n_features=8, n_centroids=20)
+_led_mid = _chain("LEDDrift", "n_drift_features", (3, 6), 75, noise_percentage=0.15, **_LED)
+_stagger_short = _chain("STAGGER", _FN, (1, 2), 76, width=50, length=STAGGER_SHORT)
+_random_tree_2c = _river(
+    "RandomTree", {"seed_tree": 78, "seed_sample": 79}, n_classes=2, n_num_features=10, n_cat_features=0,
+    max_tree_depth=4, first_leaf_level=2,
+)  # fmt: skip
+_sine_noisy_drift = _chain("Sine", _FN, (2, 0), 80, has_noise=True)
+_sea_3_1 = _chain("SEA", "variant", (3, 1), 83, noise=0.15)
+_hyperplane_narrow = _hyperplane_spec(84, 6, 3, 0.001, 0.02)
+_rbf_drift_6c = _river(
+    "RandomRBFDrift", {"seed_model": 85, "seed_sample": 86}, n_classes=6, n_features=12, n_centroids=40,
+    change_speed=3e-4, n_drift_centroids=20,
+)  # fmt: skip
+_led_clean = _river("LED", {"seed": 87}, noise_percentage=0.05, **_LED)
+_random_tree_5c = _river(
+    "RandomTree", {"seed_tree": 88, "seed_sample": 89}, n_classes=5, n_num_features=3, n_cat_features=7,
+    n_categories_per_feature=3, max_tree_depth=5, first_leaf_level=2,
+)  # fmt: skip
+_sine_1_3_noisy = _chain("Sine", _FN, (1, 3), 90, has_noise=True)
+_waveform_short = _river("Waveform", {"seed": 91}, has_noise=False)
+_sea_1_3_gradual = _chain("SEA", "variant", (1, 3), 93, width=3_000, noise=0.1)
+_hyperplane_8 = _hyperplane_spec(94, 8, 4, 5e-4, 0.08)
+_rbf_drift_3c_fast = _river(
+    "RandomRBFDrift", {"seed_model": 95, "seed_sample": 96}, n_classes=3, n_features=10, n_centroids=30,
+    change_speed=2e-3, n_drift_centroids=15,
+)  # fmt: skip
+_led_drift_12 = _chain("LEDDrift", "n_drift_features", (3, 6), 97, noise_percentage=0.12, **_LED)
+_stagger_2_1_short = _chain("STAGGER", _FN, (2, 1), 99, width=50, length=STAGGER_2_1_SHORT)
+_sine_0_3_noisy = _chain("Sine", _FN, (0, 3), 102, has_noise=True)
+_mixed_flip_short = _chain("Mixed", _FN, (0, 1), 106, width=50, length=MIXED_FLIP_SHORT)
+_random_tree_3c = _river(
+    "RandomTree", {"seed_tree": 108, "seed_sample": 109}, n_classes=3, n_num_features=6, n_cat_features=4,
+    n_categories_per_feature=4, max_tree_depth=5, first_leaf_level=2,
+)  # fmt: skip
 
 
+# streams whose seeds do not follow _chain's pattern (kept as they were: the same samples)
 def _sea_gradual(n: int, seed: int) -> Any:
     from river.datasets import synth
 
@@ -233,77 +269,6 @@ def _agrawal_gradual(n: int, seed: int) -> Any:
 
     gens = [synth.Agrawal(classification_function=f, seed=seed + 20 + f, perturbation=0.1) for f in (5, 7, 9)]
     return _drifting(gens, n, seed, 5000)
-
-
-def _hyperplane_fast(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.Hyperplane(
-        seed=seed + 14, n_features=20, n_drift_features=10, mag_change=0.01, noise_percentage=0.1, sigma=0.1
-    )
-
-
-def _rbf_static(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.RandomRBF(seed_model=seed + 15, seed_sample=seed + 16, n_classes=5, n_features=10, n_centroids=50)
-
-
-def _sine_short(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.Sine(classification_function=3, seed=seed + 17, has_noise=True)
-
-
-def _sea_noisy(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.SEA(variant=1, noise=0.2, seed=seed + 41)
-
-
-def _hyperplane_slow(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.Hyperplane(
-        seed=seed + 42, n_features=5, n_drift_features=2, mag_change=0.0005, noise_percentage=0.1, sigma=0.1
-    )
-
-
-def _rbf_drift_3c(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.RandomRBFDrift(
-        seed_model=seed + 43, seed_sample=seed + 44, n_classes=3, n_features=15, n_centroids=30,
-        change_speed=5e-4, n_drift_centroids=15,
-    )  # fmt: skip
-
-
-def _led_noisy(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    gens = [synth.LEDDrift(seed=seed + 45 + k, noise_percentage=0.2, irrelevant_features=True, n_drift_features=k)
-            for k in (2, 5)]  # fmt: skip
-    return _drifting(gens, n, seed + 45)
-
-
-def _stagger_abrupt(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    gens = [synth.STAGGER(classification_function=f, seed=seed + 46 + f) for f in (2, 0, 1)]
-    return _drifting(gens, n, seed + 46, 100)
-
-
-def _waveform_plain(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.Waveform(seed=seed + 47, has_noise=False)
-
-
-def _mixed_short(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    gens = [synth.Mixed(classification_function=f, seed=seed + 48 + f) for f in (1, 0)]
-    return _drifting(gens, MIXED_SHORT, seed + 48, 100)
 
 
 def _random_tree_drift(n: int, seed: int) -> Any:
@@ -319,175 +284,11 @@ def _random_tree_drift(n: int, seed: int) -> Any:
     return _drifting(trees, n, seed + 49)
 
 
-def _sea_clean(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.SEA(variant=2, noise=0.05, seed=seed + 71)
-
-
-def _hyperplane_wide(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.Hyperplane(
-        seed=seed + 72, n_features=15, n_drift_features=5, mag_change=0.002, noise_percentage=0.05, sigma=0.1
-    )
-
-
-def _rbf_static_2c(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.RandomRBF(seed_model=seed + 73, seed_sample=seed + 74, n_classes=2, n_features=8, n_centroids=20)
-
-
-def _led_mid(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    gens = [synth.LEDDrift(seed=seed + 75 + k, noise_percentage=0.15, irrelevant_features=True, n_drift_features=k)
-            for k in (3, 6)]  # fmt: skip
-    return _drifting(gens, n, seed + 75)
-
-
-def _stagger_short(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    gens = [synth.STAGGER(classification_function=f, seed=seed + 76 + f) for f in (1, 2)]
-    return _drifting(gens, STAGGER_SHORT, seed + 76, 50)
-
-
 def _mixed_flips(n: int, seed: int) -> Any:
     from river.datasets import synth
 
     gens = [synth.Mixed(classification_function=f, seed=seed + 77 + i) for i, f in enumerate((0, 1, 0))]
     return _drifting(gens, n, seed + 77)
-
-
-def _random_tree_2c(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.RandomTree(
-        seed_tree=seed + 78, seed_sample=seed + 79, n_classes=2, n_num_features=10, n_cat_features=0,
-        max_tree_depth=4, first_leaf_level=2,
-    )  # fmt: skip
-
-
-def _sine_noisy_drift(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    gens = [synth.Sine(classification_function=f, seed=seed + 80 + f, has_noise=True) for f in (2, 0)]
-    return _drifting(gens, n, seed + 80)
-
-
-def _sea_3_1(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return _drifting([synth.SEA(variant=v, noise=0.15, seed=seed + 83 + v) for v in (3, 1)], n, seed + 83)
-
-
-def _hyperplane_narrow(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.Hyperplane(
-        seed=seed + 84, n_features=6, n_drift_features=3, mag_change=0.001, noise_percentage=0.02, sigma=0.1
-    )
-
-
-def _rbf_drift_6c(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.RandomRBFDrift(
-        seed_model=seed + 85, seed_sample=seed + 86, n_classes=6, n_features=12, n_centroids=40,
-        change_speed=3e-4, n_drift_centroids=20,
-    )  # fmt: skip
-
-
-def _led_clean(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.LED(seed=seed + 87, noise_percentage=0.05, irrelevant_features=True)
-
-
-def _random_tree_5c(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.RandomTree(
-        seed_tree=seed + 88, seed_sample=seed + 89, n_classes=5, n_num_features=3, n_cat_features=7,
-        n_categories_per_feature=3, max_tree_depth=5, first_leaf_level=2,
-    )  # fmt: skip
-
-
-def _sine_1_3_noisy(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    gens = [synth.Sine(classification_function=f, seed=seed + 90 + f, has_noise=True) for f in (1, 3)]
-    return _drifting(gens, n, seed + 90)
-
-
-def _waveform_short(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.Waveform(seed=seed + 91, has_noise=False)
-
-
-def _sea_1_3_gradual(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    gens = [synth.SEA(variant=v, noise=0.1, seed=seed + 93 + v) for v in (1, 3)]
-    return _drifting(gens, n, seed + 93, 3_000)
-
-
-def _hyperplane_8(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.Hyperplane(
-        seed=seed + 94, n_features=8, n_drift_features=4, mag_change=5e-4, noise_percentage=0.08, sigma=0.1
-    )
-
-
-def _rbf_drift_3c_fast(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.RandomRBFDrift(
-        seed_model=seed + 95, seed_sample=seed + 96, n_classes=3, n_features=10, n_centroids=30,
-        change_speed=2e-3, n_drift_centroids=15,
-    )  # fmt: skip
-
-
-def _led_drift_12(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    gens = [synth.LEDDrift(seed=seed + 97 + k, noise_percentage=0.12, irrelevant_features=True, n_drift_features=k)
-            for k in (3, 6)]  # fmt: skip
-    return _drifting(gens, n, seed + 97)
-
-
-def _stagger_2_1_short(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    gens = [synth.STAGGER(classification_function=f, seed=seed + 99 + f) for f in (2, 1)]
-    return _drifting(gens, STAGGER_2_1_SHORT, seed + 99, 50)
-
-
-def _sine_0_3_noisy(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    gens = [synth.Sine(classification_function=f, seed=seed + 102 + f, has_noise=True) for f in (0, 3)]
-    return _drifting(gens, n, seed + 102)
-
-
-def _mixed_flip_short(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    gens = [synth.Mixed(classification_function=f, seed=seed + 106 + f) for f in (0, 1)]
-    return _drifting(gens, MIXED_FLIP_SHORT, seed + 106, 50)
-
-
-def _random_tree_3c(n: int, seed: int) -> Any:
-    from river.datasets import synth
-
-    return synth.RandomTree(
-        seed_tree=seed + 108, seed_sample=seed + 109, n_classes=3, n_num_features=6, n_cat_features=4,
-        n_categories_per_feature=4, max_tree_depth=5, first_leaf_level=2,
-    )  # fmt: skip
 
 
 def _samples(x: np.ndarray, y: np.ndarray) -> list[tuple[dict[str, float], int]]:
