@@ -1,11 +1,11 @@
-"""Benchmark: archgym's AutoClassifier against River's classifiers on 65 streams of different kinds.
+"""Benchmark: archgym's AutoClassifier against River's classifiers on 77 streams of different kinds.
 
 What it does
     Materialises each stream of :data:`STREAMS` once (River's or scikit-learn's synthetic generators, 50,000
-    samples each but seven short streams, or a dataset bundled in River's or scikit-learn's wheel, whole) and runs the
-    same prequential protocol for every model: the stream is cut into chunks of ``--chunk`` samples (default 8); each
-    chunk is first predicted with the model as it stands, then learned. River's models predict and learn
-    the chunk one sample at a time (``predict_one`` then ``learn_one`` on River's dicts); archgym's
+    samples each but nine short streams, or a dataset bundled in River's or scikit-learn's wheel, or MNIST-1D,
+    whole) and runs the same prequential protocol for every model: the stream is cut into chunks of ``--chunk``
+    samples (default 8); each chunk is first predicted with the model as it stands, then learned. River's models
+    predict and learn the chunk one sample at a time (``predict_one`` then ``learn_one`` on River's dicts); archgym's
     :class:`~archgym.online.AutoClassifier` calls ``predict_many`` then ``learn_many`` on the chunk as a
     numpy array (the columns of the dicts, in key order). Accuracy is the prequential accuracy over the
     whole stream; samples/s counts predict + learn per second of the process's CPU time
@@ -27,8 +27,9 @@ What it does
     fifth, a speed fix, came after that run, so the final set is no longer untouched for it), a
     SEALED set, fixed before the sixth configuration was developed (on the sets before it) and run once
     with it frozen, a VAULT set, fixed before any work on the seventh configuration (developed on every
-    other set) and run once with it frozen, and a RESERVE set, fixed after that run and before any work on an
-    eighth configuration (developed on every other set, ``--split dev``);
+    other set) and run once with it frozen, a RESERVE set, fixed after that run and before any work on an
+    eighth configuration (developed on every other set) and run once with it frozen, and a SPARE set, fixed
+    after that run and before any work on a ninth configuration (developed on every other set, ``--split dev``);
     :func:`verdict` says per stream whether the goal is met: AutoClassifier's accuracy >= River's best,
     at >= 10x ARF's samples/s.
 
@@ -40,8 +41,8 @@ How to run
 Flags
     --n N            samples per synthetic stream (default 50000; --quick: 5000)
     --quick          short run; prints only, never writes docs/benchmarks.md
-    --split S        all, dev (every split but reserve), tuning, held-out, fresh, final, sealed, vault or reserve
-                     (default all)
+    --split S        all, dev (every split but spare), tuning, held-out, fresh, final, sealed, vault, reserve or
+                     spare (default all)
     --streams A,B    only these streams
     --chunk B        samples per predict-then-learn chunk, for every model (default 8)
     --seed S         seed of the synthetic streams (default 0)
@@ -101,6 +102,8 @@ AGRAWAL_SHORT = 3_000
 WAVEFORM_SHORT = 2_500
 STAGGER_2_1_SHORT = 3_000
 MIXED_FLIP_SHORT = 2_500
+STAGGER_0_2_SHORT = 1_500
+WAVEFORM_NOISE_SHORT = 3_500
 
 
 # ---------------------------------------------------------------------------- streams
@@ -255,6 +258,21 @@ _random_tree_3c = _river(
     "RandomTree", {"seed_tree": 108, "seed_sample": 109}, n_classes=3, n_num_features=6, n_cat_features=4,
     n_categories_per_feature=4, max_tree_depth=5, first_leaf_level=2,
 )  # fmt: skip
+_sea_2_0 = _chain("SEA", "variant", (2, 0), 122, noise=0.12)
+_hyperplane_12 = _hyperplane_spec(124, 12, 6, 1e-3, 0.05)
+_rbf_drift_5c = _river(
+    "RandomRBFDrift", {"seed_model": 125, "seed_sample": 126}, n_classes=5, n_features=20, n_centroids=40,
+    change_speed=1e-3, n_drift_centroids=20,
+)  # fmt: skip
+_led_drift_2_7 = _chain("LEDDrift", "n_drift_features", (2, 7), 127, noise_percentage=0.08, **_LED)
+_stagger_0_2_short = _chain("STAGGER", _FN, (0, 2), 129, width=50, length=STAGGER_0_2_SHORT)
+_sine_3_2_noisy = _chain("Sine", _FN, (3, 2), 131, has_noise=True)
+_sine_1_2 = _chain("Sine", _FN, (1, 2), 134)
+_random_tree_4c = _river(
+    "RandomTree", {"seed_tree": 136, "seed_sample": 137}, n_classes=4, n_num_features=4, n_cat_features=6,
+    n_categories_per_feature=3, max_tree_depth=6, first_leaf_level=3,
+)  # fmt: skip
+_waveform_noise_short = _river("Waveform", {"seed": 138}, has_noise=True)
 
 
 # streams whose seeds do not follow _chain's pattern (kept as they were: the same samples)
@@ -330,6 +348,18 @@ def _bundled(name: str) -> Callable[[int, int], Any]:
     return make
 
 
+def _mnist1d(n: int, seed: int) -> Any:
+    """MNIST-1D (4,000 signals of length 40, 10 classes; generated offline by the ``mnist1d`` package with its
+    default seed), train and test split joined, in an order shuffled by a fixed seed."""
+    from archgym.data import mnist1d
+
+    raw = mnist1d.load(cache=False, num_samples=4000)
+    assert raw.x_test is not None and raw.y_test is not None
+    x, y = np.concatenate([raw.x, raw.x_test]), np.concatenate([raw.y, raw.y_test])
+    order = np.random.default_rng(139).permutation(len(y))
+    return _samples(x[order], y[order])
+
+
 #: name -> stream. TUNING streams chose the first two configurations; HELD-OUT streams were measured once
 #: with the second configuration frozen and so became development streams for the third; FRESH streams
 #: were fixed (committed) before any work on the third configuration, measured once with it frozen, and so
@@ -338,9 +368,10 @@ def _bundled(name: str) -> Callable[[int, int], Any]:
 #: SEALED streams were fixed (committed) before any work on the sixth configuration
 #: VAULT streams were fixed (committed) before any work on the seventh configuration and first run with it frozen
 #: RESERVE streams were fixed (committed) after the vault's first run (with the seventh configuration) and before
-#: any work on an eighth; none of them has been run with any configuration: run them (``--split all`` or
-#: ``reserve``) only with the eighth frozen
-_T, _H, _F, _L, _S, _V, _R = "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve"
+#: any work on an eighth, and first run with it frozen; SPARE streams were fixed (committed) after the reserve's
+#: first run (with the eighth configuration) and before any work on a ninth; none of them has been run with any
+#: configuration: run them (``--split all`` or ``spare``) only with the ninth frozen
+_T, _H, _F, _L, _S, _V, _R, _P = "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare"
 STREAMS: dict[str, StreamSpec] = {
     "sea-drift": StreamSpec("linear, 2 abrupt drifts (SEA 0 -> 2 -> 3, 10% noise)", _T, _sea),
     "agrawal-0-2-4": StreamSpec("threshold rules, 2 drifts (Agrawal f0 -> f2 -> f4)", _T, _agrawal((0, 2, 4), 0.0)),
@@ -529,10 +560,49 @@ STREAMS: dict[str, StreamSpec] = {
         _sklearn("iris"),
         False,
     ),
+    "agrawal-7-4": StreamSpec(
+        "threshold rules, 1 drift, 5% perturbation (Agrawal f7 -> f4)", _P, _agrawal((7, 4), 0.05, 120)
+    ),
+    "sea-2-0": StreamSpec("linear, 1 abrupt drift, 12% noise (SEA 2 -> 0)", _P, _sea_2_0),
+    "hyperplane-12": StreamSpec(
+        "linear, rotating (Hyperplane, 12 features, 6 drifting, change 1e-3, 5% noise)", _P, _hyperplane_12
+    ),
+    "rbf-drift-5c": StreamSpec(
+        "Gaussian clusters, moving (RandomRBFDrift, 5 classes, 20 features, speed 1e-3)", _P, _rbf_drift_5c
+    ),
+    "led-drift-2-7": StreamSpec("boolean, 10 classes, 1 drift (LEDDrift, 8% noise, 17 irrelevant)", _P, _led_drift_2_7),
+    "stagger-0-2-short": StreamSpec(
+        "categorical rules, short, 1 drift (STAGGER 0 -> 2, 1,500 samples)",
+        _P,
+        _stagger_0_2_short,
+        length=STAGGER_0_2_SHORT,
+    ),
+    "sine-3-2-noisy": StreamSpec("2-D nonlinear + 2 noise features, 1 drift (Sine f3 -> f2)", _P, _sine_3_2_noisy),
+    "sine-1-2": StreamSpec("2-D nonlinear, 1 drift (Sine f1 -> f2)", _P, _sine_1_2),
+    "random-tree-4c": StreamSpec(
+        "random decision tree, 4 classes, 4 numeric + 6 categorical (RandomTree, depth 6)", _P, _random_tree_4c
+    ),
+    "waveform-noise-short": StreamSpec(
+        "noisy multiclass, short (Waveform, 3 classes, 40 features, 3,500 samples)",
+        _P,
+        _waveform_noise_short,
+        length=WAVEFORM_NOISE_SHORT,
+    ),
+    "quantiles": StreamSpec(
+        "radial classes, generated by scikit-learn (make_gaussian_quantiles: 4 features, 3 classes)",
+        _P,
+        _sklearn_generated("gaussian_quantiles", n_features=4, n_classes=3),
+    ),
+    "mnist1d-stream": StreamSpec(
+        "1-D signals, 10 classes, generated offline by the mnist1d package (4,000 samples, 40 features)",
+        _P,
+        _mnist1d,
+        False,
+    ),
 }
-SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve")
-#: the development streams of an eighth configuration (``--split dev``): every split but the reserve
-DEV_SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault")
+SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare")
+#: the development streams of a ninth configuration (``--split dev``): every split but the spare
+DEV_SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve")
 
 
 def materialise(name: str, n: int, seed: int) -> tuple[Data, np.ndarray, list[Any]]:
@@ -763,7 +833,7 @@ def main(argv: list[str] | None = None) -> Results:
     p.add_argument("--n", type=int, default=None, help="samples per synthetic stream (default 50000, --quick 5000)")
     p.add_argument("--quick", action="store_true", help="short run; prints only")
     p.add_argument(
-        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: every split but reserve)"
+        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: every split but spare)"
     )
     p.add_argument("--streams", default=None, help="comma-separated stream names")
     p.add_argument("--chunk", type=int, default=8, help="samples per predict-then-learn chunk (every model)")
