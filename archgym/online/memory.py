@@ -13,6 +13,7 @@ rows and the current input scales in one matmul, so the window never needs re-st
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,22 +32,33 @@ class Memory:
     :param k: neighbours that vote
     :param smoothing: probability mass spread evenly over the classes (keeps the log loss finite; small enough
         that a memory whose neighbours all agree lets the log-loss mixture reach AutoClassifier's ``skip_loss``)
+    :param metric_lr: step size of the learned feature weights of the distance (0: plain standardised distance);
+        see :class:`MemoryWindow`
+    :param metric_decay: per learned batch, the log-weights shrink by this share towards equal weights (a feature
+        whose weight no longer earns anything returns to the others' weight)
     """
 
     window: int = 1000
     k: int = 5
     smoothing: float = 0.01
+    metric_lr: float = 0.5
+    metric_decay: float = 0.002
 
     def __post_init__(self) -> None:
         positive_int("Memory.window", self.window)
         positive_int("Memory.k", self.k)
         in_range("Memory.smoothing", self.smoothing, 0.0, 1.0, open_low=True)
+        in_range("Memory.metric_lr", self.metric_lr, 0.0, math.inf)
+        in_range("Memory.metric_decay", self.metric_decay, 0.0, 1.0, open_high=True)
 
     @property
     def name(self) -> str:
         """Short name, e.g. ``knn5-w1000``."""
         return f"knn{self.k}-w{self.window}"
 
+
+#: bounds of a feature's log-weight in the memory's learned distance (before the weights are rescaled to mean 1)
+LOG_WEIGHT_RANGE = (-8.0, 4.0)
 
 #: the default memory member of AutoClassifier's pool
 DEFAULT_MEMORY = Memory()
@@ -55,8 +67,17 @@ DEFAULT_MEMORY = Memory()
 class MemoryWindow:
     """The memory candidate: a ring buffer of raw inputs (and their squares) and labels, and its k-NN vote.
 
-    Distances are those between standardised samples, ``sum_j s_j^2 (x_j - w_j)^2`` with ``s`` the
-    current input scales (the means cancel), computed from the raw window in one matmul. Everything is
+    Distances are those between standardised samples, weighted per feature, ``sum_j a_j s_j^2 (x_j - w_j)^2``
+    with ``s`` the current input scales (the means cancel) and ``a`` the learned feature weights, computed from
+    the raw window in one matmul.
+
+    The weights ``a`` (mean 1) are learned online, a diagonal neighbourhood-components analysis (Goldberger et
+    al. 2004) on the neighbours each prediction found: once a predicted batch's labels are known, each row
+    whose ``k`` neighbours disagree takes a softmax over them by distance (temperature: their mean distance),
+    and ``log a`` takes a step up the gradient of the log-probability that a neighbour drawn by it has the
+    row's label. A feature that separates the classes near the row gains weight; one that only adds noise to
+    the distance (a noise feature lets wrong neighbours in) loses it. The log-weights also shrink towards 0
+    (``metric_decay``), and a drift (:meth:`forget`) resets them. Everything is
     numpy: on a chunk of a few rows against a window of a thousand, each call is dominated by per-op
     overhead, which numpy keeps several times smaller than torch.
     """
@@ -69,6 +90,9 @@ class MemoryWindow:
         self.filled = 0
         self.pos = 0
         self._rows: dict[tuple[int, int], np.ndarray] = {}  # (n, C) -> row offsets into the flat vote array
+        self.log_weights = np.zeros(d)  # the distance's feature weights, exp(log_weights), of mean 1
+        self.weights = np.ones(d, dtype=np.float32)
+        self._last: tuple[np.ndarray, np.ndarray, int, np.ndarray] | None = None  # rows, neighbours, filled, s^2
 
     def grow_inputs(self, d: int) -> None:
         """Add input columns (0 for the stored samples, as a missing feature reads)."""
@@ -76,18 +100,25 @@ class MemoryWindow:
         if extra > 0:
             self.X = np.pad(self.X, ((0, 0), (0, extra)))
             self.X2 = np.pad(self.X2, ((0, 0), (0, extra)))
+            self.log_weights = np.pad(self.log_weights, (0, extra))
+            self.weights = np.exp(self.log_weights).astype(np.float32)
+            self._last = None
 
     def proba(self, x: np.ndarray, s2: np.ndarray, C: int) -> np.ndarray:
         """``(n, C)`` float32 probabilities of raw rows ``x`` (float32) given the squared input scales ``s2``."""
         n, m = x.shape[0], self.filled
         if m == 0:
             return np.full((n, C), 1.0 / C, dtype=np.float32)
-        a = x * (s2 * -2.0)
+        learn_metric = self.spec.metric_lr > 0
+        s2w = s2 * self.weights if learn_metric else s2
+        a = x * (s2w * -2.0)
         d2 = a @ self.X[:m].T  # (n, m): ranking key |s w|^2 - 2 s^2 x.w (the row's own |s x|^2 is added after)
-        d2 += self.X2[:m] @ s2
+        d2 += self.X2[:m] @ s2w
         k = min(self.spec.k, m)
         near, idx_t = torch.topk(torch.from_numpy(d2), k, 1, largest=False)  # faster than np.argpartition here
         dist, idx = near.numpy(), idx_t.numpy()
+        if learn_metric:
+            self._last = (x, idx, m, s2)  # for the metric's step when these rows are learned
         dist -= 0.5 * np.einsum("ij,ij->i", a, x)[:, None]
         np.maximum(dist, 1e-12, out=dist)
         w = np.sqrt(dist, out=dist)  # distance; its inverse weighs the vote
@@ -101,8 +132,48 @@ class MemoryWindow:
         votes += s / C
         return votes.astype(np.float32, copy=False)
 
+    def _learn_metric(self, x: np.ndarray, y: np.ndarray) -> None:
+        """One step on the feature weights from the neighbours the last :meth:`proba` found for the rows ``x``,
+        now that their labels ``y`` are known (nothing when ``x`` is not the rows that call saw)."""
+        last = self._last
+        self._last = None
+        if last is None or last[0] is not x or last[2] != self.filled:
+            return
+        _, idx, _, s2 = last
+        correct = self.y[idx] == y[:, None]  # (n, k)
+        hits = correct.sum(1)
+        rows = (hits > 0) & (hits < idx.shape[1])  # the others' gradient is 0 (or undefined: no neighbour right)
+        if not rows.any():
+            return
+        idx, correct, xr = idx[rows], correct[rows], x[rows]
+        n, k = idx.shape
+        diff = xr[:, None, :] - self.X[idx]
+        D = diff * diff * s2  # (n, k, d): each neighbour's standardised squared difference per feature
+        dist = D @ self.weights  # (n, k)
+        ref = dist.sum(1, keepdims=True) * (1.0 / k) + 1e-12  # the softmax's temperature: the mean distance
+        logits = dist / -ref
+        logits -= logits.max(1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(1, keepdims=True)
+        q = p * correct
+        q /= q.sum(1, keepdims=True)
+        p -= q  # d log P(right) / d weight_j = sum_i (p_i - q_i) D_ij / ref
+        p /= ref
+        grad = (p.reshape(1, -1) @ D.reshape(n * k, -1))[0]
+        theta = self.log_weights
+        theta *= 1.0 - self.spec.metric_decay
+        theta += grad * self.weights * (self.spec.metric_lr / len(y))  # chain rule through weight = exp(theta)
+        np.minimum(theta, LOG_WEIGHT_RANGE[1], out=theta)
+        np.maximum(theta, LOG_WEIGHT_RANGE[0], out=theta)
+        e = np.exp(theta)
+        mean = e.sum() / len(e)
+        theta -= math.log(mean)  # weights of mean 1 (the vote and the step do not depend on their scale)
+        self.weights = (e / mean).astype(np.float32)
+
     def add(self, x: np.ndarray, y: np.ndarray) -> None:
         """Store learned raw rows ``(n, d)`` and their class indices (oldest replaced first)."""
+        if self.spec.metric_lr > 0:
+            self._learn_metric(x, y)
         W = self.X.shape[0]
         if len(x) > W:
             x, y = x[-W:], y[-W:]
@@ -121,6 +192,9 @@ class MemoryWindow:
         keep = min(keep, self.filled)
         if keep == self.filled:
             return
+        self.log_weights[:] = 0.0  # the features that mattered may not matter to the new concept
+        self.weights = np.ones_like(self.weights)
+        self._last = None
         W = self.X.shape[0]
         idx = np.arange(self.pos - keep, self.pos) % W
         for t in (self.X, self.X2, self.y):
