@@ -17,6 +17,7 @@ from archgym.online.auto import Candidate, Memory
 from archgym.online.drift import ErrorBurst
 from archgym.online.encode import FeatureEncoder, LabelEncoder
 from archgym.online.hedge import Hedge, expert_losses
+from archgym.online.memory import MemoryWindow
 
 SMALL = {"candidates": (Candidate(()), Candidate((16,), lr=0.01)), "memory": Memory(window=64)}
 
@@ -187,6 +188,10 @@ def test_bad_candidates_raise_clear_errors() -> None:
         Candidate((8,), lr=0.0)
     with pytest.raises(ValueError, match=r"Memory\.k must be an int >= 1"):
         Memory(k=0)
+    with pytest.raises(ValueError, match=r"Memory\.metric_lr must be a number in \[0.0, inf\], got -0.1"):
+        Memory(metric_lr=-0.1)
+    with pytest.raises(ValueError, match=r"Memory\.metric_decay must be a number in \[0.0, 1.0\), got 1.0"):
+        Memory(metric_decay=1.0)
 
 
 # ---------------------------------------------------------------------------- determinism and learning
@@ -437,14 +442,66 @@ def test_reset_member_reinitialises_one_member_only() -> None:
 
 
 def test_memory_forget_keeps_the_most_recent_samples() -> None:
-    from archgym.online.memory import MemoryWindow
-
     win = MemoryWindow(Memory(window=4, k=1), d=1)
     win.add(np.arange(6.0, dtype=np.float32).reshape(-1, 1), np.arange(6))  # wraps: holds 2..5
     win.forget(2)
     assert win.filled == 2 and win.X[:2].reshape(-1).tolist() == [4.0, 5.0] and win.y[:2].tolist() == [4, 5]
     xs, ys = win.sample(5, np.random.default_rng(0))
     assert set(ys.tolist()) <= {4, 5} and xs.reshape(-1).astype(np.int64).tolist() == ys.tolist()
+
+
+def _knn_stream(memory: Memory, x: np.ndarray, y: np.ndarray, chunk: int = 8) -> tuple[MemoryWindow, float]:
+    """Predict-then-learn ``x, y`` with a memory alone (unit input scales); its window and its accuracy over the
+    second half."""
+    win = MemoryWindow(memory, d=x.shape[1])
+    s2 = np.ones(x.shape[1], dtype=np.float32)
+    hits = 0
+    for i in range(0, len(y), chunk):
+        rows = x[i : i + chunk]
+        if i >= len(y) // 2:
+            hits += int((win.proba(rows, s2, 2).argmax(1) == y[i : i + chunk]).sum())
+        else:
+            win.proba(rows, s2, 2)
+        win.add(rows, y[i : i + chunk])
+    return win, hits / (len(y) - len(y) // 2)
+
+
+def test_memory_learns_feature_weights_that_drop_noise_features() -> None:
+    """A 2-D nonlinear concept next to 2 features of pure noise: the learned distance weighs the noise features
+    down and the concept's up, and the k-NN vote beats the plain standardised distance; without a step
+    (``metric_lr=0``) the weights stay 1."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(size=(6000, 4)).astype(np.float32)
+    y = (x[:, 1] > 0.5 + 0.3 * np.sin(3 * np.pi * x[:, 0])).astype(np.int64)
+    learned, acc = _knn_stream(Memory(), x, y)
+    plain, acc_plain = _knn_stream(Memory(metric_lr=0.0), x, y)
+    w = learned.weights
+    assert w[2:].max() < 0.5 and w[:2].min() > 3 * w[2:].max(), w
+    assert abs(float(w.mean()) - 1.0) < 1e-5
+    assert acc > acc_plain + 0.02, (acc, acc_plain)
+    assert plain.weights.tolist() == [1.0] * 4
+    learned.grow_inputs(5)  # a feature first seen late starts at log-weight 0
+    assert learned.weights.shape == (5,) and learned.weights[4] == 1.0
+    learned.forget(10)  # a drift: the new concept may need other features
+    assert learned.weights.tolist() == [1.0] * 5 and learned.filled == 10
+
+
+def test_memory_metric_steps_only_on_the_rows_its_last_prediction_saw() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.uniform(size=(64, 3)).astype(np.float32)
+    y = (x[:, 0] > 0.5).astype(np.int64)
+    win = MemoryWindow(Memory(k=3), d=3)
+    win.add(x[:48], y[:48])
+    s2 = np.ones(3, dtype=np.float32)
+    win.add(x[48:56], y[48:56])  # learned without a prediction first: no neighbours known, no step
+    assert win.weights.tolist() == [1.0] * 3
+    rows = x[56:].copy()
+    win.proba(rows, s2, 2)
+    win.add(rows.copy(), y[56:])  # other rows (an equal copy is not the array the prediction saw): no step
+    assert win.weights.tolist() == [1.0] * 3
+    win.proba(rows, s2, 2)
+    win.add(rows, 1 - y[56:])  # the same rows, labels their neighbours disagree with: a step
+    assert win.weights.tolist() != [1.0] * 3
 
 
 def test_drift_detection_resets_the_weakest_network_after_a_label_flip() -> None:
