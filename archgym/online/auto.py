@@ -29,7 +29,9 @@ How capacity adapts
       naive Bayes, and its own drift detector starts a new tree when its error rises;
     * a memory candidate (:class:`Memory`): an RBF layer whose units are the last ``window`` samples
       (a distance-weighted ``k``-nearest-neighbour vote), the capacity a local, quickly drifting
-      concept needs before any network has learned it.
+      concept needs before any network has learned it. Its distance weighs each feature by a weight it
+      learns online from the neighbours of each prediction (:class:`~archgym.online.memory.MemoryWindow`),
+      so features that carry only noise stop deciding which samples are near.
 
     Early in a stream the fast learners (linear, memory) lead; wider and deeper networks take over
     as they converge; after a drift the discounted Hedge losses hand the lead back to whichever
