@@ -179,11 +179,19 @@ def _agrawal(
     return _chain("Agrawal", "classification_function", functions, offset, width, length, perturbation=perturbation)
 
 
-def _rbf(n_classes: int, speed: float, n_drift: int) -> Callable[[int, int], Any]:
+def _rbf_drift(
+    offset: int, n_classes: int, d: int, centroids: int, speed: float, n_drift: int
+) -> Callable[[int, int], Any]:
+    """River's RandomRBFDrift: ``centroids`` Gaussian clusters in ``d`` features, ``n_drift`` of them moving at
+    ``speed``; its model seeded ``seed + offset``, its samples ``seed + offset + 1``."""
     return _river(
-        "RandomRBFDrift", {"seed_model": 7, "seed_sample": 8}, n_classes=n_classes, n_features=10, n_centroids=50,
-        change_speed=speed, n_drift_centroids=n_drift,
+        "RandomRBFDrift", {"seed_model": offset, "seed_sample": offset + 1}, n_classes=n_classes, n_features=d,
+        n_centroids=centroids, change_speed=speed, n_drift_centroids=n_drift,
     )  # fmt: skip
+
+
+def _rbf(n_classes: int, speed: float, n_drift: int) -> Callable[[int, int], Any]:
+    return _rbf_drift(7, n_classes, 10, 50, speed, n_drift)
 
 
 def _hyperplane_spec(offset: int, d: int, drifting: int, change: float, noise: float) -> Callable[[int, int], Any]:
@@ -213,10 +221,7 @@ _rbf_static = _river("RandomRBF", {"seed_model": 15, "seed_sample": 16}, n_class
 _sine_short = _river("Sine", {"seed": 17}, classification_function=3, has_noise=True)
 _sea_noisy = _river("SEA", {"seed": 41}, variant=1, noise=0.2)
 _hyperplane_slow = _hyperplane_spec(42, 5, 2, 0.0005, 0.1)
-_rbf_drift_3c = _river(
-    "RandomRBFDrift", {"seed_model": 43, "seed_sample": 44}, n_classes=3, n_features=15, n_centroids=30,
-    change_speed=5e-4, n_drift_centroids=15,
-)  # fmt: skip
+_rbf_drift_3c = _rbf_drift(43, 3, 15, 30, 5e-4, 15)
 _led_noisy = _chain("LEDDrift", "n_drift_features", (2, 5), 45, noise_percentage=0.2, **_LED)
 _stagger_abrupt = _chain("STAGGER", _FN, (2, 0, 1), 46, width=100)
 _waveform_plain = _river("Waveform", {"seed": 47}, has_noise=False)
@@ -233,10 +238,7 @@ _random_tree_2c = _river(
 _sine_noisy_drift = _chain("Sine", _FN, (2, 0), 80, has_noise=True)
 _sea_3_1 = _chain("SEA", "variant", (3, 1), 83, noise=0.15)
 _hyperplane_narrow = _hyperplane_spec(84, 6, 3, 0.001, 0.02)
-_rbf_drift_6c = _river(
-    "RandomRBFDrift", {"seed_model": 85, "seed_sample": 86}, n_classes=6, n_features=12, n_centroids=40,
-    change_speed=3e-4, n_drift_centroids=20,
-)  # fmt: skip
+_rbf_drift_6c = _rbf_drift(85, 6, 12, 40, 3e-4, 20)
 _led_clean = _river("LED", {"seed": 87}, noise_percentage=0.05, **_LED)
 _random_tree_5c = _river(
     "RandomTree", {"seed_tree": 88, "seed_sample": 89}, n_classes=5, n_num_features=3, n_cat_features=7,
@@ -246,10 +248,7 @@ _sine_1_3_noisy = _chain("Sine", _FN, (1, 3), 90, has_noise=True)
 _waveform_short = _river("Waveform", {"seed": 91}, has_noise=False)
 _sea_1_3_gradual = _chain("SEA", "variant", (1, 3), 93, width=3_000, noise=0.1)
 _hyperplane_8 = _hyperplane_spec(94, 8, 4, 5e-4, 0.08)
-_rbf_drift_3c_fast = _river(
-    "RandomRBFDrift", {"seed_model": 95, "seed_sample": 96}, n_classes=3, n_features=10, n_centroids=30,
-    change_speed=2e-3, n_drift_centroids=15,
-)  # fmt: skip
+_rbf_drift_3c_fast = _rbf_drift(95, 3, 10, 30, 2e-3, 15)
 _led_drift_12 = _chain("LEDDrift", "n_drift_features", (3, 6), 97, noise_percentage=0.12, **_LED)
 _stagger_2_1_short = _chain("STAGGER", _FN, (2, 1), 99, width=50, length=STAGGER_2_1_SHORT)
 _sine_0_3_noisy = _chain("Sine", _FN, (0, 3), 102, has_noise=True)
@@ -260,10 +259,7 @@ _random_tree_3c = _river(
 )  # fmt: skip
 _sea_2_0 = _chain("SEA", "variant", (2, 0), 122, noise=0.12)
 _hyperplane_12 = _hyperplane_spec(124, 12, 6, 1e-3, 0.05)
-_rbf_drift_5c = _river(
-    "RandomRBFDrift", {"seed_model": 125, "seed_sample": 126}, n_classes=5, n_features=20, n_centroids=40,
-    change_speed=1e-3, n_drift_centroids=20,
-)  # fmt: skip
+_rbf_drift_5c = _rbf_drift(125, 5, 20, 40, 1e-3, 20)
 _led_drift_2_7 = _chain("LEDDrift", "n_drift_features", (2, 7), 127, noise_percentage=0.08, **_LED)
 _stagger_0_2_short = _chain("STAGGER", _FN, (0, 2), 129, width=50, length=STAGGER_0_2_SHORT)
 _sine_3_2_noisy = _chain("Sine", _FN, (3, 2), 131, has_noise=True)
