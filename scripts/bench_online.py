@@ -28,8 +28,10 @@ What it does
     SEALED set, fixed before the sixth configuration was developed (on the sets before it) and run once
     with it frozen, a VAULT set, fixed before any work on the seventh configuration (developed on every
     other set) and run once with it frozen, a RESERVE set, fixed after that run and before any work on an
-    eighth configuration (developed on every other set) and run once with it frozen, and a SPARE set, fixed
-    after that run and before any work on a ninth configuration (developed on every other set, ``--split dev``);
+    eighth configuration (developed on every other set) and run once with it frozen, a SPARE set, fixed
+    after that run and before any work on a ninth configuration (developed on every other set) and run once with
+    it frozen, and an UNSEEN set, fixed after that run and before any work on a tenth configuration (developed on
+    every other set, ``--split dev``);
     :func:`verdict` says per stream whether the goal is met: AutoClassifier's accuracy >= River's best,
     at >= 10x ARF's samples/s.
 
@@ -41,8 +43,8 @@ How to run
 Flags
     --n N            samples per synthetic stream (default 50000; --quick: 5000)
     --quick          short run; prints only, never writes docs/benchmarks.md
-    --split S        all, dev (every split but spare), tuning, held-out, fresh, final, sealed, vault, reserve or
-                     spare (default all)
+    --split S        all, dev (every split but unseen), tuning, held-out, fresh, final, sealed, vault, reserve,
+                     spare or unseen (default all)
     --streams A,B    only these streams
     --chunk B        samples per predict-then-learn chunk, for every model (default 8)
     --seed S         seed of the synthetic streams (default 0)
@@ -104,6 +106,8 @@ STAGGER_2_1_SHORT = 3_000
 MIXED_FLIP_SHORT = 2_500
 STAGGER_0_2_SHORT = 1_500
 WAVEFORM_NOISE_SHORT = 3_500
+STAGGER_1_0_SHORT = 2_000
+CLASSIFICATION_SHORT = 2_500
 
 
 # ---------------------------------------------------------------------------- streams
@@ -269,6 +273,17 @@ _random_tree_4c = _river(
     n_categories_per_feature=3, max_tree_depth=6, first_leaf_level=3,
 )  # fmt: skip
 _waveform_noise_short = _river("Waveform", {"seed": 138}, has_noise=True)
+_sea_0_1 = _chain("SEA", "variant", (0, 1), 141, noise=0.08)
+_hyperplane_6 = _hyperplane_spec(143, 6, 2, 2e-3, 0.03)
+_rbf_drift_4c_8 = _rbf_drift(145, 4, 8, 25, 1e-3, 10)
+_led_drift_4_1 = _chain("LEDDrift", "n_drift_features", (4, 1), 147, noise_percentage=0.1, **_LED)
+_stagger_1_0_short = _chain("STAGGER", _FN, (1, 0), 149, width=50, length=STAGGER_1_0_SHORT)
+_sine_2_3 = _chain("Sine", _FN, (2, 3), 151)
+_mixed_1_0 = _chain("Mixed", _FN, (1, 0), 153)
+_random_tree_3c_deep = _river(
+    "RandomTree", {"seed_tree": 155, "seed_sample": 156}, n_classes=3, n_num_features=8, n_cat_features=2,
+    n_categories_per_feature=3, max_tree_depth=7, first_leaf_level=3,
+)  # fmt: skip
 
 
 # streams whose seeds do not follow _chain's pattern (kept as they were: the same samples)
@@ -368,9 +383,12 @@ def _mnist1d(n: int, seed: int) -> Any:
 #: VAULT streams were fixed (committed) before any work on the seventh configuration and first run with it frozen
 #: RESERVE streams were fixed (committed) after the vault's first run (with the seventh configuration) and before
 #: any work on an eighth, and first run with it frozen; SPARE streams were fixed (committed) after the reserve's
-#: first run (with the eighth configuration) and before any work on a ninth, and first run with it frozen (a tenth
-#: configuration needs a new split, fixed before any work on it)
-_T, _H, _F, _L, _S, _V, _R, _P = "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare"
+#: first run (with the eighth configuration) and before any work on a ninth, and first run with it frozen; UNSEEN
+#: streams were fixed (committed) after the spare's first run (with the ninth configuration) and before any work
+#: on a tenth, and first run with it frozen (an eleventh configuration needs a new split, fixed before any work on it)
+_T, _H, _F, _L, _S, _V, _R, _P, _U = (
+    "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen",
+)  # fmt: skip
 STREAMS: dict[str, StreamSpec] = {
     "sea-drift": StreamSpec("linear, 2 abrupt drifts (SEA 0 -> 2 -> 3, 10% noise)", _T, _sea),
     "agrawal-0-2-4": StreamSpec("threshold rules, 2 drifts (Agrawal f0 -> f2 -> f4)", _T, _agrawal((0, 2, 4), 0.0)),
@@ -598,10 +616,46 @@ STREAMS: dict[str, StreamSpec] = {
         _mnist1d,
         False,
     ),
+    "agrawal-6-9": StreamSpec(
+        "threshold rules, 1 drift, 5% perturbation (Agrawal f6 -> f9)", _U, _agrawal((6, 9), 0.05, 157)
+    ),
+    "sea-0-1": StreamSpec("linear, 1 abrupt drift, 8% noise (SEA 0 -> 1)", _U, _sea_0_1),
+    "hyperplane-6": StreamSpec(
+        "linear, rotating (Hyperplane, 6 features, 2 drifting, change 2e-3, 3% noise)", _U, _hyperplane_6
+    ),
+    "rbf-drift-4c-8": StreamSpec(
+        "Gaussian clusters, moving (RandomRBFDrift, 4 classes, 8 features, speed 1e-3)", _U, _rbf_drift_4c_8
+    ),
+    "led-drift-4-1": StreamSpec(
+        "boolean, 10 classes, 1 drift (LEDDrift, 10% noise, 17 irrelevant)", _U, _led_drift_4_1
+    ),
+    "stagger-1-0-short": StreamSpec(
+        "categorical rules, short, 1 drift (STAGGER 1 -> 0, 2,000 samples)",
+        _U,
+        _stagger_1_0_short,
+        length=STAGGER_1_0_SHORT,
+    ),
+    "sine-2-3": StreamSpec("2-D nonlinear, 1 drift (Sine f2 -> f3)", _U, _sine_2_3),
+    "mixed-1-0": StreamSpec("boolean + numeric, label flip (Mixed f1 -> f0)", _U, _mixed_1_0),
+    "random-tree-3c-deep": StreamSpec(
+        "random decision tree, 3 classes, 8 numeric + 2 categorical (RandomTree, depth 7)", _U, _random_tree_3c_deep
+    ),
+    "hastie": StreamSpec(
+        "10-D nonlinear, generated by scikit-learn (make_hastie_10_2: label by a chi-squared threshold)",
+        _U,
+        _sklearn_generated("hastie_10_2"),
+    ),
+    "classification-2c-short": StreamSpec(
+        "noisy binary, short, generated by scikit-learn (make_classification: 8 features, 4 informative, "
+        "5% label noise, 2,500 samples)",
+        _U,
+        _sklearn_generated("classification", n_features=8, n_informative=4, n_redundant=2, flip_y=0.05),
+        length=CLASSIFICATION_SHORT,
+    ),
 }
-SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare")
-#: the development streams of a ninth configuration (``--split dev``): every split but the spare
-DEV_SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve")
+SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen")
+#: the development streams of a tenth configuration (``--split dev``): every split but the unseen
+DEV_SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare")
 
 
 def materialise(name: str, n: int, seed: int) -> tuple[Data, np.ndarray, list[Any]]:
@@ -832,7 +886,7 @@ def main(argv: list[str] | None = None) -> Results:
     p.add_argument("--n", type=int, default=None, help="samples per synthetic stream (default 50000, --quick 5000)")
     p.add_argument("--quick", action="store_true", help="short run; prints only")
     p.add_argument(
-        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: every split but spare)"
+        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: every split but unseen)"
     )
     p.add_argument("--streams", default=None, help="comma-separated stream names")
     p.add_argument("--chunk", type=int, default=8, help="samples per predict-then-learn chunk (every model)")
