@@ -17,7 +17,7 @@ from archgym.online.auto import Candidate, Memory
 from archgym.online.drift import ErrorBurst
 from archgym.online.encode import FeatureEncoder, LabelEncoder
 from archgym.online.hedge import Hedge, expert_losses
-from archgym.online.memory import MemoryWindow
+from archgym.online.memory import METRIC_EVERY, MemoryWindow
 
 SMALL = {"candidates": (Candidate(()), Candidate((16,), lr=0.01)), "memory": Memory(window=64)}
 
@@ -501,8 +501,16 @@ def test_memory_metric_steps_only_on_the_rows_its_last_prediction_saw() -> None:
     win.add(rows.copy(), y[56:])  # other rows (an equal copy is not the array the prediction saw): no step
     assert win.weights.tolist() == [1.0] * 3
     win.proba(rows, s2, 2)
-    win.add(rows, 1 - y[56:])  # the same rows, labels their neighbours disagree with: a step
-    assert win.weights.tolist() != [1.0] * 3
+    win.add(rows, 1 - y[56:])  # the same rows, labels their neighbours disagree with: a step, collected
+    assert len(win._pending) == 1 and win.weights.tolist() == [1.0] * 3
+    for _ in range(METRIC_EVERY - 1):  # taken together once METRIC_EVERY batches had one
+        win.proba(rows, s2, 2)
+        win.add(rows, 1 - y[56:])
+    assert not win._pending and win.weights.tolist() != [1.0] * 3
+    win.proba(rows, s2, 2)
+    win.add(rows, 1 - y[56:])
+    win.forget(10)  # a drift drops the collected steps with the weights
+    assert not win._pending and win.weights.tolist() == [1.0] * 3
 
 
 def test_drift_detection_resets_the_weakest_network_after_a_label_flip() -> None:

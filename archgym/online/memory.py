@@ -60,6 +60,10 @@ class Memory:
 #: bounds of a feature's log-weight in the memory's learned distance (before the weights are rescaled to mean 1)
 LOG_WEIGHT_RANGE = (-8.0, 4.0)
 
+#: the memory's learned distance takes one step per this many batches that had one, their gradients summed (each
+#: step is a dozen numpy calls whatever its rows: taken together they cost a quarter)
+METRIC_EVERY = 4
+
 #: the default memory member of AutoClassifier's pool
 DEFAULT_MEMORY = Memory()
 
@@ -77,7 +81,10 @@ class MemoryWindow:
     and ``log a`` takes a step up the gradient of the log-probability that a neighbour drawn by it has the
     row's label. A feature that separates the classes near the row gains weight; one that only adds noise to
     the distance (a noise feature lets wrong neighbours in) loses it. The log-weights also shrink towards 0
-    (``metric_decay``), and a drift (:meth:`forget`) resets them. Everything is
+    (``metric_decay``), and a drift (:meth:`forget`) resets them. The steps of :data:`METRIC_EVERY` batches are
+    collected (each row's squared differences to its neighbours, read when its labels arrive) and taken as one,
+    their gradients at the weights of that moment summed: a step costs a dozen numpy calls whatever its rows.
+    Everything is
     numpy: on a chunk of a few rows against a window of a thousand, each call is dominated by per-op
     overhead, which numpy keeps several times smaller than torch.
     """
@@ -93,6 +100,7 @@ class MemoryWindow:
         self.log_weights = np.zeros(d)  # the distance's feature weights, exp(log_weights), of mean 1
         self.weights = np.ones(d, dtype=np.float32)
         self._last: tuple[np.ndarray, np.ndarray, int, np.ndarray] | None = None  # rows, neighbours, filled, s^2
+        self._pending: list[tuple[np.ndarray, np.ndarray, float]] = []  # collected metric steps (D, right, lr)
 
     def grow_inputs(self, d: int) -> None:
         """Add input columns (0 for the stored samples, as a missing feature reads)."""
@@ -103,6 +111,7 @@ class MemoryWindow:
             self.log_weights = np.pad(self.log_weights, (0, extra))
             self.weights = np.exp(self.log_weights).astype(np.float32)
             self._last = None
+            self._pending = []
 
     def proba(self, x: np.ndarray, s2: np.ndarray, C: int) -> np.ndarray:
         """``(n, C)`` float32 probabilities of raw rows ``x`` (float32) given the squared input scales ``s2``."""
@@ -133,8 +142,9 @@ class MemoryWindow:
         return votes.astype(np.float32, copy=False)
 
     def _learn_metric(self, x: np.ndarray, y: np.ndarray) -> None:
-        """One step on the feature weights from the neighbours the last :meth:`proba` found for the rows ``x``,
-        now that their labels ``y`` are known (nothing when ``x`` is not the rows that call saw)."""
+        """Collect the step on the feature weights from the neighbours the last :meth:`proba` found for the rows
+        ``x``, now that their labels ``y`` are known (nothing when ``x`` is not the rows that call saw); every
+        :data:`METRIC_EVERY` batches that had such a step, take them as one."""
         last = self._last
         self._last = None
         if last is None or last[0] is not x or last[2] != self.filled:
@@ -145,10 +155,27 @@ class MemoryWindow:
         rows = (hits > 0) & (hits < idx.shape[1])  # the others' gradient is 0 (or undefined: no neighbour right)
         if not rows.any():
             return
-        idx, correct, xr = idx[rows], correct[rows], x[rows]
-        n, k = idx.shape
-        diff = xr[:, None, :] - self.X[idx]
-        D = diff * diff * s2  # (n, k, d): each neighbour's standardised squared difference per feature
+        diff = x[rows][:, None, :] - self.X[idx[rows]]  # read now: the ring buffer may overwrite them before the step
+        diff *= diff
+        diff *= s2  # (n, k, d): each neighbour's standardised squared difference per feature
+        if self._pending and self._pending[0][0].shape[1:] != diff.shape[1:]:
+            self._metric_step()  # fewer neighbours than k while the window fills: not stacked with later ones
+        self._pending.append((diff, correct[rows], self.spec.metric_lr / len(y)))
+        if len(self._pending) >= METRIC_EVERY:
+            self._metric_step()
+
+    def _metric_step(self) -> None:
+        """The collected steps on the log-weights as one (their gradients at the current weights, summed)."""
+        pending, self._pending = self._pending, []
+        if len(pending) == 1:
+            D, correct, lr = pending[0]
+            scale = None
+        else:
+            D = np.concatenate([p[0] for p in pending])
+            correct = np.concatenate([p[1] for p in pending])
+            lr = pending[0][2]
+            scale = np.repeat([p[2] / lr for p in pending], [len(p[1]) for p in pending])  # batches of other sizes
+        n, k, _ = D.shape
         dist = D @ self.weights  # (n, k)
         ref = dist.sum(1, keepdims=True) * (1.0 / k) + 1e-12  # the softmax's temperature: the mean distance
         logits = dist / -ref
@@ -159,10 +186,12 @@ class MemoryWindow:
         q /= q.sum(1, keepdims=True)
         p -= q  # d log P(right) / d weight_j = sum_i (p_i - q_i) D_ij / ref
         p /= ref
+        if scale is not None and (scale != 1.0).any():
+            p *= scale[:, None]
         grad = (p.reshape(1, -1) @ D.reshape(n * k, -1))[0]
         theta = self.log_weights
-        theta *= 1.0 - self.spec.metric_decay
-        theta += grad * self.weights * (self.spec.metric_lr / len(y))  # chain rule through weight = exp(theta)
+        theta *= (1.0 - self.spec.metric_decay) ** len(pending)
+        theta += grad * self.weights * lr  # chain rule through weight = exp(theta)
         np.minimum(theta, LOG_WEIGHT_RANGE[1], out=theta)
         np.maximum(theta, LOG_WEIGHT_RANGE[0], out=theta)
         e = np.exp(theta)
@@ -195,6 +224,7 @@ class MemoryWindow:
         self.log_weights[:] = 0.0  # the features that mattered may not matter to the new concept
         self.weights = np.ones_like(self.weights)
         self._last = None
+        self._pending = []
         W = self.X.shape[0]
         idx = np.arange(self.pos - keep, self.pos) % W
         for t in (self.X, self.X2, self.y):
