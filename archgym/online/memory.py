@@ -167,14 +167,10 @@ class MemoryWindow:
     def _metric_step(self) -> None:
         """The collected steps on the log-weights as one (their gradients at the current weights, summed)."""
         pending, self._pending = self._pending, []
-        if len(pending) == 1:
-            D, correct, lr = pending[0]
-            scale = None
-        else:
-            D = np.concatenate([p[0] for p in pending])
-            correct = np.concatenate([p[1] for p in pending])
-            lr = pending[0][2]
-            scale = np.repeat([p[2] / lr for p in pending], [len(p[1]) for p in pending])  # batches of other sizes
+        D = np.concatenate([p[0] for p in pending])
+        correct = np.concatenate([p[1] for p in pending])
+        lr = pending[0][2]
+        scale = np.repeat([p[2] / lr for p in pending], [len(p[1]) for p in pending])  # batches of other sizes
         n, k, _ = D.shape
         dist = D @ self.weights  # (n, k)
         ref = dist.sum(1, keepdims=True) * (1.0 / k) + 1e-12  # the softmax's temperature: the mean distance
@@ -186,7 +182,7 @@ class MemoryWindow:
         q /= q.sum(1, keepdims=True)
         p -= q  # d log P(right) / d weight_j = sum_i (p_i - q_i) D_ij / ref
         p /= ref
-        if scale is not None and (scale != 1.0).any():
+        if (scale != 1.0).any():
             p *= scale[:, None]
         grad = (p.reshape(1, -1) @ D.reshape(n * k, -1))[0]
         theta = self.log_weights
