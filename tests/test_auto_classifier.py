@@ -164,7 +164,8 @@ def test_bad_inputs_raise_clear_errors(call, exc, words) -> None:
         ({"hedge_loss": "brie"}, ValueError, ["did you mean 'brier'"]),
         ({"hedge_decay": 0.0}, ValueError, ["decay", "(0.0, 1.0]"]),
         ({"candidates": [(16,)]}, TypeError, ["candidates[0]", "Candidate", "tuple"]),
-        ({"candidates": (), "sgd": (), "tree": None, "memory": None}, ValueError, ["empty"]),
+        ({"candidates": (), "sgd": (), "tree": None, "naive_bayes": None, "memory": None}, ValueError, ["empty"]),
+        ({"naive_bayes": "gaussian"}, TypeError, ["NaiveBayes or None", "str"]),
         ({"memory": 5}, TypeError, ["Memory or None", "int"]),
         ({"tree": "hoeffding"}, TypeError, ["Tree or None", "str"]),
         ({"pick_eta": 0.0}, ValueError, ["pick_eta", "(0.0, inf]"]),
@@ -219,7 +220,9 @@ def test_learns_a_nonlinear_concept_better_than_a_linear_model() -> None:
     torch.manual_seed(0)
     x, y = _xor(3000, seed=1)
     auto = _prequential(AutoClassifier(seed=0), x, y)
-    linear = _prequential(AutoClassifier(seed=0, candidates=(Candidate(()),), tree=None, memory=None), x, y)
+    linear = _prequential(
+        AutoClassifier(seed=0, candidates=(Candidate(()),), tree=None, naive_bayes=None, memory=None), x, y
+    )
     assert linear < 0.65  # XOR is not linearly separable
     assert auto > 0.9 and auto > linear + 0.25
 
@@ -660,7 +663,7 @@ def test_sgd_members_grow_with_new_features_and_classes() -> None:
 
 
 def test_auto_classifier_learns_a_new_class_and_feature_with_sgd_members_only() -> None:
-    m = AutoClassifier(seed=0, candidates=(), tree=None, memory=None, pick_eta=None)
+    m = AutoClassifier(seed=0, candidates=(), tree=None, naive_bayes=None, memory=None, pick_eta=None)
     for _ in range(50):
         m.learn_one({"a": 1.0}, "x")
         m.learn_one({"a": -1.0}, "y")

@@ -126,7 +126,7 @@ def test_a_label_flip_starts_a_new_tree() -> None:
 
 
 def test_auto_classifier_with_only_a_tree() -> None:
-    m = AutoClassifier(seed=0, candidates=(), sgd=(), memory=None)
+    m = AutoClassifier(seed=0, candidates=(), sgd=(), naive_bayes=None, memory=None)
     assert m.expert_names == ["tree-g50"]
     rng = np.random.default_rng(5)
     for i in range(600):

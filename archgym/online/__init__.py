@@ -5,8 +5,8 @@ module                 contents
 =====================  ===========================================================================
 ``auto``               :class:`AutoClassifier` (River API, capacity chosen by Hedge over a pool)
 ``pool``, ``linear``   its members: Adam-trained networks packed in one set of tensors, plain-SGD
-                       softmax regressions (``tree``: its Hoeffding tree; ``memory``: its
-                       nearest-neighbour member)
+                       softmax regressions (``tree``: its Hoeffding tree; ``bayes``: its Gaussian
+                       naive Bayes; ``memory``: its nearest-neighbour member)
 ``base``               :class:`Stream` protocol, :class:`DriftPoint`, River-style concept mixing
 ``digits``             :class:`DriftingDigits` (permute / shift / rotate / orthogonal / prior drifts)
 ``synthetic``          :class:`SEAStream`, :class:`HyperplaneStream`

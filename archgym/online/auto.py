@@ -27,6 +27,10 @@ How capacity adapts
       leaves, the capacity of threshold and boolean rules (Agrawal, STAGGER, Mixed, random trees), which it
       finds from a few hundred samples where a network learns the same step slowly; its root is Gaussian
       naive Bayes, and its own drift detector starts a new tree when its error rises;
+    * a naive-Bayes member (:class:`~archgym.online.bayes.NaiveBayes`, numpy): Gaussian naive Bayes over the
+      whole stream since the tree last restarted, the model of concepts its class-conditional shapes nearly
+      decide (classes that differ in variance only, heavy label noise), which the tree stops being at its
+      first split;
     * a memory candidate (:class:`Memory`): an RBF layer whose units are the last ``window`` samples
       (a distance-weighted ``k``-nearest-neighbour vote), the capacity a local, quickly drifting
       concept needs before any network has learned it. Its distance weighs each feature by a weight it
@@ -93,6 +97,7 @@ import numpy as np
 import torch
 
 from archgym.online._checks import in_range, lookup, positive_int
+from archgym.online.bayes import DEFAULT_NAIVE_BAYES, GaussianNaiveBayes, NaiveBayes
 from archgym.online.drift import ADWIN, ErrorBurst
 from archgym.online.encode import FeatureEncoder, LabelEncoder, RunningScaler, is_dataframe
 from archgym.online.hedge import LOG_CLIP, LOSSES, Hedge, expert_losses
@@ -104,12 +109,14 @@ from archgym.online.tree import DEFAULT_TREE, HoeffdingTree, Tree
 __all__ = [
     "DEFAULT_CANDIDATES",
     "DEFAULT_MEMORY",
+    "DEFAULT_NAIVE_BAYES",
     "DEFAULT_SGD",
     "DEFAULT_TREE",
     "DRIFT_BLOCK",
     "AutoClassifier",
     "Candidate",
     "Memory",
+    "NaiveBayes",
     "SGDLinear",
     "Tree",
 ]
@@ -132,6 +139,8 @@ class AutoClassifier:
     :param candidates: the neural candidates (default :data:`DEFAULT_CANDIDATES`); ``()`` for none
     :param sgd: the plain-SGD linear members (default :data:`~archgym.online.linear.DEFAULT_SGD`); ``()`` for none
     :param tree: the tree member (default :data:`~archgym.online.tree.DEFAULT_TREE`); None for none
+    :param naive_bayes: the naive-Bayes member (default :data:`~archgym.online.bayes.DEFAULT_NAIVE_BAYES`); None
+        for none
     :param memory: the memory candidate (default ``Memory()``); None for none
     :param hedge_eta: Hedge's learning rate on the candidates' losses
     :param hedge_decay: per-sample discount of past losses in Hedge (``1 / (1 - decay)`` samples of memory)
@@ -162,6 +171,7 @@ class AutoClassifier:
         candidates: Sequence[Candidate] | None = None,
         sgd: Sequence[SGDLinear] | None = None,
         tree: Tree | None = DEFAULT_TREE,
+        naive_bayes: NaiveBayes | None = DEFAULT_NAIVE_BAYES,
         memory: Memory | None = DEFAULT_MEMORY,
         hedge_eta: float = 1.0,
         hedge_decay: float = 0.995,
@@ -188,18 +198,23 @@ class AutoClassifier:
                 raise TypeError(f"sgd[{i}] must be an SGDLinear, got {type(m).__name__}")
         if tree is not None and not isinstance(tree, Tree):
             raise TypeError(f"tree must be a Tree or None, got {type(tree).__name__}")
+        if naive_bayes is not None and not isinstance(naive_bayes, NaiveBayes):
+            raise TypeError(f"naive_bayes must be a NaiveBayes or None, got {type(naive_bayes).__name__}")
         if memory is not None and not isinstance(memory, Memory):
             raise TypeError(f"memory must be a Memory or None, got {type(memory).__name__}")
-        if not cands and not linear and tree is None and memory is None:
-            raise ValueError("the pool is empty: give at least one candidate, SGD member, a tree or a memory")
+        if not cands and not linear and tree is None and naive_bayes is None and memory is None:
+            raise ValueError(
+                "the pool is empty: give at least one candidate, SGD member, a tree, a naive Bayes or a memory"
+            )
         self.batch_size = None if batch_size is None else positive_int("batch_size", batch_size)
         self.candidates = cands
         self.sgd = linear
         self.tree = tree
+        self.naive_bayes = naive_bayes
         self.memory = memory
         self.hedge_loss = hedge_loss
         lookup("Hedge loss", hedge_loss, LOSSES)
-        n_experts = len(cands) + len(linear) + (tree is not None) + (memory is not None)
+        n_experts = len(cands) + len(linear) + (tree is not None) + (naive_bayes is not None) + (memory is not None)
         self._hedge = Hedge(n_experts, eta=hedge_eta, decay=hedge_decay)
         self.pick_eta = None if pick_eta is None else in_range("pick_eta", pick_eta, 0.0, math.inf, open_low=True)
         self.pick_decay = in_range("pick_decay", pick_decay, 0.0, 1.0, open_low=True)
@@ -230,6 +245,7 @@ class AutoClassifier:
         self._nets: PackedPool | None = None
         self._linear: SGDLinearPool | None = None
         self._tree: HoeffdingTree | None = None
+        self._bayes: GaussianNaiveBayes | None = None
         self._models_classes = 0  # the class count the members were built or last grown for
         self._window: MemoryWindow | None = None
         self._stats = RunningScaler()  # input means and scales (a missing feature counts as 0)
@@ -249,6 +265,7 @@ class AutoClassifier:
         """Names of the pool's members, in Hedge's order."""
         names = [c.name for c in self.candidates] + [m.name for m in self.sgd]
         names += [self.tree.name] if self.tree is not None else []
+        names += [self.naive_bayes.name] if self.naive_bayes is not None else []
         return names + ([self.memory.name] if self.memory is not None else [])
 
     @property
@@ -274,6 +291,8 @@ class AutoClassifier:
             self._linear.grow_inputs(d)
         if self._tree is not None:
             self._tree.grow_inputs(d)
+        if self._bayes is not None:
+            self._bayes.grow_inputs(d)
         if self._window is not None:
             self._window.grow_inputs(d)
 
@@ -290,6 +309,8 @@ class AutoClassifier:
             self._linear = SGDLinearPool(self.sgd, d, C)
         if self._tree is None and self.tree is not None:
             self._tree = HoeffdingTree(self.tree, d, C)
+        if self._bayes is None and self.naive_bayes is not None:
+            self._bayes = GaussianNaiveBayes(self.naive_bayes, d, C)
         if self._window is None and self.memory is not None:
             self._window = MemoryWindow(self.memory, d)
         if self._nets is not None:
@@ -298,6 +319,8 @@ class AutoClassifier:
             self._linear.grow_classes(C)
         if self._tree is not None:
             self._tree.grow_classes(C)
+        if self._bayes is not None:
+            self._bayes.grow_classes(C)
 
     def _encode(self, X: Any) -> np.ndarray:
         """A batch (or one dict, as a 1-row batch) as float32 rows at the current width, checked finite."""
@@ -347,6 +370,9 @@ class AutoClassifier:
             col += self._linear.M
         if self._tree is not None:
             p[:, col] = self._tree.proba(rows)
+            col += 1
+        if self._bayes is not None:
+            p[:, col] = self._bayes.proba(rows)
             col += 1
         if self._window is not None:
             p[:, col] = self._window.proba(rows, self._stats.scale2, C)
@@ -451,6 +477,10 @@ class AutoClassifier:
         if self._linear is not None and not easy:
             self._linear.learn(z, y)
         tree_drift = self._tree is not None and not easy and self._tree.learn(rows, y)
+        if self._bayes is not None:
+            if tree_drift:
+                self._bayes.restart()  # the tree saw its concept change: so did the naive Bayes
+            self._bayes.learn(rows, y)
         if self._window is not None:
             self._window.add(rows, y)
         if not first:

@@ -1,0 +1,125 @@
+"""The naive-Bayes member of AutoClassifier's pool: Gaussian naive Bayes over the whole stream."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from archgym.online import AutoClassifier
+from archgym.online.bayes import REFRESH_MIN, GaussianNaiveBayes, NaiveBayes
+
+
+def _blobs(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, n)
+    centres = np.array([[0.0, 0.0, 5.0], [2.0, 1.0, 5.0], [0.0, 3.0, 5.0]])
+    scales = np.array([[1.0, 0.5, 2.0], [0.7, 1.0, 2.0], [1.2, 0.8, 2.0]])
+    return centres[y] + scales[y] * rng.normal(size=(n, 3)), y
+
+
+def _sphere(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's make_hastie_10_2 in 6 features: the label is whether the sum of squares passes its median."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 6)).astype(np.float32)
+    return x, ((x * x).sum(1) > 5.35).astype(np.int64)
+
+
+def test_bad_settings_raise_clear_errors() -> None:
+    with pytest.raises(ValueError, match=r"NaiveBayes.smoothing must be a number in \(0.0, 1.0\), got 0.0"):
+        NaiveBayes(smoothing=0.0)
+    assert NaiveBayes().name == "gnb"
+
+
+def test_it_is_gaussian_naive_bayes() -> None:
+    """With the smoothing taken out, its probabilities are scikit-learn's GaussianNB on the same samples."""
+    from sklearn.naive_bayes import GaussianNB
+
+    x, y = _blobs(600, seed=0)
+    nb = GaussianNaiveBayes(NaiveBayes(smoothing=1e-9), d=3, n_classes=3)
+    for i in range(0, 600, 8):
+        nb.proba(x[i : i + 8])
+        nb.learn(x[i : i + 8], y[i : i + 8])
+    assert nb.n == 600 and nb.stats[:, -1].tolist() == np.bincount(y).tolist()
+    nb._w = None  # recompute the weights from every sample
+    q, _ = _blobs(50, seed=1)
+    ref = GaussianNB(var_smoothing=0.0).fit(x, y).predict_proba(q)
+    np.testing.assert_allclose(nb.proba(q), ref, rtol=1e-6, atol=1e-8)
+
+
+def test_weights_are_recomputed_as_the_samples_grow() -> None:
+    x, y = _blobs(400, seed=2)
+    nb = GaussianNaiveBayes(NaiveBayes(), d=3, n_classes=3)
+    nb.proba(x[:8])
+    first = nb._w.copy()  # type: ignore[union-attr]
+    nb.learn(x[:8], y[:8])
+    assert nb.n >= REFRESH_MIN
+    nb.proba(x[8:16])
+    assert not np.array_equal(first, nb._w)  # stale after REFRESH_MIN samples
+    for i in range(16, 400, 8):
+        nb.proba(x[i : i + 8])
+        nb.learn(x[i : i + 8], y[i : i + 8])
+    held = nb._w.copy()  # type: ignore[union-attr]
+    nb.learn(x[:8], y[:8])
+    nb.proba(x[:8])
+    assert np.array_equal(held, nb._w)  # 8 more samples on 400: not yet stale
+
+
+def test_learning_without_a_prediction_first_is_the_same() -> None:
+    x, y = _blobs(200, seed=3)
+    a, b = (GaussianNaiveBayes(NaiveBayes(), d=3, n_classes=3) for _ in range(2))
+    for i in range(0, 200, 8):
+        a.proba(x[i : i + 8])
+        a.learn(x[i : i + 8], y[i : i + 8])
+        b.learn(x[i : i + 8].copy(), y[i : i + 8])
+    np.testing.assert_allclose(a.stats, b.stats)
+
+
+def test_it_grows_with_new_features_and_classes_and_restarts() -> None:
+    nb = GaussianNaiveBayes(NaiveBayes(), d=1, n_classes=1)
+    rng = np.random.default_rng(4)
+    for _ in range(30):
+        nb.learn(rng.normal(0.0, 1.0, (8, 1)), np.zeros(8, dtype=np.int64))
+    nb.grow_inputs(2)
+    nb.grow_classes(2)
+    assert nb.stats.shape == (2, 5)
+    assert nb.proba(np.array([[0.0, 0.0]]))[0, 1] == pytest.approx(NaiveBayes().smoothing / 2)  # class 1 unseen
+    for _ in range(30):
+        nb.learn(np.c_[rng.normal(0.0, 1.0, 8), rng.normal(10.0, 1.0, 8)], np.ones(8, dtype=np.int64))
+        nb.learn(np.c_[rng.normal(0.0, 1.0, 8), np.zeros(8)], np.zeros(8, dtype=np.int64))
+    assert nb.proba(np.array([[0.0, 10.0], [0.0, 0.0]])).argmax(1).tolist() == [1, 0]
+    nb.restart()
+    assert nb.n == 0 and nb.n_resets == 1 and not nb.stats.any()
+    np.testing.assert_allclose(nb.proba(np.zeros((1, 2))), 0.5)
+
+
+def test_auto_classifier_learns_a_variance_only_concept_with_it() -> None:
+    """Classes that differ only in variance (a sphere): no linear model gets past chance, naive Bayes does."""
+    x, y = _sphere(4000, seed=5)
+    models = {
+        "nb": AutoClassifier(seed=0, candidates=(), sgd=(), tree=None, memory=None),
+        "linear": AutoClassifier(seed=0, candidates=(), tree=None, naive_bayes=None, memory=None),
+    }
+    acc = {}
+    for name, m in models.items():
+        hits = 0
+        for i in range(0, len(y), 8):
+            if i:
+                hits += int((m.predict_many(x[i : i + 8]) == y[i : i + 8]).sum())
+            m.learn_many(x[i : i + 8], y[i : i + 8])
+        acc[name] = hits / (len(y) - 8)
+    assert models["nb"].expert_names == ["gnb"]
+    assert acc["linear"] < 0.6 and acc["nb"] > 0.85, acc
+
+
+def test_the_naive_bayes_restarts_with_the_tree() -> None:
+    rng = np.random.default_rng(6)
+    x = rng.uniform(0, 1, (6000, 2)).astype(np.float32)
+    y = (x[:, 0] > 0.5).astype(np.int64)
+    y[3000:] = 1 - y[3000:]
+    m = AutoClassifier(seed=0, candidates=(), sgd=(), memory=None)
+    for i in range(0, len(y), 8):
+        m.predict_many(x[i : i + 8])
+        m.learn_many(x[i : i + 8], y[i : i + 8])
+    assert m._tree is not None and m._bayes is not None
+    assert m._tree.n_resets >= 1 and m._bayes.n_resets == m._tree.n_resets
+    assert m._bayes.n < 3000  # only samples after the restart
