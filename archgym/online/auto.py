@@ -477,7 +477,7 @@ class AutoClassifier:
         if self._linear is not None and not easy:
             self._linear.learn(z, y)
         tree_drift = self._tree is not None and not easy and self._tree.learn(rows, y)
-        if self._bayes is not None:
+        if self._bayes is not None:  # every chunk: skipping the easy ones would bias its class-conditional statistics
             if tree_drift:
                 self._bayes.restart()  # the tree saw its concept change: so did the naive Bayes
             self._bayes.learn(rows, y)

@@ -116,7 +116,7 @@ def _entropy(counts: np.ndarray) -> np.ndarray:
     return h
 
 
-def gaussians(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _gaussians(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per class and feature, the mean and the variance ``(..., C, d)`` of leaf statistics ``g`` ``(..., C, 3, d)``
     (count, sum, sum of squares); a variance is at least :data:`VAR_FLOOR` times the feature's variance over all
     classes (plus 1e-12), so a class seen with one value still has a finite width."""
@@ -271,7 +271,7 @@ class HoeffdingTree:
         obs = self.obs[u]
         prior = self.base[u] + obs + 1e-9
         mcp = prior / prior.sum(1, keepdims=True)
-        mu, var = gaussians(self.g[u])
+        mu, var = _gaussians(self.g[u])
         seen = obs > 0
         # a class the leaf has not seen gets no naive-Bayes vote; a leaf that has seen nothing votes by its counts
         unseen = np.where(seen.any(1, keepdims=True), -np.inf, 0.0)
@@ -363,7 +363,7 @@ class HoeffdingTree:
         ok = np.isfinite(span) & (span > 0)
         if not ok.any():
             return
-        mu, var = gaussians(self.g[leaf])
+        mu, var = _gaussians(self.g[leaf])
         sd = np.sqrt(var)
         k = np.arange(1, spec.n_thresholds + 1) / (spec.n_thresholds + 1)
         cuts = np.where(ok, lo, 0.0)[:, None] + np.where(ok, span, 0.0)[:, None] * k[None, :]  # (d, T)
