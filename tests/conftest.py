@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -44,3 +45,13 @@ def fast_kwargs_for(env_id: str) -> dict:
 def fast_kwargs() -> dict:
     """Env kwargs for fast tests."""
     return dict(FAST_ENV_KWARGS)
+
+
+def gaussian_blobs(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` samples of 3 Gaussian classes in 3 features (their own means and widths; the third feature carries
+    only noise), for the naive-Bayes statistics of the tree's leaves and of the naive-Bayes member."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, n)
+    centres = np.array([[0.0, 0.0, 5.0], [2.0, 1.0, 5.0], [0.0, 3.0, 5.0]])
+    scales = np.array([[1.0, 0.5, 2.0], [0.7, 1.0, 2.0], [1.2, 0.8, 2.0]])
+    return centres[y] + scales[y] * rng.normal(size=(n, 3)), y

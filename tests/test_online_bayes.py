@@ -7,14 +7,7 @@ import pytest
 
 from archgym.online import AutoClassifier
 from archgym.online.bayes import REFRESH_MIN, GaussianNaiveBayes, NaiveBayes
-
-
-def _blobs(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, 3, n)
-    centres = np.array([[0.0, 0.0, 5.0], [2.0, 1.0, 5.0], [0.0, 3.0, 5.0]])
-    scales = np.array([[1.0, 0.5, 2.0], [0.7, 1.0, 2.0], [1.2, 0.8, 2.0]])
-    return centres[y] + scales[y] * rng.normal(size=(n, 3)), y
+from tests.conftest import gaussian_blobs
 
 
 def _sphere(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -34,20 +27,20 @@ def test_it_is_gaussian_naive_bayes() -> None:
     """With the smoothing taken out, its probabilities are scikit-learn's GaussianNB on the same samples."""
     from sklearn.naive_bayes import GaussianNB
 
-    x, y = _blobs(600, seed=0)
+    x, y = gaussian_blobs(600, seed=0)
     nb = GaussianNaiveBayes(NaiveBayes(smoothing=1e-9), d=3, n_classes=3)
     for i in range(0, 600, 8):
         nb.proba(x[i : i + 8])
         nb.learn(x[i : i + 8], y[i : i + 8])
     assert nb.n == 600 and nb.stats[:, -1].tolist() == np.bincount(y).tolist()
     nb._w = None  # recompute the weights from every sample
-    q, _ = _blobs(50, seed=1)
+    q, _ = gaussian_blobs(50, seed=1)
     ref = GaussianNB(var_smoothing=0.0).fit(x, y).predict_proba(q)
     np.testing.assert_allclose(nb.proba(q), ref, rtol=1e-6, atol=1e-8)
 
 
 def test_weights_are_recomputed_as_the_samples_grow() -> None:
-    x, y = _blobs(400, seed=2)
+    x, y = gaussian_blobs(400, seed=2)
     nb = GaussianNaiveBayes(NaiveBayes(), d=3, n_classes=3)
     nb.proba(x[:8])
     first = nb._w.copy()  # type: ignore[union-attr]
@@ -65,7 +58,7 @@ def test_weights_are_recomputed_as_the_samples_grow() -> None:
 
 
 def test_learning_without_a_prediction_first_is_the_same() -> None:
-    x, y = _blobs(200, seed=3)
+    x, y = gaussian_blobs(200, seed=3)
     a, b = (GaussianNaiveBayes(NaiveBayes(), d=3, n_classes=3) for _ in range(2))
     for i in range(0, 200, 8):
         a.proba(x[i : i + 8])

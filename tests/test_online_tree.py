@@ -7,6 +7,7 @@ import pytest
 
 from archgym.online import AutoClassifier
 from archgym.online.tree import DEFAULT_TREE, HoeffdingTree, Tree
+from tests.conftest import gaussian_blobs
 
 
 def _feed(tree: HoeffdingTree, x: np.ndarray, y: np.ndarray, chunk: int = 8) -> float:
@@ -16,14 +17,6 @@ def _feed(tree: HoeffdingTree, x: np.ndarray, y: np.ndarray, chunk: int = 8) -> 
         hits += int((tree.proba(x[i : i + chunk]).argmax(1) == y[i : i + chunk]).sum())
         tree.learn(x[i : i + chunk], y[i : i + chunk])
     return hits / len(y)
-
-
-def _blobs(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, 3, n)
-    centres = np.array([[0.0, 0.0, 5.0], [2.0, 1.0, 5.0], [0.0, 3.0, 5.0]])
-    scales = np.array([[1.0, 0.5, 2.0], [0.7, 1.0, 2.0], [1.2, 0.8, 2.0]])
-    return centres[y] + scales[y] * rng.normal(size=(n, 3)), y
 
 
 @pytest.mark.parametrize(
@@ -49,13 +42,13 @@ def test_a_tree_that_never_splits_is_gaussian_naive_bayes() -> None:
     """The root's naive-Bayes vote equals scikit-learn's GaussianNB on the same samples."""
     from sklearn.naive_bayes import GaussianNB
 
-    x, y = _blobs(600, seed=0)
+    x, y = gaussian_blobs(600, seed=0)
     tree = HoeffdingTree(Tree(max_depth=0, drift_delta=None), d=3, n_classes=3)
     for i in range(0, 600, 8):
         tree.learn(x[i : i + 8], y[i : i + 8])
     assert tree.n_leaves == 1
     tree.stale_at[:] = 0.0  # recompute the leaf's parameters from every sample
-    q, _ = _blobs(50, seed=1)
+    q, _ = gaussian_blobs(50, seed=1)
     _, nb = tree._votes(q, np.zeros(50, dtype=np.int64))
     ref = GaussianNB(var_smoothing=0.0).fit(x, y).predict_proba(q)
     np.testing.assert_allclose(nb, ref, rtol=1e-6, atol=1e-9)
@@ -87,7 +80,7 @@ def test_no_split_before_grace_samples_nor_on_noise() -> None:
 
 
 def test_learning_after_proba_equals_learning_alone() -> None:
-    x, y = _blobs(800, seed=2)
+    x, y = gaussian_blobs(800, seed=2)
     a, b = HoeffdingTree(DEFAULT_TREE, 3, 3), HoeffdingTree(DEFAULT_TREE, 3, 3)
     for i in range(0, 800, 8):
         a.proba(x[i : i + 8].copy())
@@ -99,7 +92,7 @@ def test_learning_after_proba_equals_learning_alone() -> None:
 
 
 def test_the_tree_grows_with_new_features_and_classes() -> None:
-    x, y = _blobs(400, seed=3)
+    x, y = gaussian_blobs(400, seed=3)
     tree = HoeffdingTree(Tree(drift_delta=None), d=3, n_classes=2)
     keep = y < 2
     _feed(tree, x[keep], y[keep])
