@@ -1,8 +1,8 @@
-"""Benchmark: archgym's AutoClassifier against River's classifiers on 77 streams of different kinds.
+"""Benchmark: archgym's AutoClassifier against River's classifiers on 99 streams of different kinds.
 
 What it does
     Materialises each stream of :data:`STREAMS` once (River's or scikit-learn's synthetic generators, 50,000
-    samples each but nine short streams, or a dataset bundled in River's or scikit-learn's wheel, or MNIST-1D,
+    samples each but 13 short streams, or a dataset bundled in River's or scikit-learn's wheel, or MNIST-1D,
     whole) and runs the same prequential protocol for every model: the stream is cut into chunks of ``--chunk``
     samples (default 8); each chunk is first predicted with the model as it stands, then learned. River's models
     predict and learn the chunk one sample at a time (``predict_one`` then ``learn_one`` on River's dicts); archgym's
@@ -30,8 +30,9 @@ What it does
     other set) and run once with it frozen, a RESERVE set, fixed after that run and before any work on an
     eighth configuration (developed on every other set) and run once with it frozen, a SPARE set, fixed
     after that run and before any work on a ninth configuration (developed on every other set) and run once with
-    it frozen, and an UNSEEN set, fixed after that run and before any work on a tenth configuration (developed on
-    every other set, ``--split dev``);
+    it frozen, an UNSEEN set, fixed after that run and before any work on a tenth configuration (developed on
+    every other set) and run once with it frozen, and a NOVEL set, fixed after that run and before any work on an
+    eleventh configuration (developed on every other set, ``--split dev``);
     :func:`verdict` says per stream whether the goal is met: AutoClassifier's accuracy >= River's best,
     at >= 10x ARF's samples/s.
 
