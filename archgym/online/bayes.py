@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from archgym.online._checks import in_range
-from archgym.online.tree import VAR_FLOOR
+from archgym.online.tree import gaussian_moments
 
 __all__ = ["DEFAULT_NAIVE_BAYES", "GaussianNaiveBayes", "NaiveBayes"]
 
@@ -116,18 +116,12 @@ class GaussianNaiveBayes:
 
     def _refresh(self) -> None:
         """Recompute the log-likelihood's weights: ``log p(c) + sum_j log N(x_j; mu, var)`` is ``[x * x, x, 1] @ w``
-        with ``w = [-1 / (2 var), mu / var, log p(c) - sum_j (log var + mu * mu / var) / 2]`` per class; a variance
-        is at least :data:`~archgym.online.tree.VAR_FLOOR` times the feature's variance over all classes (plus
-        1e-12), as in the tree's leaves."""
+        with ``w = [-1 / (2 var), mu / var, log p(c) - sum_j (log var + mu * mu / var) / 2]`` per class (means and
+        variances by :func:`~archgym.online.tree.gaussian_moments`, as in the tree's leaves)."""
         d, stats = self.d, self.stats
         count = stats[:, -1]
         seen = count > 0
-        sq, sm = stats[:, :d], stats[:, d:-1]
-        inv_n = 1.0 / np.maximum(count, 1.0)[:, None]
-        mu = sm * inv_n
-        inv_total = 1.0 / max(float(count.sum()), 1.0)
-        var_all = sq.sum(0) * inv_total - (sm.sum(0) * inv_total) ** 2
-        var = np.maximum(sq * inv_n - mu * mu, VAR_FLOOR * np.maximum(var_all, 0.0) + 1e-12)
+        mu, var = gaussian_moments(stats[:, -1:], stats[:, d:-1], stats[:, :d])
         ivar = 1.0 / var
         prior = count + 1e-9
         # a class not seen yet gets no vote (only the smoothing's share); before any sample every class is equal

@@ -116,17 +116,22 @@ def _entropy(counts: np.ndarray) -> np.ndarray:
     return h
 
 
-def _gaussians(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per class and feature, the mean and the variance ``(..., C, d)`` of leaf statistics ``g`` ``(..., C, 3, d)``
-    (count, sum, sum of squares); a variance is at least :data:`VAR_FLOOR` times the feature's variance over all
-    classes (plus 1e-12), so a class seen with one value still has a finite width."""
-    count = g[..., 0, :]
+def gaussian_moments(count: np.ndarray, total: np.ndarray, sq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per class and feature, the mean and the variance ``(..., C, d)`` from the samples' count, sum and sum of
+    squares ``(..., C, d)`` (``count`` may be ``(..., C, 1)``: one count per class for every feature); a variance is
+    at least :data:`VAR_FLOOR` times the feature's variance over all classes (plus 1e-12), so a class seen with one
+    value still has a finite width. The tree's leaves and the naive-Bayes member share this rule."""
     n = np.maximum(count, 1.0)
-    mu = g[..., 1, :] / n
-    var = g[..., 2, :] / n - mu * mu
+    mu = total / n
+    var = sq / n - mu * mu
     tot = np.maximum(count.sum(-2), 1.0)
-    var_all = g[..., 2, :].sum(-2) / tot - (g[..., 1, :].sum(-2) / tot) ** 2
+    var_all = sq.sum(-2) / tot - (total.sum(-2) / tot) ** 2
     return mu, np.maximum(var, (VAR_FLOOR * np.maximum(var_all, 0.0) + 1e-12)[..., None, :])
+
+
+def _gaussians(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`gaussian_moments` of leaf statistics ``g`` ``(..., C, 3, d)`` (count, sum, sum of squares)."""
+    return gaussian_moments(g[..., 0, :], g[..., 1, :], g[..., 2, :])
 
 
 class HoeffdingTree:
