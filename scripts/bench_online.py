@@ -1,8 +1,8 @@
-"""Benchmark: archgym's AutoClassifier against River's classifiers on 99 streams of different kinds.
+"""Benchmark: archgym's AutoClassifier against River's classifiers on 110 streams of different kinds.
 
 What it does
     Materialises each stream of :data:`STREAMS` once (River's or scikit-learn's synthetic generators, 50,000
-    samples each but 13 short streams, or a dataset bundled in River's or scikit-learn's wheel, or MNIST-1D,
+    samples each but 15 short streams, or a dataset bundled in River's or scikit-learn's wheel, or MNIST-1D,
     whole) and runs the same prequential protocol for every model: the stream is cut into chunks of ``--chunk``
     samples (default 8); each chunk is first predicted with the model as it stands, then learned. River's models
     predict and learn the chunk one sample at a time (``predict_one`` then ``learn_one`` on River's dicts); archgym's
@@ -31,8 +31,9 @@ What it does
     eighth configuration (developed on every other set) and run once with it frozen, a SPARE set, fixed
     after that run and before any work on a ninth configuration (developed on every other set) and run once with
     it frozen, an UNSEEN set, fixed after that run and before any work on a tenth configuration (developed on
-    every other set) and run once with it frozen, and a NOVEL set, fixed after that run and before any work on an
-    eleventh configuration (developed on every other set, ``--split dev``);
+    every other set) and run once with it frozen, a NOVEL set, fixed after that run and before any work on an
+    eleventh configuration (developed on every other set) and run once with it frozen, and a BLIND set, fixed after
+    that run and before any work on a twelfth configuration (developed on every other set, ``--split dev``);
     :func:`verdict` says per stream whether the goal is met: AutoClassifier's accuracy >= River's best,
     at >= 10x ARF's samples/s.
 
@@ -44,8 +45,8 @@ How to run
 Flags
     --n N            samples per synthetic stream (default 50000; --quick: 5000)
     --quick          short run; prints only, never writes docs/benchmarks.md
-    --split S        all, dev (every split but novel), tuning, held-out, fresh, final, sealed, vault, reserve,
-                     spare, unseen or novel (default all)
+    --split S        all, dev (every split but blind), tuning, held-out, fresh, final, sealed, vault, reserve,
+                     spare, unseen, novel or blind (default all)
     --streams A,B    only these streams
     --chunk B        samples per predict-then-learn chunk, for every model (default 8)
     --seed S         seed of the synthetic streams (default 0)
@@ -111,6 +112,8 @@ STAGGER_1_0_SHORT = 2_000
 CLASSIFICATION_SHORT = 2_500
 STAGGER_2_0_SHORT = 2_500
 MIXED_0_1_SHORT = 3_000
+STAGGER_0_1_SHORT = 2_000
+MIXED_1_0_SHORT = 3_500
 
 
 # ---------------------------------------------------------------------------- streams
@@ -298,6 +301,17 @@ _random_tree_2c_cat = _river(
     "RandomTree", {"seed_tree": 182, "seed_sample": 183}, n_classes=2, n_num_features=3, n_cat_features=7,
     n_categories_per_feature=4, max_tree_depth=5, first_leaf_level=2,
 )  # fmt: skip
+_sea_1_0 = _chain("SEA", "variant", (1, 0), 190, noise=0.1)
+_hyperplane_10 = _hyperplane_spec(194, 10, 5, 5e-4, 0.07)
+_rbf_drift_3c_6 = _rbf_drift(195, 3, 6, 20, 1e-3, 10)
+_led_drift_6_2 = _chain("LEDDrift", "n_drift_features", (6, 2), 197, noise_percentage=0.1, **_LED)
+_stagger_0_1_short = _chain("STAGGER", _FN, (0, 1), 199, width=50, length=STAGGER_0_1_SHORT)
+_sine_2_1_noisy = _chain("Sine", _FN, (2, 1), 202, has_noise=True)
+_mixed_1_0_short = _chain("Mixed", _FN, (1, 0), 205, width=50, length=MIXED_1_0_SHORT)
+_random_tree_3c_cat = _river(
+    "RandomTree", {"seed_tree": 207, "seed_sample": 208}, n_classes=3, n_num_features=4, n_cat_features=6,
+    n_categories_per_feature=3, max_tree_depth=5, first_leaf_level=2,
+)  # fmt: skip
 
 
 # streams whose seeds do not follow _chain's pattern (kept as they were: the same samples)
@@ -351,6 +365,15 @@ def _sklearn_generated(name: str, **kwargs: Any) -> Callable[[int, int], Any]:
     return make
 
 
+def _circles_noisy(n: int, seed: int) -> Any:
+    """scikit-learn's ``make_circles`` (noise 0.15, factor 0.6) with 4 standard-normal noise features appended."""
+    import sklearn.datasets
+
+    x, y = sklearn.datasets.make_circles(n_samples=n, noise=0.15, factor=0.6, random_state=seed + 209)
+    noise = np.random.default_rng(seed + 210).standard_normal((n, 4))
+    return _samples(np.concatenate([x, noise], 1), y)
+
+
 def _shuffled(x: np.ndarray, y: np.ndarray, seed: int) -> list[tuple[dict[str, float], int]]:
     """:func:`_samples` of a dataset in an order shuffled by ``seed`` (a stored set is often sorted by class)."""
     order = np.random.default_rng(seed).permutation(len(y))
@@ -400,10 +423,11 @@ def _mnist1d(n: int, seed: int) -> Any:
 #: first run (with the eighth configuration) and before any work on a ninth, and first run with it frozen; UNSEEN
 #: streams were fixed (committed) after the spare's first run (with the ninth configuration) and before any work
 #: on a tenth, and first run with it frozen; NOVEL streams were fixed (committed) after the unseen's first run (with
-#: the tenth configuration) and before any work on an eleventh, and first run with it frozen (a twelfth configuration
-#: needs a new split, fixed before any work on it)
-_T, _H, _F, _L, _S, _V, _R, _P, _U, _N = (
-    "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel",
+#: the tenth configuration) and before any work on an eleventh, and first run with it frozen; BLIND streams were
+#: fixed (committed) after the novel's first run (with the eleventh configuration) and before any work on a twelfth
+#: (a thirteenth configuration needs a new split, fixed before any work on it)
+_T, _H, _F, _L, _S, _V, _R, _P, _U, _N, _B = (
+    "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel", "blind",
 )  # fmt: skip
 STREAMS: dict[str, StreamSpec] = {
     "sea-drift": StreamSpec("linear, 2 abrupt drifts (SEA 0 -> 2 -> 3, 10% noise)", _T, _sea),
@@ -708,10 +732,58 @@ STREAMS: dict[str, StreamSpec] = {
         _N,
         _sklearn_generated("classification", n_features=12, n_informative=6, n_redundant=2, n_classes=5, flip_y=0.08),
     ),
+    "agrawal-9-3": StreamSpec(
+        "threshold rules, 1 drift, 5% perturbation (Agrawal f9 -> f3)", _B, _agrawal((9, 3), 0.05, 185)
+    ),
+    "sea-1-0": StreamSpec("linear, 1 abrupt drift, 10% noise (SEA 1 -> 0)", _B, _sea_1_0),
+    "hyperplane-10": StreamSpec(
+        "linear, rotating (Hyperplane, 10 features, 5 drifting, change 5e-4, 7% noise)", _B, _hyperplane_10
+    ),
+    "rbf-drift-3c-6": StreamSpec(
+        "Gaussian clusters, moving (RandomRBFDrift, 3 classes, 6 features, speed 1e-3)", _B, _rbf_drift_3c_6
+    ),
+    "led-drift-6-2": StreamSpec(
+        "boolean, 10 classes, 1 drift (LEDDrift, 10% noise, 17 irrelevant)", _B, _led_drift_6_2
+    ),
+    "stagger-0-1-short": StreamSpec(
+        "categorical rules, short, 1 drift (STAGGER 0 -> 1, 2,000 samples)",
+        _B,
+        _stagger_0_1_short,
+        length=STAGGER_0_1_SHORT,
+    ),
+    "sine-2-1-noisy": StreamSpec("2-D nonlinear + 2 noise features, 1 drift (Sine f2 -> f1)", _B, _sine_2_1_noisy),
+    "mixed-1-0-short": StreamSpec(
+        "boolean + numeric, label flip, short (Mixed f1 -> f0, 3,500 samples)",
+        _B,
+        _mixed_1_0_short,
+        length=MIXED_1_0_SHORT,
+    ),
+    "random-tree-3c-cat": StreamSpec(
+        "random decision tree, 3 classes, 4 numeric + 6 categorical (RandomTree, depth 5)", _B, _random_tree_3c_cat
+    ),
+    "classification-4c-clusters": StreamSpec(
+        "multiclass, 3 clusters per class, generated by scikit-learn (make_classification: 10 features, "
+        "5 informative, 4 classes, 3% label noise)",
+        _B,
+        _sklearn_generated(
+            "classification",
+            n_features=10,
+            n_informative=5,
+            n_redundant=1,
+            n_classes=4,
+            n_clusters_per_class=3,
+            flip_y=0.03,
+        ),
+    ),
+    "circles-noisy": StreamSpec(
+        "2-D nonlinear + 4 noise features, generated by scikit-learn (make_circles, noise 0.15, factor 0.6)",
+        _B,
+        _circles_noisy,
+    ),
 }
-SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel")
-#: the development streams of an eleventh configuration (``--split dev``): every split but the novel
-DEV_SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen")
+SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel", "blind")
+#: the development streams of a twelfth configuration (``--split dev``): every split but the blind
+DEV_SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel")
 
 
 def materialise(name: str, n: int, seed: int) -> tuple[Data, np.ndarray, list[Any]]:
@@ -942,7 +1014,7 @@ def main(argv: list[str] | None = None) -> Results:
     p.add_argument("--n", type=int, default=None, help="samples per synthetic stream (default 50000, --quick 5000)")
     p.add_argument("--quick", action="store_true", help="short run; prints only")
     p.add_argument(
-        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: every split but novel)"
+        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: every split but blind)"
     )
     p.add_argument("--streams", default=None, help="comma-separated stream names")
     p.add_argument("--chunk", type=int, default=8, help="samples per predict-then-learn chunk (every model)")
