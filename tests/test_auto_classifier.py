@@ -252,7 +252,7 @@ def test_prediction_forward_pass_holds_the_next_steps_replayed_samples() -> None
     the prediction's forward pass takes them too (the step needs no forward pass of its own); predicting draws
     nothing, so models that predict each batch once, twice or never learn the same."""
     x, y = _xor(120)
-    once, twice, never = (AutoClassifier(seed=0, replay_until=80, skip_loss=0.0) for _ in range(3))
+    once, twice, never = (AutoClassifier(seed=0, replay_until=80, skip_loss=0.0, sleep_below=0.0) for _ in range(3))
     rows_in_forward = []
     for i in range(0, 120, 4):
         for m, times in ((once, 1), (twice, 2)):

@@ -76,6 +76,20 @@ Drift, early samples and easy chunks
       would under the near-zero gradients of learning it, so the networks still react to the first
       large gradients after a drift with large steps.
 
+Compute follows the weights
+    A member group (the networks, the SGD members, the tree, the naive Bayes, the memory) in which every member
+    weighs less than ``sleep_below`` in the predictions *sleeps*: it is predicted only on probe chunks (every
+    ``probe_every``-th learned batch), and on those its losses count ``probe_every`` times in both Hedges (an
+    unbiased estimate of the chunks it slept through: its weight follows its accuracy as before, with more noise)
+    while on the others its columns are uniform and it takes no loss. A probe that lifts a member above
+    ``sleep_below`` wakes its group. The sleeping networks and SGD members learn on probe chunks only (learning
+    needs the prediction's forward pass); the tree keeps learning its statistics on every chunk without
+    computing its votes (a tree that learned a quarter of the samples would grow too slowly to ever take the
+    lead back), and the naive Bayes and the memory keep learning everything (their learning is cheap). The
+    group of the heaviest member never sleeps, and a detected drift wakes every group for ``wake_after_drift``
+    samples. On a stream one or two capacities decide (a memory on a local 2-D concept, a tree on threshold
+    rules), most chunks then cost what those members cost.
+
 >>> model = AutoClassifier(seed=0)
 >>> for _ in range(30):
 ...     model.learn_one({"x": 1.0, "colour": "red"}, "yes")
@@ -162,6 +176,11 @@ class AutoClassifier:
     :param hard_batch_size: once the stream is no longer young (no replay), a batch the mixture got wrong
         on at least one row is learned in mini-batches of this size, in order (more, smaller steps where
         there is something to learn; None: like any other batch)
+    :param sleep_below: a member group in which every member weighs less than this in the predictions sleeps (see
+        the module docstring; 0: none ever sleeps)
+    :param probe_every: a sleeping group is predicted (and its networks and SGD members learn) on every this-th
+        learned batch
+    :param wake_after_drift: samples after a detected drift during which no group sleeps
     """
 
     def __init__(
@@ -186,6 +205,9 @@ class AutoClassifier:
         skip_loss: float = 0.01,
         hard_batch_size: int | None = 4,
         burst_delta: float | None = 1e-4,
+        sleep_below: float = 1e-3,
+        probe_every: int = 4,
+        wake_after_drift: int = 200,
     ) -> None:
         self.seed = positive_int("seed", seed, 0)
         cands = DEFAULT_CANDIDATES if candidates is None else tuple(candidates)
@@ -215,6 +237,17 @@ class AutoClassifier:
         self.hedge_loss = hedge_loss
         lookup("Hedge loss", hedge_loss, LOSSES)
         n_experts = len(cands) + len(linear) + (tree is not None) + (naive_bayes is not None) + (memory is not None)
+        sizes = (len(cands), len(linear), int(tree is not None), int(naive_bayes is not None), int(memory is not None))
+        ends = np.cumsum(sizes)
+        #: Hedge columns of each member group (networks, SGD members, tree, naive Bayes, memory), empty when absent
+        self._group_cols = [slice(int(e - k), int(e)) for e, k in zip(ends, sizes, strict=True)]
+        self._group_sizes = np.array(sizes)
+        self.sleep_below = in_range("sleep_below", sleep_below, 0.0, 1.0)
+        self.probe_every = positive_int("probe_every", probe_every)
+        self.wake_after_drift = positive_int("wake_after_drift", wake_after_drift, 0)
+        self._asleep = np.zeros(len(sizes), dtype=bool)  # groups predicted and learned on probe chunks only
+        self._awake_until = 0  # no group sleeps while n_seen < this (moved on by a drift)
+        self._chunks = 0  # learned batches (probe chunks: every probe_every-th)
         self._hedge = Hedge(n_experts, eta=hedge_eta, decay=hedge_decay)
         self.pick_eta = None if pick_eta is None else in_range("pick_eta", pick_eta, 0.0, math.inf, open_low=True)
         self.pick_decay = in_range("pick_decay", pick_decay, 0.0, 1.0, open_low=True)
@@ -267,6 +300,17 @@ class AutoClassifier:
         names += [self.tree.name] if self.tree is not None else []
         names += [self.naive_bayes.name] if self.naive_bayes is not None else []
         return names + ([self.memory.name] if self.memory is not None else [])
+
+    @property
+    def sleeping(self) -> list[str]:
+        """Names of the members that sleep now: predicted and learned on probe chunks only (see ``sleep_below``)."""
+        names = self.expert_names
+        return [
+            names[k]
+            for g, cols in enumerate(self._group_cols)
+            if self._asleep[g]
+            for k in range(*cols.indices(len(names)))
+        ]
 
     @property
     def weights(self) -> dict[str, float]:
@@ -341,46 +385,63 @@ class AutoClassifier:
             rows = np.nan_to_num(rows, nan=0.0)  # NaN: missing
         return rows
 
-    def _forward(self, rows: np.ndarray, replay: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, Any]:
+    def _forward(
+        self, rows: np.ndarray, replay: tuple[np.ndarray, np.ndarray] | None = None, active: np.ndarray | None = None
+    ) -> tuple[np.ndarray, Any]:
         """Each expert's probabilities ``(n, K, C)`` (numpy float32) for encoded rows, and what the learning
         step reuses: the networks' forward pass (None without networks), the standardised rows and the replayed
         samples that forward pass also holds.
 
         :param replay: ``(rows, labels)`` from the memory that the networks' forward pass takes after ``rows``
             (the next Adam step's replayed samples, so that step needs no forward pass of its own), or None
+        :param active: per member group, whether it is predicted (None: all); the columns of a group that is not
+            are uniform (added to every class alike, a sleeping group's tiny weight moves no argmax)
         """
         C = max(len(self._labels), 1)
         n = len(rows)
         net_out = None
-        if self._nets is None:
+        nets, linear, tree, bayes, window = self._nets, self._linear, self._tree, self._bayes, self._window
+        if active is not None and not active.all():
+            nets = nets if active[0] else None
+            linear = linear if active[1] else None
+            tree = tree if active[2] else None
+            bayes = bayes if active[3] else None
+            window = window if active[4] else None
+        if nets is None:
             replay = None
-        if self._nets is not None or self._linear is not None:
+        if nets is not None or linear is not None:
             zx = self._stats.transform(rows if replay is None else np.concatenate([rows, replay[0]]))
             z = zx[:n]  # standardising is per row: the same values as standardising ``rows`` alone
         else:
             zx = z = rows
-        p = np.empty((n, len(self._hedge.weights), C), dtype=np.float32)
-        col = 0
-        if self._nets is not None:
-            net_out = self._nets.forward(torch.from_numpy(zx))
-            col = self._nets.K
-            np.exp(net_out[0].numpy()[:n], out=p[:, :col])
-        if self._linear is not None:
-            p[:, col : col + self._linear.M] = self._linear.proba(z)
-            col += self._linear.M
-        if self._tree is not None:
-            p[:, col] = self._tree.proba(rows)
-            col += 1
-        if self._bayes is not None:
-            p[:, col] = self._bayes.proba(rows)
-            col += 1
-        if self._window is not None:
-            p[:, col] = self._window.proba(rows, self._stats.scale2, C)
+        if active is None or active.all():
+            p = np.empty((n, len(self._hedge.weights), C), dtype=np.float32)
+        else:
+            p = np.full((n, len(self._hedge.weights), C), 1.0 / C, dtype=np.float32)
+        cols = self._group_cols
+        if nets is not None:
+            net_out = nets.forward(torch.from_numpy(zx))
+            np.exp(net_out[0].numpy()[:n], out=p[:, cols[0]])
+        if linear is not None:
+            p[:, cols[1]] = linear.proba(z)
+        if tree is not None:
+            p[:, cols[2].start] = tree.proba(rows)
+        if bayes is not None:
+            p[:, cols[3].start] = bayes.proba(rows)
+        if window is not None:
+            p[:, cols[4].start] = window.proba(rows, self._stats.scale2, C)
         return p, (net_out, z, replay)
 
-    def _mixture(self, p: np.ndarray) -> np.ndarray:
-        """The predictions' mixture ``(n, C)`` of the experts' probabilities ``(n, K, C)`` (both Hedges' weights)."""
-        return np.matmul(self._weights32, p)
+    def _mixture(self, p: np.ndarray, active: np.ndarray | None = None, w: np.ndarray | None = None) -> np.ndarray:
+        """The predictions' mixture ``(n, C)`` of the experts' probabilities ``(n, K, C)`` (both Hedges' weights,
+        or ``w``), over the member groups ``active`` predicted (their weights renormalised; None: all)."""
+        w = self._weights32 if w is None else w
+        if active is not None and not active.all():
+            masked = w * np.repeat(active, self._group_sizes)
+            total = float(masked.sum())
+            if total > 0.0:  # (0 only if the awake weights all underflowed: then the uniform columns decide nothing)
+                w = masked / total
+        return np.matmul(w, p)
 
     def _predict_rows(self, rows: np.ndarray) -> np.ndarray | None:
         """Mixture probabilities ``(n, C)`` of encoded rows (None before anything was learned)."""
@@ -388,10 +449,48 @@ class AutoClassifier:
             self._cache = None
             return None
         rows = rows.copy()  # kept for the learning step (the caller's array may change before it)
-        p, reuse = self._forward(rows, self._replay_sample())
-        mix = self._mixture(p)
-        self._cache = (rows, len(self._labels), (p, reuse, mix))
+        active = self._active()
+        p, reuse = self._forward(rows, self._replay_sample(), active)
+        mix = self._mixture(p, active)
+        self._cache = (rows, len(self._labels), (p, reuse, mix, active))
         return mix
+
+    def _active(self) -> np.ndarray:
+        """Per member group, whether the coming chunk predicts and learns it: every group that is awake, and
+        on a probe chunk (every ``probe_every``-th learned batch) the sleeping ones too."""
+        if self._chunks % self.probe_every == 0:
+            return np.ones(len(self._asleep), dtype=bool)
+        return ~self._asleep
+
+    def _loss_scale(self, active: np.ndarray) -> np.ndarray | None:
+        """Per expert, the factor on its losses in both Hedges: 0 for a group not predicted on this chunk,
+        ``probe_every`` for a sleeping group on a probe chunk (an unbiased estimate of the losses of the chunks it
+        slept through), 1 otherwise; None when every factor is 1."""
+        if not self._asleep.any():
+            return None
+        scale = np.ones(len(self._hedge.weights))
+        for g, cols in enumerate(self._group_cols):
+            if not active[g]:
+                scale[cols] = 0.0
+            elif self._asleep[g]:
+                scale[cols] = float(self.probe_every)
+        return scale
+
+    def _update_sleep(self, active: np.ndarray) -> None:
+        """After both Hedges' update: a group predicted on this chunk sleeps when every member of it weighs less
+        than ``sleep_below`` in the predictions (and no drift was detected in the last ``wake_after_drift``
+        samples), and wakes when one weighs more; a group not predicted on this chunk stays as it is (no loss of
+        its own moved its weight), and the group of the heaviest member never sleeps."""
+        if self.sleep_below <= 0.0:
+            return
+        if self.n_seen < self._awake_until:
+            self._asleep[:] = False
+            return
+        w = self._weights32
+        top = int(w.argmax())
+        for g, cols in enumerate(self._group_cols):
+            if active[g] and cols.stop > cols.start:
+                self._asleep[g] = float(w[cols].max()) < self.sleep_below and not cols.start <= top < cols.stop
 
     def _learn_rows(self, rows: np.ndarray, y: np.ndarray) -> None:
         if len(y) != len(rows):
@@ -412,32 +511,39 @@ class AutoClassifier:
             and np.array_equal(cache[0], rows)
         ):
             rows = cache[0]  # the same values; the members that keep their last input recognise this one
-            p, (net_out, z, replayed), mix = cache[2]  # predicted just before with these weights: reuse the forward
+            p, (net_out, z, replayed), mix, active = cache[2]  # predicted just before with these weights: reuse it
         else:
-            p, (net_out, z, replayed) = self._forward(rows)
+            active = self._active()
+            p, (net_out, z, replayed) = self._forward(rows, None, active)
             mix = None
+        scale = self._loss_scale(active)
         if self.hedge_loss == "log":  # numpy: a few times cheaper than torch calls on these tiny arrays
             py = p[np.arange(len(y)), :, y]
             losses = -np.log(np.maximum(py, LOG_CLIP))
         else:
             losses = expert_losses(self.hedge_loss, torch.from_numpy(p), yt).numpy()
+        if scale is not None:
+            losses = losses * scale
         calibrated = None  # the log-loss mixture, before this update
         if self._pick is not None:  # 0-1 losses of the log-loss mixture and of each member
-            calibrated = np.matmul(self._hedge.weights32, p)
+            calibrated = self._mixture(p, active, self._hedge.weights32)
             wrong = np.concatenate([(calibrated.argmax(1) != y)[:, None], p.argmax(2) != y[:, None]], 1)
-            self._pick.update(wrong.astype(np.float64))
+            wrong = wrong.astype(np.float64)
+            if scale is not None:
+                wrong[:, 1:] *= scale
+            self._pick.update(wrong)
         self._hedge.update(losses)
         if self._pick is not None:
             w = self._pick.weights32
             self._weights32 = w[0] * self._hedge.weights32 + w[1:]
         else:
             self._weights32 = self._hedge.weights32
-        nets = self._nets
+        nets = self._nets if active[0] else None  # sleeping networks learn on probe chunks only (no Adam step else)
         easy = False
         if self.skip_loss:
             if calibrated is None:
                 if mix is None:
-                    mix = self._mixture(p)
+                    mix = self._mixture(p, active)
                 calibrated = mix  # without the second Hedge, the predictions' mixture is the log-loss one
             p_true = calibrated[np.arange(len(y)), y]
             # the log-loss mixture's loss < skip_loss on every row (not the predictions' mixture: the second Hedge
@@ -454,7 +560,7 @@ class AutoClassifier:
             young = self.n_seen < self._young_until
             if self.hard_batch_size is not None and b > self.hard_batch_size and not young:
                 if mix is None:
-                    mix = self._mixture(p)
+                    mix = self._mixture(p, active)
                 if bool((mix.argmax(1) != y).any()):  # a mistake in the batch: smaller steps
                     b = self.hard_batch_size
             draw = self._replay_sample() if young else None
@@ -474,9 +580,10 @@ class AutoClassifier:
                 nets.learn(*nets.forward(xs), yt[start : start + b])
         # an easy chunk is not learned by the SGD members and the tree either (their statistics and steps are
         # what costs on a stream the pool has learned); it still goes into the memory
-        if self._linear is not None and not easy:
+        if self._linear is not None and not easy and active[1]:
             self._linear.learn(z, y)
-        tree_drift = self._tree is not None and not easy and self._tree.learn(rows, y)
+        # a sleeping tree learns its statistics still (starved of samples it could not catch up when it wakes)
+        tree_drift = self._tree is not None and not easy and self._tree.learn(rows, y, votes=bool(active[2]))
         if self._bayes is not None:  # every chunk: skipping the easy ones would bias its class-conditional statistics
             if tree_drift:
                 self._bayes.restart()  # the tree saw its concept change: so did the naive Bayes
@@ -486,7 +593,9 @@ class AutoClassifier:
         if not first:
             self._stats.update(rows)
         self.n_seen += len(rows)
-        self._check_drift(p, y, mix, tree_drift)
+        self._update_sleep(active)
+        self._check_drift(p, y, self._mixture(p, active) if mix is None else mix, tree_drift)
+        self._chunks += 1
         self._draw_replay()
 
     def _draw_replay(self) -> None:
@@ -499,7 +608,8 @@ class AutoClassifier:
         self._replay_draw = None
         window = self._window
         young = self.n_seen < self._young_until
-        if self.replay and young and self._nets is not None and window is not None and window.filled:
+        nets_active = self._nets is not None and bool(self._active()[0])
+        if self.replay and young and nets_active and window is not None and window.filled:
             self._replay_draw = window.sample(self.replay, self._rng)
 
     def _replay_sample(self) -> tuple[np.ndarray, np.ndarray] | None:
@@ -510,13 +620,11 @@ class AutoClassifier:
             draw = self._replay_draw = (np.pad(draw[0], ((0, 0), (0, extra))), draw[1])
         return draw
 
-    def _check_drift(self, p: np.ndarray, y: np.ndarray, mix: np.ndarray | None, tree_drift: bool) -> None:
+    def _check_drift(self, p: np.ndarray, y: np.ndarray, mix: np.ndarray, tree_drift: bool) -> None:
         """Feed the mixture's error rate to ADWIN (one value per :data:`DRIFT_BLOCK` samples) and its mistakes to
         the burst test. When either fires, the memory forgets the samples before the change point
         (:meth:`_since_change`) and the network with the largest Hedge loss is re-initialised; when the tree's own
         detector started a new tree (``tree_drift``), the memory forgets too."""
-        if mix is None:
-            mix = self._mixture(p)
         errors = int(np.count_nonzero(mix.argmax(1) != y))
         self._drift_errors += errors
         self._drift_rows += len(y)
@@ -532,6 +640,8 @@ class AutoClassifier:
             elif drift:
                 self._burst.quiet()  # the rise ADWIN saw may still be in the burst test's window
         if drift or tree_drift:
+            self._asleep[:] = False  # every group competes for the new concept
+            self._awake_until = self.n_seen + self.wake_after_drift
             if self._window is not None and self.memory is not None:
                 self._window.forget(max(self._since_change(), self.memory.k))
             self._recent_errors.clear()

@@ -133,12 +133,17 @@ class GaussianNaiveBayes:
         self._w = w
         self._stale_at = self.n + max(REFRESH_MIN, REFRESH * self.n)
 
+    @staticmethod
+    def _features(x: np.ndarray) -> np.ndarray:
+        """``[x * x, x, 1]`` ``(n, 2d + 1)`` float64: the statistics' and the log-likelihood's features."""
+        return np.concatenate([x * x, x, np.ones((len(x), 1))], 1, dtype=np.float64)
+
     def proba(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities ``(n, C)`` of raw rows ``x`` ``(n, d)`` (uniform before any sample)."""
         if self._w is None or self.n >= self._stale_at:
             self._refresh()
         assert self._w is not None
-        f = np.concatenate([x * x, x, np.ones((len(x), 1))], 1, dtype=np.float64)
+        f = self._features(x)
         ll = f @ self._w
         ll -= ll.max(1, keepdims=True)
         p = np.exp(ll, out=ll)
@@ -152,8 +157,8 @@ class GaussianNaiveBayes:
         last = self._last
         self._last = None
         if last is None or (last[0] is not x and (last[0].shape != x.shape or not np.array_equal(last[0], x))):
-            self.proba(x)
-            assert self._last is not None
-            last, self._last = self._last, None
-        self.stats += self._eye[y].T @ last[1]
+            f = self._features(x)  # not predicted just before (AutoClassifier let the member sleep through it)
+        else:
+            f = last[1]
+        self.stats += self._eye[y].T @ f
         self.n += len(y)

@@ -312,26 +312,42 @@ class HoeffdingTree:
         return p
 
     # ------------------------------------------------------------------ learning
-    def learn(self, x: np.ndarray, y: np.ndarray) -> bool:
+    def learn(self, x: np.ndarray, y: np.ndarray, votes: bool = True) -> bool:
         """Learn a batch of raw rows ``x`` ``(n, d)`` with class indices ``y`` ``(n,)``; split leaves that are due.
 
         :param x: raw rows
         :param y: class indices in ``0 .. n_classes - 1``
+        :param votes: whether the batch also scores the leaves' two votes (which one a leaf predicts with) and feeds
+            the drift detector; False learns the statistics only, without computing the votes (rows nobody
+            predicted: cheaper), unless :meth:`proba` just computed them
         :return: whether the drift detector fired and the tree started again from a single leaf
         """
         last = self._last
         self._last = None
         if last is None or (last[0] is not x and (last[0].shape != x.shape or not np.array_equal(last[0], x))):
+            if not votes:
+                x = np.asarray(x, dtype=np.float64)
+                return self._learn_statistics(x, self._route(x), y, None)
             self.proba(x)
             last = self._last
             assert last is not None
             self._last = None
         _, x, s, mc_pred, nb_pred, pred = last
+        return self._learn_statistics(x, s, y, (mc_pred, nb_pred, pred))
+
+    def _learn_statistics(
+        self, x: np.ndarray, s: np.ndarray, y: np.ndarray, preds: tuple[np.ndarray, np.ndarray, np.ndarray] | None
+    ) -> bool:
+        """:meth:`learn` of float64 rows ``x`` routed to leaf slots ``s``; ``preds``: the class counts', naive
+        Bayes' and the tree's predictions of them (None: not predicted)."""
         y = np.asarray(y, dtype=np.int64)
         n, d = x.shape
         hits = np.ones((n, 4))
-        np.equal(nb_pred, y, out=hits[:, 0])
-        np.equal(mc_pred, y, out=hits[:, 1])
+        if preds is None:
+            hits[:, :2] = 0.0
+        else:
+            np.equal(preds[1], y, out=hits[:, 0])
+            np.equal(preds[0], y, out=hits[:, 1])
         np.add.at(self.cnt, s, hits)
         np.add.at(self.obs, (s, y), 1.0)
         moments = np.empty((n, 3, d))
@@ -346,7 +362,9 @@ class HoeffdingTree:
             for leaf in np.unique(s[due]).tolist():
                 self.cnt[leaf, 2] = 0.0
                 self._try_split(leaf)
-        if self._detector is not None and self._detector.update(float(np.count_nonzero(pred != y)) / len(y)):
+        if preds is None or self._detector is None:
+            return False
+        if self._detector.update(float(np.count_nonzero(preds[2] != y)) / len(y)):
             self.n_resets += 1
             self._start()
             return True
