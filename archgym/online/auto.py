@@ -303,7 +303,7 @@ class AutoClassifier:
 
     @property
     def sleeping(self) -> list[str]:
-        """Names of the members that sleep now: predicted and learned on probe chunks only (see ``sleep_below``)."""
+        """Names of the members that sleep now: predicted on probe chunks only (what each still learns: module docs)."""
         names = self.expert_names
         return [
             names[k]
