@@ -7,7 +7,20 @@ import inspect
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+import numpy as np
+
 T = TypeVar("T")
+
+
+def same_rows(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether ``b`` holds the rows ``a`` holds: the same array, or equal shape and values (how a member knows the
+    rows it is asked to learn are the ones it just predicted, whose intermediate results it kept).
+
+    :param a: the rows kept
+    :param b: the rows given now
+    :return: True when they are the same rows
+    """
+    return a is b or (a.shape == b.shape and bool(np.array_equal(a, b)))
 
 
 def positive_int(name: str, value: Any, minimum: int = 1) -> int:

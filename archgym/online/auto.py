@@ -110,7 +110,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from archgym.online._checks import in_range, lookup, positive_int
+from archgym.online._checks import in_range, lookup, positive_int, same_rows
 from archgym.online.bayes import DEFAULT_NAIVE_BAYES, GaussianNaiveBayes, NaiveBayes
 from archgym.online.drift import ADWIN, ErrorBurst
 from archgym.online.encode import FeatureEncoder, LabelEncoder, RunningScaler, is_dataframe
@@ -504,12 +504,7 @@ class AutoClassifier:
         yt = torch.from_numpy(y)
         cache = self._cache
         self._cache = None
-        if (
-            cache is not None
-            and cache[1] == len(self._labels)
-            and cache[0].shape == rows.shape
-            and np.array_equal(cache[0], rows)
-        ):
+        if cache is not None and cache[1] == len(self._labels) and same_rows(cache[0], rows):
             rows = cache[0]  # the same values; the members that keep their last input recognise this one
             p, (net_out, z, replayed), mix, active = cache[2]  # predicted just before with these weights: reuse it
         else:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from archgym.online._checks import in_range
+from archgym.online._checks import in_range, same_rows
 from archgym.online.tree import gaussian_moments
 
 __all__ = ["DEFAULT_NAIVE_BAYES", "GaussianNaiveBayes", "NaiveBayes"]
@@ -156,9 +156,7 @@ class GaussianNaiveBayes:
         """Learn a batch of raw rows ``x`` ``(n, d)`` with class indices ``y`` ``(n,)``."""
         last = self._last
         self._last = None
-        if last is None or (last[0] is not x and (last[0].shape != x.shape or not np.array_equal(last[0], x))):
-            f = self._features(x)  # not predicted just before (AutoClassifier let the member sleep through it)
-        else:
-            f = last[1]
+        # not predicted just before (AutoClassifier let the member sleep through it): build the features here
+        f = self._features(x) if last is None or not same_rows(last[0], x) else last[1]
         self.stats += self._eye[y].T @ f
         self.n += len(y)

@@ -48,7 +48,7 @@ from typing import ClassVar
 import numpy as np
 from scipy.special import ndtr
 
-from archgym.online._checks import in_range, positive_int
+from archgym.online._checks import in_range, positive_int, same_rows
 from archgym.online.drift import ADWIN
 
 __all__ = ["DEFAULT_TREE", "HoeffdingTree", "Tree"]
@@ -324,7 +324,7 @@ class HoeffdingTree:
         """
         last = self._last
         self._last = None
-        if last is None or (last[0] is not x and (last[0].shape != x.shape or not np.array_equal(last[0], x))):
+        if last is None or not same_rows(last[0], x):
             if not votes:
                 x = np.asarray(x, dtype=np.float64)
                 return self._learn_statistics(x, self._route(x), y, None)
