@@ -1,8 +1,8 @@
-"""Benchmark: archgym's AutoClassifier against River's classifiers on 110 streams of different kinds.
+"""Benchmark: archgym's AutoClassifier against River's classifiers on 121 streams of different kinds.
 
 What it does
     Materialises each stream of :data:`STREAMS` once (River's or scikit-learn's synthetic generators, 50,000
-    samples each but 15 short streams, or a dataset bundled in River's or scikit-learn's wheel, or MNIST-1D,
+    samples each but 17 short streams, or a dataset bundled in River's or scikit-learn's wheel, or MNIST-1D,
     whole) and runs the same prequential protocol for every model: the stream is cut into chunks of ``--chunk``
     samples (default 8); each chunk is first predicted with the model as it stands, then learned. River's models
     predict and learn the chunk one sample at a time (``predict_one`` then ``learn_one`` on River's dicts); archgym's
@@ -32,8 +32,10 @@ What it does
     after that run and before any work on a ninth configuration (developed on every other set) and run once with
     it frozen, an UNSEEN set, fixed after that run and before any work on a tenth configuration (developed on
     every other set) and run once with it frozen, a NOVEL set, fixed after that run and before any work on an
-    eleventh configuration (developed on every other set) and run once with it frozen, and a BLIND set, fixed after
-    that run and before any work on a twelfth configuration (developed on every other set, ``--split dev``);
+    eleventh configuration (developed on every other set) and run once with it frozen, a BLIND set, fixed after
+    that run and before any work on a twelfth configuration (developed on every other set) and run once with it
+    frozen, and a HIDDEN set, fixed after that run and before any work on a thirteenth configuration (developed on
+    every other set, ``--split dev``);
     :func:`verdict` says per stream whether the goal is met: AutoClassifier's accuracy >= River's best,
     at >= 10x ARF's samples/s.
 
@@ -45,8 +47,8 @@ How to run
 Flags
     --n N            samples per synthetic stream (default 50000; --quick: 5000)
     --quick          short run; prints only, never writes docs/benchmarks.md
-    --split S        all, dev (every split but blind), tuning, held-out, fresh, final, sealed, vault, reserve,
-                     spare, unseen, novel or blind (default all)
+    --split S        all, dev (every split but hidden), tuning, held-out, fresh, final, sealed, vault, reserve,
+                     spare, unseen, novel, blind or hidden (default all)
     --streams A,B    only these streams
     --chunk B        samples per predict-then-learn chunk, for every model (default 8)
     --seed S         seed of the synthetic streams (default 0)
@@ -114,6 +116,8 @@ STAGGER_2_0_SHORT = 2_500
 MIXED_0_1_SHORT = 3_000
 STAGGER_0_1_SHORT = 2_000
 MIXED_1_0_SHORT = 3_500
+STAGGER_0_2_1_SHORT = 3_000
+SINE_3_1_NOISY_SHORT = 3_000
 
 
 # ---------------------------------------------------------------------------- streams
@@ -313,6 +317,19 @@ _random_tree_3c_cat = _river(
     n_categories_per_feature=3, max_tree_depth=5, first_leaf_level=2,
 )  # fmt: skip
 
+_agrawal_1_7 = _agrawal((1, 7), 0.05, 211)
+_sea_2_3 = _chain("SEA", "variant", (2, 3), 220, noise=0.1)
+_hyperplane_7 = _hyperplane_spec(225, 7, 3, 1e-3, 0.04)
+_rbf_drift_4c_10 = _rbf_drift(226, 4, 10, 25, 5e-4, 10)
+_led_drift_7_3 = _chain("LEDDrift", "n_drift_features", (7, 3), 230, noise_percentage=0.1, **_LED)
+_stagger_0_2_1_short = _chain("STAGGER", _FN, (0, 2, 1), 240, width=50, length=STAGGER_0_2_1_SHORT)
+_sine_0_1 = _chain("Sine", _FN, (0, 1), 245)
+_sine_3_1_noisy_short = _chain("Sine", _FN, (3, 1), 250, width=50, length=SINE_3_1_NOISY_SHORT, has_noise=True)
+_random_tree_4c_deep = _river(
+    "RandomTree", {"seed_tree": 255, "seed_sample": 256}, n_classes=4, n_num_features=6, n_cat_features=4,
+    n_categories_per_feature=3, max_tree_depth=7, first_leaf_level=3,
+)  # fmt: skip
+
 
 # streams whose seeds do not follow _chain's pattern (kept as they were: the same samples)
 def _sea_gradual(n: int, seed: int) -> Any:
@@ -374,6 +391,15 @@ def _circles_noisy(n: int, seed: int) -> Any:
     return _samples(np.concatenate([x, noise], 1), y)
 
 
+def _moons_noisy(n: int, seed: int) -> Any:
+    """scikit-learn's ``make_moons`` (noise 0.25) with 2 standard-normal noise features appended."""
+    import sklearn.datasets
+
+    x, y = sklearn.datasets.make_moons(n_samples=n, noise=0.25, random_state=seed + 260)
+    noise = np.random.default_rng(seed + 261).standard_normal((n, 2))
+    return _samples(np.concatenate([x, noise], 1), y)
+
+
 def _shuffled(x: np.ndarray, y: np.ndarray, seed: int) -> list[tuple[dict[str, float], int]]:
     """:func:`_samples` of a dataset in an order shuffled by ``seed`` (a stored set is often sorted by class)."""
     order = np.random.default_rng(seed).permutation(len(y))
@@ -424,10 +450,13 @@ def _mnist1d(n: int, seed: int) -> Any:
 #: streams were fixed (committed) after the spare's first run (with the ninth configuration) and before any work
 #: on a tenth, and first run with it frozen; NOVEL streams were fixed (committed) after the unseen's first run (with
 #: the tenth configuration) and before any work on an eleventh, and first run with it frozen; BLIND streams were
-#: fixed (committed) after the novel's first run (with the eleventh configuration) and before any work on a twelfth
-#: (a thirteenth configuration needs a new split, fixed before any work on it)
-_T, _H, _F, _L, _S, _V, _R, _P, _U, _N, _B = (
+#: fixed (committed) after the novel's first run (with the eleventh configuration) and before any work on a twelfth,
+#: and first run with it frozen; HIDDEN streams were fixed (committed) after the blind's first run (with the twelfth
+#: configuration) and before any work on a thirteenth (a fourteenth configuration needs a new split, fixed before
+#: any work on it)
+_T, _H, _F, _L, _S, _V, _R, _P, _U, _N, _B, _D = (
     "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel", "blind",
+    "hidden",
 )  # fmt: skip
 STREAMS: dict[str, StreamSpec] = {
     "sea-drift": StreamSpec("linear, 2 abrupt drifts (SEA 0 -> 2 -> 3, 10% noise)", _T, _sea),
@@ -780,10 +809,48 @@ STREAMS: dict[str, StreamSpec] = {
         _B,
         _circles_noisy,
     ),
+    "agrawal-1-7": StreamSpec("threshold rules, 1 drift, 5% perturbation (Agrawal f1 -> f7)", _D, _agrawal_1_7),
+    "sea-2-3": StreamSpec("linear, 1 abrupt drift, 10% noise (SEA 2 -> 3)", _D, _sea_2_3),
+    "hyperplane-7": StreamSpec(
+        "linear, rotating (Hyperplane, 7 features, 3 drifting, change 1e-3, 4% noise)", _D, _hyperplane_7
+    ),
+    "rbf-drift-4c-10": StreamSpec(
+        "Gaussian clusters, moving (RandomRBFDrift, 4 classes, 10 features, speed 5e-4)", _D, _rbf_drift_4c_10
+    ),
+    "led-drift-7-3": StreamSpec(
+        "boolean, 10 classes, 1 drift (LEDDrift, 10% noise, 17 irrelevant)", _D, _led_drift_7_3
+    ),
+    "stagger-0-2-1-short": StreamSpec(
+        "categorical rules, short, 2 drifts (STAGGER 0 -> 2 -> 1, 3,000 samples)",
+        _D,
+        _stagger_0_2_1_short,
+        length=STAGGER_0_2_1_SHORT,
+    ),
+    "sine-0-1": StreamSpec("2-D nonlinear, 1 drift (Sine f0 -> f1)", _D, _sine_0_1),
+    "sine-3-1-noisy-short": StreamSpec(
+        "2-D nonlinear + 2 noise features, short, 1 drift (Sine f3 -> f1, 3,000 samples)",
+        _D,
+        _sine_3_1_noisy_short,
+        length=SINE_3_1_NOISY_SHORT,
+    ),
+    "random-tree-4c-deep": StreamSpec(
+        "random decision tree, 4 classes, 6 numeric + 4 categorical (RandomTree, depth 7)", _D, _random_tree_4c_deep
+    ),
+    "moons-noisy": StreamSpec(
+        "2-D nonlinear + 2 noise features, generated by scikit-learn (make_moons, noise 0.25)", _D, _moons_noisy
+    ),
+    "classification-3c-wide": StreamSpec(
+        "noisy multiclass, generated by scikit-learn (make_classification: 24 features, 5 informative, 3 classes, "
+        "5% label noise)",
+        _D,
+        _sklearn_generated("classification", n_features=24, n_informative=5, n_redundant=3, n_classes=3, flip_y=0.05),
+    ),
 }
-SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel", "blind")
-#: the development streams of a twelfth configuration (``--split dev``): every split but the blind
-DEV_SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel")
+SPLITS = (
+    "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel", "blind", "hidden",
+)  # fmt: skip
+#: the development streams of a thirteenth configuration (``--split dev``): every split but the hidden
+DEV_SPLITS = ("tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel", "blind")
 
 
 def materialise(name: str, n: int, seed: int) -> tuple[Data, np.ndarray, list[Any]]:
@@ -1014,7 +1081,7 @@ def main(argv: list[str] | None = None) -> Results:
     p.add_argument("--n", type=int, default=None, help="samples per synthetic stream (default 50000, --quick 5000)")
     p.add_argument("--quick", action="store_true", help="short run; prints only")
     p.add_argument(
-        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: every split but blind)"
+        "--split", default="all", choices=["all", "dev", *SPLITS], help="which streams (dev: every split but hidden)"
     )
     p.add_argument("--streams", default=None, help="comma-separated stream names")
     p.add_argument("--chunk", type=int, default=8, help="samples per predict-then-learn chunk (every model)")
