@@ -242,6 +242,9 @@ class AutoClassifier:
         #: Hedge columns of each member group (networks, SGD members, tree, naive Bayes, memory), empty when absent
         self._group_cols = [slice(int(e - k), int(e)) for e, k in zip(ends, sizes, strict=True)]
         self._group_sizes = np.array(sizes)
+        self._bounds = [(c.start, c.stop) for c in self._group_cols if c.stop > c.start]  # non-empty groups
+        self._bound_groups = [g for g, c in enumerate(self._group_cols) if c.stop > c.start]
+        self._expanded: dict[tuple[bytes, bytes], tuple[np.ndarray, np.ndarray | None]] = {}  # see _expand
         self.sleep_below = in_range("sleep_below", sleep_below, 0.0, 1.0)
         self.probe_every = positive_int("probe_every", probe_every)
         self.wake_after_drift = positive_int("wake_after_drift", wake_after_drift, 0)
@@ -437,7 +440,7 @@ class AutoClassifier:
         or ``w``), over the member groups ``active`` predicted (their weights renormalised; None: all)."""
         w = self._weights32 if w is None else w
         if active is not None and not active.all():
-            masked = w * np.repeat(active, self._group_sizes)
+            masked = w * self._expand(active)[0]
             total = float(masked.sum())
             if total > 0.0:  # (0 only if the awake weights all underflowed: then the uniform columns decide nothing)
                 w = masked / total
@@ -468,13 +471,19 @@ class AutoClassifier:
         slept through), 1 otherwise; None when every factor is 1."""
         if not self._asleep.any():
             return None
-        scale = np.ones(len(self._hedge.weights))
-        for g, cols in enumerate(self._group_cols):
-            if not active[g]:
-                scale[cols] = 0.0
-            elif self._asleep[g]:
-                scale[cols] = float(self.probe_every)
-        return scale
+        return self._expand(active)[1]
+
+    def _expand(self, active: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Per expert, for the member groups ``active`` and the groups asleep now: whether it is predicted (float32
+        1 or 0) and its loss factor (:meth:`_loss_scale`), cached per pattern (a handful of them per stream)."""
+        key = (active.tobytes(), self._asleep.tobytes())
+        out = self._expanded.get(key)
+        if out is None:
+            mask = np.repeat(active, self._group_sizes).astype(np.float32)
+            factor = np.where(active, np.where(self._asleep, float(self.probe_every), 1.0), 0.0)
+            scale = np.repeat(factor, self._group_sizes) if self._asleep.any() else None
+            out = self._expanded[key] = (mask, scale)
+        return out
 
     def _update_sleep(self, active: np.ndarray) -> None:
         """After both Hedges' update: a group predicted on this chunk sleeps when every member of it weighs less
@@ -486,11 +495,13 @@ class AutoClassifier:
         if self.n_seen < self._awake_until:
             self._asleep[:] = False
             return
-        w = self._weights32
-        top = int(w.argmax())
-        for g, cols in enumerate(self._group_cols):
-            if active[g] and cols.stop > cols.start:
-                self._asleep[g] = float(w[cols].max()) < self.sleep_below and not cols.start <= top < cols.stop
+        w = self._weights32.tolist()  # (python floats: a handful of values, cheaper than numpy calls)
+        top = max(range(len(w)), key=w.__getitem__)
+        on = active.tolist()
+        asleep = self._asleep
+        for g, (start, stop) in zip(self._bound_groups, self._bounds, strict=True):
+            if on[g]:
+                asleep[g] = max(w[start:stop]) < self.sleep_below and not start <= top < stop
 
     def _learn_rows(self, rows: np.ndarray, y: np.ndarray) -> None:
         if len(y) != len(rows):
@@ -522,8 +533,9 @@ class AutoClassifier:
         calibrated = None  # the log-loss mixture, before this update
         if self._pick is not None:  # 0-1 losses of the log-loss mixture and of each member
             calibrated = self._mixture(p, active, self._hedge.weights32)
-            wrong = np.concatenate([(calibrated.argmax(1) != y)[:, None], p.argmax(2) != y[:, None]], 1)
-            wrong = wrong.astype(np.float64)
+            wrong = np.empty((len(y), p.shape[1] + 1))
+            np.not_equal(calibrated.argmax(1), y, out=wrong[:, 0])
+            np.not_equal(p.argmax(2), y[:, None], out=wrong[:, 1:])
             if scale is not None:
                 wrong[:, 1:] *= scale
             self._pick.update(wrong)
@@ -602,9 +614,9 @@ class AutoClassifier:
         """
         self._replay_draw = None
         window = self._window
-        young = self.n_seen < self._young_until
-        nets_active = self._nets is not None and bool(self._active()[0])
-        if self.replay and young and nets_active and window is not None and window.filled:
+        if not (self.replay and self.n_seen < self._young_until and window is not None and window.filled):
+            return
+        if self._nets is not None and bool(self._active()[0]):
             self._replay_draw = window.sample(self.replay, self._rng)
 
     def _replay_sample(self) -> tuple[np.ndarray, np.ndarray] | None:

@@ -81,6 +81,7 @@ class Hedge:
         self.eta = in_range("eta", eta, 0.0, math.inf, open_low=True)
         self.decay = in_range("decay", decay, 0.0, 1.0, open_low=True)
         self.losses = np.zeros(self.n_experts)
+        self._discounts: dict[int, float] = {}  # batch size -> decay ** batch size
         self.weights = np.full(self.n_experts, 1.0 / self.n_experts)
         self.weights32 = self.weights.astype(np.float32)
 
@@ -93,12 +94,18 @@ class Hedge:
         """
         batch = np.asarray(losses)
         if self.decay < 1.0:
-            self.losses *= self.decay ** batch.shape[0]
+            n = batch.shape[0]
+            discount = self._discounts.get(n)
+            if discount is None:
+                discount = self._discounts[n] = self.decay**n
+            self.losses *= discount
         self.losses += batch.sum(0, dtype=np.float64)
-        z = self.losses * -self.eta
-        w = np.exp(z - z.max())
-        self.weights = w / w.sum()
-        self.weights32 = self.weights.astype(np.float32)
+        w = self.losses * -self.eta
+        w -= w.max()
+        np.exp(w, out=w)
+        w /= w.sum()
+        self.weights = w
+        self.weights32 = w.astype(np.float32)
 
     def reset(self) -> None:
         """Forget every loss (uniform weights)."""
