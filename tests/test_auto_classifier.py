@@ -295,6 +295,15 @@ def test_encoders_and_hedge() -> None:
     h.update(torch.tensor([[1.0, 0.0, 0.0]]))
     h.update(torch.tensor([[0.0, 1.0, 0.0]]))
     assert h.losses.tolist() == [0.5, 1.0, 0.0]
+    h.update(np.zeros((2, 3)))  # a batch of 2 is discounted as a whole: 0.5 ** 2
+    assert h.losses.tolist() == [0.125, 0.25, 0.0]
+    h.decay = 1.0  # the discount follows a changed decay (it is cached per decay and batch size)
+    h.update(np.zeros((2, 3)))
+    assert h.losses.tolist() == [0.125, 0.25, 0.0]
+    h.decay = 0.5
+    h.update(np.zeros((1, 3)))
+    assert h.losses.tolist() == [0.0625, 0.125, 0.0]
+    assert h.weights.sum() == pytest.approx(1.0) and h.weights.argmax() == 2
     p = torch.tensor([[[0.9, 0.1], [0.2, 0.8]]])
     assert expert_losses("zero_one", p, torch.tensor([0])).tolist() == [[0.0, 1.0]]
     assert expert_losses("brier", p, torch.tensor([0])).tolist()[0] == pytest.approx([0.02, 1.28])

@@ -482,6 +482,9 @@ class AutoClassifier:
             mask = np.repeat(active, self._group_sizes).astype(np.float32)
             factor = np.where(active, np.where(self._asleep, float(self.probe_every), 1.0), 0.0)
             scale = np.repeat(factor, self._group_sizes) if self._asleep.any() else None
+            for array in (mask, scale):
+                if array is not None:
+                    array.flags.writeable = False  # shared by every chunk of this pattern
             out = self._expanded[key] = (mask, scale)
         return out
 

@@ -81,7 +81,7 @@ class Hedge:
         self.eta = in_range("eta", eta, 0.0, math.inf, open_low=True)
         self.decay = in_range("decay", decay, 0.0, 1.0, open_low=True)
         self.losses = np.zeros(self.n_experts)
-        self._discounts: dict[int, float] = {}  # batch size -> decay ** batch size
+        self._discounts: dict[tuple[float, int], float] = {}  # (decay, batch size) -> decay ** batch size
         self.weights = np.full(self.n_experts, 1.0 / self.n_experts)
         self.weights32 = self.weights.astype(np.float32)
 
@@ -94,10 +94,10 @@ class Hedge:
         """
         batch = np.asarray(losses)
         if self.decay < 1.0:
-            n = batch.shape[0]
-            discount = self._discounts.get(n)
+            key = (self.decay, batch.shape[0])
+            discount = self._discounts.get(key)
             if discount is None:
-                discount = self._discounts[n] = self.decay**n
+                discount = self._discounts[key] = self.decay ** key[1]
             self.losses *= discount
         self.losses += batch.sum(0, dtype=np.float64)
         w = self.losses * -self.eta
