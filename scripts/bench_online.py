@@ -373,11 +373,25 @@ def _random_tree_drift(n: int, seed: int) -> Any:
     return _drifting(trees, n, seed + 49)
 
 
-def _mixed_flips(n: int, seed: int) -> Any:
-    from river.datasets import synth
+def _mixed_sequence(
+    functions: tuple[int, ...], offset: int, length: int | None = None, width: int = 500
+) -> Callable[[int, int], Any]:
+    """River's Mixed with each of ``functions`` in turn (:func:`_drifting`), generator ``i`` seeded
+    ``seed + offset + i``: a function that comes back gets its own seed (a repeated concept, not repeated samples,
+    which :func:`_chain`'s ``base + value`` seeds would give). A short stream (``length``) places its drifts within
+    its own length."""
 
-    gens = [synth.Mixed(classification_function=f, seed=seed + 77 + i) for i, f in enumerate((0, 1, 0))]
-    return _drifting(gens, n, seed + 77)
+    def make(n: int, seed: int) -> Any:
+        from river.datasets import synth
+
+        gens = [synth.Mixed(classification_function=f, seed=seed + offset + i) for i, f in enumerate(functions)]
+        return _drifting(gens, n if length is None else length, seed + offset, width)
+
+    return make
+
+
+_mixed_flips = _mixed_sequence((0, 1, 0), 77)
+_mixed_0_1_0_short = _mixed_sequence((0, 1, 0), 300, MIXED_0_1_0_SHORT, 50)
 
 
 def _samples(x: np.ndarray, y: np.ndarray) -> list[tuple[dict[str, float], int]]:
@@ -397,30 +411,22 @@ def _sklearn_generated(name: str, **kwargs: Any) -> Callable[[int, int], Any]:
     return make
 
 
-def _mixed_0_1_0_short(n: int, seed: int) -> Any:
-    """Mixed f0 -> f1 -> f0, short: each segment its own generator seed (a repeated concept, not repeated samples)."""
-    from river.datasets import synth
+def _with_noise_features(name: str, n_noise: int, offset: int, **kwargs: Any) -> Callable[[int, int], Any]:
+    """scikit-learn's ``make_<name>`` (``random_state``: the stream's seed + ``offset``) with ``n_noise``
+    standard-normal features appended (drawn with seed + ``offset`` + 1)."""
 
-    gens = [synth.Mixed(classification_function=f, seed=seed + 300 + i) for i, f in enumerate((0, 1, 0))]
-    return _drifting(gens, MIXED_0_1_0_SHORT, seed + 300, 50)
+    def make(n: int, seed: int) -> Any:
+        import sklearn.datasets
 
+        x, y = getattr(sklearn.datasets, f"make_{name}")(n_samples=n, random_state=seed + offset, **kwargs)
+        noise = np.random.default_rng(seed + offset + 1).standard_normal((n, n_noise))
+        return _samples(np.concatenate([x, noise], 1), y)
 
-def _circles_noisy(n: int, seed: int) -> Any:
-    """scikit-learn's ``make_circles`` (noise 0.15, factor 0.6) with 4 standard-normal noise features appended."""
-    import sklearn.datasets
-
-    x, y = sklearn.datasets.make_circles(n_samples=n, noise=0.15, factor=0.6, random_state=seed + 209)
-    noise = np.random.default_rng(seed + 210).standard_normal((n, 4))
-    return _samples(np.concatenate([x, noise], 1), y)
+    return make
 
 
-def _moons_noisy(n: int, seed: int) -> Any:
-    """scikit-learn's ``make_moons`` (noise 0.25) with 2 standard-normal noise features appended."""
-    import sklearn.datasets
-
-    x, y = sklearn.datasets.make_moons(n_samples=n, noise=0.25, random_state=seed + 260)
-    noise = np.random.default_rng(seed + 261).standard_normal((n, 2))
-    return _samples(np.concatenate([x, noise], 1), y)
+_circles_noisy = _with_noise_features("circles", 4, 209, noise=0.15, factor=0.6)
+_moons_noisy = _with_noise_features("moons", 2, 260, noise=0.25)
 
 
 def _shuffled(x: np.ndarray, y: np.ndarray, seed: int) -> list[tuple[dict[str, float], int]]:
