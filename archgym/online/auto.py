@@ -242,9 +242,9 @@ class AutoClassifier:
         #: Hedge columns of each member group (networks, SGD members, tree, naive Bayes, memory), empty when absent
         self._group_cols = [slice(int(e - k), int(e)) for e, k in zip(ends, sizes, strict=True)]
         self._group_sizes = np.array(sizes)
-        self._bounds = [(c.start, c.stop) for c in self._group_cols if c.stop > c.start]  # non-empty groups
-        self._bound_groups = [g for g, c in enumerate(self._group_cols) if c.stop > c.start]
-        self._expanded: dict[tuple[bytes, bytes], tuple[np.ndarray, np.ndarray | None]] = {}  # see _expand
+        #: (group, first column, end column) of each non-empty group
+        self._nonempty = [(g, c.start, c.stop) for g, c in enumerate(self._group_cols) if c.stop > c.start]
+        self._expanded: dict[tuple[bytes, bytes], tuple[np.ndarray, np.ndarray]] = {}  # see _expand
         self.sleep_below = in_range("sleep_below", sleep_below, 0.0, 1.0)
         self.probe_every = positive_int("probe_every", probe_every)
         self.wake_after_drift = positive_int("wake_after_drift", wake_after_drift, 0)
@@ -473,7 +473,7 @@ class AutoClassifier:
             return None
         return self._expand(active)[1]
 
-    def _expand(self, active: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    def _expand(self, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per expert, for the member groups ``active`` and the groups asleep now: whether it is predicted (float32
         1 or 0) and its loss factor (:meth:`_loss_scale`), cached per pattern (a handful of them per stream)."""
         key = (active.tobytes(), self._asleep.tobytes())
@@ -481,10 +481,8 @@ class AutoClassifier:
         if out is None:
             mask = np.repeat(active, self._group_sizes).astype(np.float32)
             factor = np.where(active, np.where(self._asleep, float(self.probe_every), 1.0), 0.0)
-            scale = np.repeat(factor, self._group_sizes) if self._asleep.any() else None
-            for array in (mask, scale):
-                if array is not None:
-                    array.flags.writeable = False  # shared by every chunk of this pattern
+            scale = np.repeat(factor, self._group_sizes)
+            mask.flags.writeable = scale.flags.writeable = False  # shared by every chunk of this pattern
             out = self._expanded[key] = (mask, scale)
         return out
 
@@ -502,7 +500,7 @@ class AutoClassifier:
         top = max(range(len(w)), key=w.__getitem__)
         on = active.tolist()
         asleep = self._asleep
-        for g, (start, stop) in zip(self._bound_groups, self._bounds, strict=True):
+        for g, start, stop in self._nonempty:
             if on[g]:
                 asleep[g] = max(w[start:stop]) < self.sleep_below and not start <= top < stop
 
