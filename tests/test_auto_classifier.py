@@ -291,6 +291,10 @@ def test_encoders_and_hedge() -> None:
     labels = LabelEncoder()
     assert labels.encode([np.int64(3), 3, "3"]).tolist() == [0, 0, 1]
     assert labels.decode([1, 0]) == ["3", 3]
+    assert labels.encode(np.array([3, 3])).tolist() == [0, 0]  # known labels, as numpy scalars
+    assert labels.encode(iter(["3", 4])).tolist() == [1, 2] and labels.classes == [3, "3", 4]
+    with pytest.raises(TypeError, match=r"a label must be hashable .* got list \[1\]"):
+        labels.encode([3, [1]])
     h = Hedge(3, eta=2.0, decay=0.5)
     h.update(torch.tensor([[1.0, 0.0, 0.0]]))
     h.update(torch.tensor([[0.0, 1.0, 0.0]]))

@@ -429,3 +429,18 @@ def test_adwin_matches_river_first_detections() -> None:
             if ref.drift_detected:
                 theirs.append(i)
         assert ours == theirs and ours
+
+
+def test_adwin_on_runs_of_zeros_matches_river() -> None:
+    """A window of zeros skips the cut tests (no cut can be significant); the detections are still River's."""
+    river_drift = pytest.importorskip("river.drift")
+    rng = np.random.default_rng(5)
+    data = np.concatenate([np.zeros(3000), _bernoulli(rng, (400, 0.4)), np.zeros(1500), _bernoulli(rng, (300, 0.6))])
+    ours = ADWIN(reset_on_drift=True).update_many(data)
+    ref = river_drift.ADWIN()
+    theirs = []
+    for i, v in enumerate(data):
+        ref.update(v)
+        if ref.drift_detected:
+            theirs.append(i)
+    assert ours == theirs and len(ours) >= 2 and 3000 <= ours[0] < 3400

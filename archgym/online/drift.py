@@ -211,6 +211,7 @@ class ADWIN(DriftDetector):
         self.total = 0.0
         self._variance = 0.0  # sum of squared deviations of the whole window
         self._tick = 0
+        self._zeros = 0  # values equal to 0 since the last other value
 
     @property
     def estimation(self) -> float:
@@ -295,9 +296,10 @@ class ADWIN(DriftDetector):
         if self.drift_detected and self.reset_on_drift:
             self._reset_state()
         self._insert(x)
+        self._zeros = self._zeros + 1 if x == 0.0 else 0
         self._tick += 1
-        if self._tick % self.clock or self.width <= max(self.grace_period, 2):
-            return False
+        if self._tick % self.clock or self.width <= max(self.grace_period, 2) or self._zeros >= self.width:
+            return False  # (a window of zeros has the same mean on both sides of every cut: no cut to test)
         detected = False
         while self.width > 2 * self.min_window_length:
             sign = self._significant_cut()

@@ -172,6 +172,12 @@ class LabelEncoder:
         :return: int64 indices
         :raises TypeError: a label is not hashable
         """
+        labels = labels if isinstance(labels, list) else list(labels)
+        index = self._index
+        try:  # every label known (a numpy scalar finds its python value: equal, with the same hash)
+            return np.array([index[y] for y in labels], dtype=np.int64)
+        except (KeyError, TypeError):
+            pass
         out = []
         for y in labels:
             if isinstance(y, np.generic):
