@@ -415,35 +415,26 @@ def _samples(x: np.ndarray, y: np.ndarray) -> list[tuple[dict[str, float], int]]
     return [({f"x{j}": float(v) for j, v in enumerate(row)}, int(label)) for row, label in zip(x, y, strict=True)]
 
 
-def _sklearn_generated(name: str, *, seed_offset: int = 92, **kwargs: Any) -> Callable[[int, int], Any]:
+def _sklearn_generated(
+    name: str, *, seed_offset: int = 92, n_noise: int = 0, **kwargs: Any
+) -> Callable[[int, int], Any]:
     """``n`` samples of scikit-learn's ``make_<name>`` generator (its ``random_state``: the stream's seed +
-    ``seed_offset``)."""
+    ``seed_offset``), with ``n_noise`` standard-normal features appended (drawn with seed + ``seed_offset`` + 1)."""
 
     def make(n: int, seed: int) -> Any:
         import sklearn.datasets
 
         x, y = getattr(sklearn.datasets, f"make_{name}")(n_samples=n, random_state=seed + seed_offset, **kwargs)
+        if n_noise:
+            noise = np.random.default_rng(seed + seed_offset + 1).standard_normal((n, n_noise))
+            x = np.concatenate([x, noise], 1)
         return _samples(x, y)
 
     return make
 
 
-def _with_noise_features(name: str, n_noise: int, offset: int, **kwargs: Any) -> Callable[[int, int], Any]:
-    """scikit-learn's ``make_<name>`` (``random_state``: the stream's seed + ``offset``) with ``n_noise``
-    standard-normal features appended (drawn with seed + ``offset`` + 1)."""
-
-    def make(n: int, seed: int) -> Any:
-        import sklearn.datasets
-
-        x, y = getattr(sklearn.datasets, f"make_{name}")(n_samples=n, random_state=seed + offset, **kwargs)
-        noise = np.random.default_rng(seed + offset + 1).standard_normal((n, n_noise))
-        return _samples(np.concatenate([x, noise], 1), y)
-
-    return make
-
-
-_circles_noisy = _with_noise_features("circles", 4, 209, noise=0.15, factor=0.6)
-_moons_noisy = _with_noise_features("moons", 2, 260, noise=0.25)
+_circles_noisy = _sklearn_generated("circles", seed_offset=209, n_noise=4, noise=0.15, factor=0.6)
+_moons_noisy = _sklearn_generated("moons", seed_offset=260, n_noise=2, noise=0.25)
 _classification_4c_mid = _sklearn_generated(
     "classification", seed_offset=366, n_features=12, n_informative=6, n_redundant=2, n_classes=4,
     n_clusters_per_class=1, flip_y=0.02,
