@@ -602,7 +602,7 @@ class AutoClassifier:
             self._stats.update(rows)
         self.n_seen += len(rows)
         self._update_sleep(active)
-        self._check_drift(p, y, self._mixture(p, active) if mix is None else mix, tree_drift)
+        self._check_drift(y, self._mixture(p, active) if mix is None else mix, tree_drift)
         self._chunks += 1
         self._draw_replay()
 
@@ -628,7 +628,7 @@ class AutoClassifier:
             draw = self._replay_draw = (np.pad(draw[0], ((0, 0), (0, extra))), draw[1])
         return draw
 
-    def _check_drift(self, p: np.ndarray, y: np.ndarray, mix: np.ndarray, tree_drift: bool) -> None:
+    def _check_drift(self, y: np.ndarray, mix: np.ndarray, tree_drift: bool) -> None:
         """Feed the mixture's error rate to ADWIN (one value per :data:`DRIFT_BLOCK` samples) and its mistakes to
         the burst test. When either fires, the memory forgets the samples before the change point
         (:meth:`_since_change`) and the network with the largest Hedge loss is re-initialised; when the tree's own
