@@ -19,19 +19,37 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import torch
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 HEADER = "# Benchmarks\n\nEvery number below was written by the script named in its section, with the exact command.\n"
 
 
+def cpu_name() -> str:
+    """The CPU's model name (Linux's /proc/cpuinfo) and the vector instructions torch's kernels use (e.g. AVX512).
+
+    Float32 sums round by the vector width they run at, so two CPUs can give a model's results that differ in the
+    last digits: the line says which one these came from.
+    """
+    name = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
+        name = f"{name} {model}" if model else name
+    except OSError:
+        pass
+    capability = getattr(getattr(torch.backends, "cpu", None), "get_cpu_capability", None)
+    return f"{name} ({capability()})" if capability is not None else name
+
+
 def machine_line(device: str = "cpu") -> str:
-    """One line naming the machine the numbers came from."""
+    """One line naming the machine the numbers came from (its CPU, and the versions of python, numpy and torch)."""
     if device.startswith("cuda") and torch.cuda.is_available():
         dev = torch.cuda.get_device_name(0)
     else:
-        dev = f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} torch threads"
-    return f"Machine: {dev}; python {platform.python_version()}, torch {torch.__version__}."
+        dev = f"{cpu_name()}, {torch.get_num_threads()} torch threads"
+    return f"Machine: {dev}; python {platform.python_version()}, numpy {np.__version__}, torch {torch.__version__}."
 
 
 def is_quick_run(argv: list[str] | None = None) -> bool:

@@ -1,8 +1,8 @@
-"""Benchmark: archgym's AutoClassifier against River's classifiers on 132 streams of different kinds.
+"""Benchmark: archgym's AutoClassifier against River's classifiers on 143 streams of different kinds.
 
 What it does
     Materialises each stream of :data:`STREAMS` once (River's or scikit-learn's synthetic generators, 50,000
-    samples each but 19 short streams, or a dataset bundled in River's or scikit-learn's wheel, or MNIST-1D,
+    samples each but 21 short streams, or a dataset bundled in River's or scikit-learn's wheel, or MNIST-1D,
     whole) and runs the same prequential protocol for every model: the stream is cut into chunks of ``--chunk``
     samples (default 8); each chunk is first predicted with the model as it stands, then learned. River's models
     predict and learn the chunk one sample at a time (``predict_one`` then ``learn_one`` on River's dicts); archgym's
@@ -1439,7 +1439,13 @@ NOTES = (
     "blobs-5c -0.0002 vs GaussianNB; every accuracy of the 121 streams run before identical, classification-2c-short "
     "fell to 9.7x ARF on run-to-run timing noise; after it, still bit-identical: ADWIN skips its cut tests while its "
     "window holds only zeros, 2.9 -> 0.6 us per update on a learned stream); the 11 sequestered streams were "
-    "committed after that run and before any other change and are first run in this run. Compute follows the "
+    "committed after that run and before any other change and are first run in this run. This run's machine is "
+    "not the last run's (the Machine line now names the CPU's vector instructions and numpy's version; the last "
+    "run's named neither): at the same commit, run on this machine before the full run (AutoClassifier alone, 2 "
+    "streams at a time), 33 of the 132 development streams' accuracies differ from the last run's, by at most "
+    "0.0010 (led-drift-2-6 -0.0010, clusters-4c -0.0008, phishing +0.0008; summed -0.0042): float32 sums round "
+    "differently at another vector width or library version, and a prequential learner carries one changed "
+    "prediction on. Compute follows the "
     "weights: a group "
     "whose members all weigh < 0.001 sleeps as above. On the 99 development streams at seed 0 side by side with "
     "the eleventh (2 streams at a time): 9 accuracy misses (the eleventh: 11; stagger and sea-noisy now met), "
