@@ -47,3 +47,17 @@ def test_the_quick_flag_wins_over_a_script_that_says_otherwise(doc: Path, monkey
     monkeypatch.setattr(sys, "argv", ["bench_x.py", "--quick"])
     assert _benchdoc.update_section("bench_x", "numbers", doc, quick=False) is None
     assert doc.read_text() == before
+
+
+def test_the_machine_line_names_the_cpu_and_the_library_versions(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+    import torch
+
+    line = _benchdoc.machine_line()
+    assert line.startswith("Machine: ") and f"numpy {np.__version__}" in line and f"torch {torch.__version__}" in line
+    assert f"{torch.get_num_threads()} torch threads" in line
+    capability = torch.backends.cpu.get_cpu_capability()
+    assert f"({capability})" in _benchdoc.cpu_name()  # the vector width float32 sums round at
+    monkeypatch.setattr(_benchdoc.platform, "processor", lambda: "")
+    monkeypatch.setattr(_benchdoc.platform, "machine", lambda: "testarch")
+    assert _benchdoc.cpu_name().startswith("testarch")
