@@ -211,6 +211,18 @@ def _rbf_drift(
     )  # fmt: skip
 
 
+def _random_tree_spec(
+    offset: int, n_classes: int, n_num: int, n_cat: int, n_categories: int, depth: int, first_leaf: int
+) -> Callable[[int, int], Any]:
+    """River's RandomTree: a random decision tree of ``depth`` levels (leaves from level ``first_leaf``) over
+    ``n_num`` numeric and ``n_cat`` categorical features of ``n_categories`` values; its tree seeded ``seed +
+    offset``, its samples ``seed + offset + 1``."""
+    return _river(
+        "RandomTree", {"seed_tree": offset, "seed_sample": offset + 1}, n_classes=n_classes, n_num_features=n_num,
+        n_cat_features=n_cat, n_categories_per_feature=n_categories, max_tree_depth=depth, first_leaf_level=first_leaf,
+    )  # fmt: skip
+
+
 def _rbf(n_classes: int, speed: float, n_drift: int) -> Callable[[int, int], Any]:
     return _rbf_drift(7, n_classes, 10, 50, speed, n_drift)
 
@@ -232,10 +244,7 @@ _led = _chain("LEDDrift", "n_drift_features", (1, 4, 7), noise_percentage=0.1, *
 _sine = _chain("Sine", _FN, (0, 2, 1))
 _waveform = _river("Waveform", {"seed": 0}, has_noise=True)
 _mixed = _chain("Mixed", _FN, (0, 1))
-_random_tree = _river(
-    "RandomTree", {"seed_tree": 11, "seed_sample": 12}, n_classes=3, n_num_features=5, n_cat_features=5,
-    n_categories_per_feature=3, max_tree_depth=6, first_leaf_level=3,
-)  # fmt: skip
+_random_tree = _random_tree_spec(11, 3, 5, 5, 3, 6, 3)
 _led_static = _river("LED", {"seed": 13}, noise_percentage=0.1, **_LED)
 _hyperplane_fast = _hyperplane_spec(14, 20, 10, 0.01, 0.1)
 _rbf_static = _river("RandomRBF", {"seed_model": 15, "seed_sample": 16}, n_classes=5, n_features=10, n_centroids=50)
@@ -252,19 +261,13 @@ _hyperplane_wide = _hyperplane_spec(72, 15, 5, 0.002, 0.05)
 _rbf_static_2c = _river("RandomRBF", {"seed_model": 73, "seed_sample": 74}, n_classes=2, n_features=8, n_centroids=20)
 _led_mid = _chain("LEDDrift", "n_drift_features", (3, 6), 75, noise_percentage=0.15, **_LED)
 _stagger_short = _chain("STAGGER", _FN, (1, 2), 76, width=50, length=STAGGER_SHORT)
-_random_tree_2c = _river(
-    "RandomTree", {"seed_tree": 78, "seed_sample": 79}, n_classes=2, n_num_features=10, n_cat_features=0,
-    max_tree_depth=4, first_leaf_level=2,
-)  # fmt: skip
+_random_tree_2c = _random_tree_spec(78, 2, 10, 0, 5, 4, 2)  # (no categorical feature: River's default 5 values)
 _sine_noisy_drift = _chain("Sine", _FN, (2, 0), 80, has_noise=True)
 _sea_3_1 = _chain("SEA", "variant", (3, 1), 83, noise=0.15)
 _hyperplane_narrow = _hyperplane_spec(84, 6, 3, 0.001, 0.02)
 _rbf_drift_6c = _rbf_drift(85, 6, 12, 40, 3e-4, 20)
 _led_clean = _river("LED", {"seed": 87}, noise_percentage=0.05, **_LED)
-_random_tree_5c = _river(
-    "RandomTree", {"seed_tree": 88, "seed_sample": 89}, n_classes=5, n_num_features=3, n_cat_features=7,
-    n_categories_per_feature=3, max_tree_depth=5, first_leaf_level=2,
-)  # fmt: skip
+_random_tree_5c = _random_tree_spec(88, 5, 3, 7, 3, 5, 2)
 _sine_1_3_noisy = _chain("Sine", _FN, (1, 3), 90, has_noise=True)
 _waveform_short = _river("Waveform", {"seed": 91}, has_noise=False)
 _sea_1_3_gradual = _chain("SEA", "variant", (1, 3), 93, width=3_000, noise=0.1)
@@ -274,10 +277,7 @@ _led_drift_12 = _chain("LEDDrift", "n_drift_features", (3, 6), 97, noise_percent
 _stagger_2_1_short = _chain("STAGGER", _FN, (2, 1), 99, width=50, length=STAGGER_2_1_SHORT)
 _sine_0_3_noisy = _chain("Sine", _FN, (0, 3), 102, has_noise=True)
 _mixed_flip_short = _chain("Mixed", _FN, (0, 1), 106, width=50, length=MIXED_FLIP_SHORT)
-_random_tree_3c = _river(
-    "RandomTree", {"seed_tree": 108, "seed_sample": 109}, n_classes=3, n_num_features=6, n_cat_features=4,
-    n_categories_per_feature=4, max_tree_depth=5, first_leaf_level=2,
-)  # fmt: skip
+_random_tree_3c = _random_tree_spec(108, 3, 6, 4, 4, 5, 2)
 _sea_2_0 = _chain("SEA", "variant", (2, 0), 122, noise=0.12)
 _hyperplane_12 = _hyperplane_spec(124, 12, 6, 1e-3, 0.05)
 _rbf_drift_5c = _rbf_drift(125, 5, 20, 40, 1e-3, 20)
@@ -285,10 +285,7 @@ _led_drift_2_7 = _chain("LEDDrift", "n_drift_features", (2, 7), 127, noise_perce
 _stagger_0_2_short = _chain("STAGGER", _FN, (0, 2), 129, width=50, length=STAGGER_0_2_SHORT)
 _sine_3_2_noisy = _chain("Sine", _FN, (3, 2), 131, has_noise=True)
 _sine_1_2 = _chain("Sine", _FN, (1, 2), 134)
-_random_tree_4c = _river(
-    "RandomTree", {"seed_tree": 136, "seed_sample": 137}, n_classes=4, n_num_features=4, n_cat_features=6,
-    n_categories_per_feature=3, max_tree_depth=6, first_leaf_level=3,
-)  # fmt: skip
+_random_tree_4c = _random_tree_spec(136, 4, 4, 6, 3, 6, 3)
 _waveform_noise_short = _river("Waveform", {"seed": 138}, has_noise=True)
 _sea_0_1 = _chain("SEA", "variant", (0, 1), 141, noise=0.08)
 _hyperplane_6 = _hyperplane_spec(143, 6, 2, 2e-3, 0.03)
@@ -297,10 +294,7 @@ _led_drift_4_1 = _chain("LEDDrift", "n_drift_features", (4, 1), 147, noise_perce
 _stagger_1_0_short = _chain("STAGGER", _FN, (1, 0), 149, width=50, length=STAGGER_1_0_SHORT)
 _sine_2_3 = _chain("Sine", _FN, (2, 3), 151)
 _mixed_1_0 = _chain("Mixed", _FN, (1, 0), 153)
-_random_tree_3c_deep = _river(
-    "RandomTree", {"seed_tree": 155, "seed_sample": 156}, n_classes=3, n_num_features=8, n_cat_features=2,
-    n_categories_per_feature=3, max_tree_depth=7, first_leaf_level=3,
-)  # fmt: skip
+_random_tree_3c_deep = _random_tree_spec(155, 3, 8, 2, 3, 7, 3)
 _sea_3_2 = _chain("SEA", "variant", (3, 2), 160, noise=0.1)
 _hyperplane_4 = _hyperplane_spec(164, 4, 2, 1e-3, 0.05)
 _rbf_drift_2c_12 = _rbf_drift(165, 2, 12, 30, 5e-4, 10)
@@ -308,10 +302,7 @@ _led_drift_5_3 = _chain("LEDDrift", "n_drift_features", (5, 3), 167, noise_perce
 _stagger_2_0_short = _chain("STAGGER", _FN, (2, 0), 173, width=50, length=STAGGER_2_0_SHORT)
 _sine_3_0_noisy = _chain("Sine", _FN, (3, 0), 176, has_noise=True)
 _mixed_0_1_short = _chain("Mixed", _FN, (0, 1), 179, width=50, length=MIXED_0_1_SHORT)
-_random_tree_2c_cat = _river(
-    "RandomTree", {"seed_tree": 182, "seed_sample": 183}, n_classes=2, n_num_features=3, n_cat_features=7,
-    n_categories_per_feature=4, max_tree_depth=5, first_leaf_level=2,
-)  # fmt: skip
+_random_tree_2c_cat = _random_tree_spec(182, 2, 3, 7, 4, 5, 2)
 _sea_1_0 = _chain("SEA", "variant", (1, 0), 190, noise=0.1)
 _hyperplane_10 = _hyperplane_spec(194, 10, 5, 5e-4, 0.07)
 _rbf_drift_3c_6 = _rbf_drift(195, 3, 6, 20, 1e-3, 10)
@@ -319,10 +310,7 @@ _led_drift_6_2 = _chain("LEDDrift", "n_drift_features", (6, 2), 197, noise_perce
 _stagger_0_1_short = _chain("STAGGER", _FN, (0, 1), 199, width=50, length=STAGGER_0_1_SHORT)
 _sine_2_1_noisy = _chain("Sine", _FN, (2, 1), 202, has_noise=True)
 _mixed_1_0_short = _chain("Mixed", _FN, (1, 0), 205, width=50, length=MIXED_1_0_SHORT)
-_random_tree_3c_cat = _river(
-    "RandomTree", {"seed_tree": 207, "seed_sample": 208}, n_classes=3, n_num_features=4, n_cat_features=6,
-    n_categories_per_feature=3, max_tree_depth=5, first_leaf_level=2,
-)  # fmt: skip
+_random_tree_3c_cat = _random_tree_spec(207, 3, 4, 6, 3, 5, 2)
 
 _agrawal_1_7 = _agrawal((1, 7), 0.05, 211)
 _sea_2_3 = _chain("SEA", "variant", (2, 3), 220, noise=0.1)
@@ -332,10 +320,7 @@ _led_drift_7_3 = _chain("LEDDrift", "n_drift_features", (7, 3), 230, noise_perce
 _stagger_0_2_1_short = _chain("STAGGER", _FN, (0, 2, 1), 240, width=50, length=STAGGER_0_2_1_SHORT)
 _sine_0_1 = _chain("Sine", _FN, (0, 1), 245)
 _sine_3_1_noisy_short = _chain("Sine", _FN, (3, 1), 250, width=50, length=SINE_3_1_NOISY_SHORT, has_noise=True)
-_random_tree_4c_deep = _river(
-    "RandomTree", {"seed_tree": 255, "seed_sample": 256}, n_classes=4, n_num_features=6, n_cat_features=4,
-    n_categories_per_feature=3, max_tree_depth=7, first_leaf_level=3,
-)  # fmt: skip
+_random_tree_4c_deep = _random_tree_spec(255, 4, 6, 4, 3, 7, 3)
 
 _agrawal_4_8 = _agrawal((4, 8), 0.05, 262)
 _sea_0_3 = _chain("SEA", "variant", (0, 3), 272, noise=0.1)
@@ -344,10 +329,7 @@ _rbf_drift_5c_8 = _rbf_drift(278, 5, 8, 30, 7e-4, 12)
 _led_drift_2_6 = _chain("LEDDrift", "n_drift_features", (2, 6), 280, noise_percentage=0.12, **_LED)
 _stagger_1_2_0_short = _chain("STAGGER", _FN, (1, 2, 0), 290, width=50, length=STAGGER_1_2_0_SHORT)
 _sine_1_0_noisy = _chain("Sine", _FN, (1, 0), 295, has_noise=True)
-_random_tree_2c_deep = _river(
-    "RandomTree", {"seed_tree": 305, "seed_sample": 306}, n_classes=2, n_num_features=8, n_cat_features=2,
-    n_categories_per_feature=4, max_tree_depth=6, first_leaf_level=3,
-)  # fmt: skip
+_random_tree_2c_deep = _random_tree_spec(305, 2, 8, 2, 4, 6, 3)
 # the sequestered split
 _agrawal_3_6 = _agrawal((3, 6), 0.05, 310)
 _sea_1_2 = _chain("SEA", "variant", (1, 2), 320, noise=0.1)
@@ -357,10 +339,7 @@ _led_drift_5_1 = _chain("LEDDrift", "n_drift_features", (5, 1), 335, noise_perce
 _stagger_2_0_1_short = _chain("STAGGER", _FN, (2, 0, 1), 345, width=50, length=STAGGER_2_0_1_SHORT)
 _sine_2_0 = _chain("Sine", _FN, (2, 0), 350)
 _sine_0_2_noisy_short = _chain("Sine", _FN, (0, 2), 355, width=50, length=SINE_0_2_NOISY_SHORT, has_noise=True)
-_random_tree_3c_mid = _river(
-    "RandomTree", {"seed_tree": 360, "seed_sample": 361}, n_classes=3, n_num_features=5, n_cat_features=5,
-    n_categories_per_feature=3, max_tree_depth=5, first_leaf_level=3,
-)  # fmt: skip
+_random_tree_3c_mid = _random_tree_spec(360, 3, 5, 5, 3, 5, 3)
 # the withheld split
 _agrawal_5_2 = _agrawal((5, 2), 0.05, 370)
 _sea_2_1 = _chain("SEA", "variant", (2, 1), 380, noise=0.1)
@@ -369,10 +348,7 @@ _rbf_drift_4c_12 = _rbf_drift(391, 4, 12, 20, 8e-4, 10)
 _led_drift_3_7 = _chain("LEDDrift", "n_drift_features", (3, 7), 395, noise_percentage=0.1, **_LED)
 _stagger_1_0_2_short = _chain("STAGGER", _FN, (1, 0, 2), 405, width=50, length=STAGGER_1_0_2_SHORT)
 _sine_3_0 = _chain("Sine", _FN, (3, 0), 410)
-_random_tree_2c_mid = _river(
-    "RandomTree", {"seed_tree": 420, "seed_sample": 421}, n_classes=2, n_num_features=6, n_cat_features=3,
-    n_categories_per_feature=4, max_tree_depth=5, first_leaf_level=3,
-)  # fmt: skip
+_random_tree_2c_mid = _random_tree_spec(420, 2, 6, 3, 4, 5, 3)
 
 
 # streams whose seeds do not follow _chain's pattern (kept as they were: the same samples)
