@@ -561,25 +561,33 @@ def test_skip_loss_stops_learning_chunks_the_mixture_already_knows() -> None:
     assert eager.n_skipped == 0 and eager._tree is not None and int(eager._tree.obs.sum()) == len(y)
 
 
-def test_hard_batches_take_smaller_steps_once_the_stream_is_not_young() -> None:
-    """A batch with a mistake of the mixture is learned in mini-batches of ``hard_batch_size``; others in one step."""
+def test_the_networks_step_once_per_step_rows_rows_on_forward_passes_still_exact() -> None:
+    """Once the stream is not young, learned batches are held until they reach ``step_rows`` rows, then the
+    networks take one Adam step on them all; a held forward pass is what a fresh one would give (the weights have
+    not moved), and a new class takes the step before the networks grow."""
     x, y = _xor(8)
-    for hard, expected in ((4, (1, 2)), (None, (1, 1))):
-        m = AutoClassifier(seed=0, replay_until=0, skip_loss=0.0, hard_batch_size=hard, **SMALL)
+    m = AutoClassifier(seed=0, replay_until=0, skip_loss=0.0, step_rows=24, **SMALL)
+    steps = []
+    for _ in range(6):
+        before = 0 if m._nets is None else int(m._nets.step)
         m.learn_many(x, y)
         assert m._nets is not None
-        steps = []
-        for flip in (False, True):
-            pred = m.predict_many(x)
-            before = int(m._nets.step)
-            m.learn_many(x, 1 - pred if flip else pred)  # the mixture's own answers: no mistake
-            steps.append(int(m._nets.step) - before)
-        assert tuple(steps) == expected
-    young = AutoClassifier(seed=0, skip_loss=0.0, **SMALL)  # replays (one step) while young
+        steps.append(int(m._nets.step) - before)
+    assert steps == [0, 0, 1, 0, 0, 1]
+    m.learn_many(x, y)
+    m.learn_many(x, 1 - y)
+    assert m._nets is not None and len(m._pending) == 2 and int(m._nets.step) == 2
+    for logp, _, f, _ in m._pending:
+        fresh = m._nets.forward(f[:, m._nets.n_hidden :].clone())[0]
+        assert torch.equal(fresh, logp)
+    m.learn_many(x, np.where(y == 1, 2, y))  # a third class: the held batches are learned first, then it grows
+    assert int(m._nets.step) == 3 and len(m._pending) == 1 and m._nets.C == 3
+    young = AutoClassifier(seed=0, skip_loss=0.0, **SMALL)  # replays (one step per batch) while young
     young.learn_many(x, 1 - y)
-    assert young._nets is not None and int(young._nets.step) == 1
-    with pytest.raises(ValueError, match="hard_batch_size must be an int >= 1, got 0"):
-        AutoClassifier(hard_batch_size=0)
+    young.learn_many(x, y)
+    assert young._nets is not None and int(young._nets.step) == 2 and not young._pending
+    with pytest.raises(ValueError, match="step_rows must be an int >= 1, got 0"):
+        AutoClassifier(step_rows=0)
 
 
 def test_skipped_batches_are_zero_gradient_adam_steps() -> None:

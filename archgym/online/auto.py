@@ -65,10 +65,15 @@ Drift, early samples and easy chunks
       drift the window holds only samples after ADWIN's cut). They are drawn right after the batch before
       is learned, so the prediction of the next batch takes them into the networks' forward pass and the
       step reuses it instead of running its own.
-    * Learning effort follows the chunk: once the stream is no longer young, a chunk the mixture got
-      wrong on some row is learned in mini-batches of ``hard_batch_size`` (two Adam steps on a chunk
-      of 8), a chunk it got right in one step, and
-    * a chunk the log-loss mixture already predicts with log loss below ``skip_loss`` on every row is not
+    * Once the stream is no longer young, the networks take one Adam step per ``step_rows`` learned rows:
+      a learned batch's forward pass (the one its prediction ran) is held until the held batches reach
+      ``step_rows`` rows, then one step learns them all. The held passes stay exact, since the weights do
+      not move until that step (a class or feature that appears, or a network re-initialised after a
+      drift, takes the step first). On a long stream learned in chunks of 8, this is a quarter of the
+      Adam steps, each costing about what a step on 8 rows does (on arrays this small, a step's cost is
+      its calls); the networks' weights lag the stream by at most ``step_rows - 1`` rows.
+      While the stream is young, each batch takes its own step with its replayed samples.
+    * A chunk the log-loss mixture already predicts with log loss below ``skip_loss`` on every row is not
       learned by the networks, the SGD members and the tree (it is still predicted, weighed by Hedge and
       stored in the memory): on a stream the pool has learned, most chunks cost a prediction only. For
       the networks a skipped chunk counts as an Adam step with a zero gradient that leaves the weights
@@ -173,9 +178,8 @@ class AutoClassifier:
     :param skip_loss: the networks, the SGD members and the tree skip a batch on which the log-loss mixture's log
         loss is below this on every row (0: learn every batch); a skipped batch counts as one zero-gradient Adam
         step
-    :param hard_batch_size: once the stream is no longer young (no replay), a batch the mixture got wrong
-        on at least one row is learned in mini-batches of this size, in order (more, smaller steps where
-        there is something to learn; None: like any other batch)
+    :param step_rows: once the stream is no longer young, learned batches are held until they reach this many
+        rows, then the networks take one Adam step on them all (see the module docstring; 1: a step per batch)
     :param sleep_below: a member group in which every member weighs less than this in the predictions sleeps (see
         the module docstring; 0: none ever sleeps)
     :param probe_every: a sleeping group is predicted (and its networks and SGD members learn) on every this-th
@@ -203,11 +207,11 @@ class AutoClassifier:
         replay_until: int = 5000,
         replay_after_drift: int = 0,
         skip_loss: float = 0.01,
-        hard_batch_size: int | None = 4,
         burst_delta: float | None = 1e-4,
         sleep_below: float = 1e-3,
         probe_every: int = 4,
         wake_after_drift: int = 200,
+        step_rows: int = 32,
     ) -> None:
         self.seed = positive_int("seed", seed, 0)
         cands = DEFAULT_CANDIDATES if candidates is None else tuple(candidates)
@@ -273,7 +277,9 @@ class AutoClassifier:
         self.replay_after_drift = positive_int("replay_after_drift", replay_after_drift, 0)
         self._young_until = self.replay_until  # replay while n_seen < this (moved on by a drift)
         self.skip_loss = in_range("skip_loss", skip_loss, 0.0, math.inf)
-        self.hard_batch_size = None if hard_batch_size is None else positive_int("hard_batch_size", hard_batch_size)
+        self.step_rows = positive_int("step_rows", step_rows)
+        self._pending: list[tuple[torch.Tensor, list[torch.Tensor], torch.Tensor, torch.Tensor]] = []
+        self._pending_rows = 0
         self._features = FeatureEncoder()
         self._labels = LabelEncoder()
         self._gen = torch.Generator().manual_seed(self.seed)
@@ -333,6 +339,7 @@ class AutoClassifier:
         self._array_width = -1  # the array fast path holds only while the columns are exactly 0 .. d-1
         self._stats.grow(d)
         if self._nets is not None:
+            self._flush_nets()
             self._nets.grow_inputs(d)
         if self._linear is not None:
             self._linear.grow_inputs(d)
@@ -361,6 +368,7 @@ class AutoClassifier:
         if self._window is None and self.memory is not None:
             self._window = MemoryWindow(self.memory, d)
         if self._nets is not None:
+            self._flush_nets()
             self._nets.grow_classes(C)
         if self._linear is not None:
             self._linear.grow_classes(C)
@@ -566,23 +574,18 @@ class AutoClassifier:
             logp, zs, f = net_out
             b = self.batch_size or len(rows)
             young = self.n_seen < self._young_until
-            if self.hard_batch_size is not None and b > self.hard_batch_size and not young:
-                if mix is None:
-                    mix = self._mixture(p, active)
-                if bool((mix.argmax(1) != y).any()):  # a mistake in the batch: smaller steps
-                    b = self.hard_batch_size
             draw = self._replay_sample() if young else None
             if draw is not None:
                 # one step on the first mini-batch and samples replayed from the memory (numpy: tiny arrays)
                 xr, yr = draw
                 yb = torch.from_numpy(np.concatenate([y[:b], yr]))
                 if replayed is draw and b == len(rows):  # the prediction's forward pass took them after the rows
-                    nets.learn(logp, zs, f, yb)
+                    self._net_step(logp, zs, f, yb)
                 else:
                     xs = torch.from_numpy(self._stats.transform(np.concatenate([rows[:b], xr])))
-                    nets.learn(*nets.forward(xs), yb)
-            else:
-                nets.learn(logp[:b], [z[:b] for z in zs], f[:b], yt[:b])
+                    self._net_step(*nets.forward(xs), yb)
+            elif not (b == len(rows) and not young and self._defer(logp, zs, f, yt)):
+                self._net_step(logp[:b], [z[:b] for z in zs], f[:b], yt[:b])
             for start in range(b, len(rows), b):  # later mini-batches see the weights the earlier ones made
                 xs = torch.from_numpy(self._stats.transform(rows[start : start + b]))
                 nets.learn(*nets.forward(xs), yt[start : start + b])
@@ -605,6 +608,36 @@ class AutoClassifier:
         self._check_drift(y, self._mixture(p, active) if mix is None else mix, tree_drift)
         self._chunks += 1
         self._draw_replay()
+
+    def _defer(self, logp: torch.Tensor, zs: list[torch.Tensor], f: torch.Tensor, y: torch.Tensor) -> bool:
+        """Hold a learned batch's forward pass (its first ``len(y)`` rows) for the networks' next Adam step if,
+        with the batches held already, it is still fewer than ``step_rows`` rows; False: take the step now."""
+        n = len(y)
+        if self._pending_rows + n >= self.step_rows:
+            return False
+        self._pending.append((logp[:n], [z[:n] for z in zs], f[:n], y))
+        self._pending_rows += n
+        return True
+
+    def _net_step(self, logp: torch.Tensor, zs: list[torch.Tensor], f: torch.Tensor, y: torch.Tensor) -> None:
+        """One Adam step of the networks on the held batches (:meth:`_defer`, still valid: the weights have not
+        moved since their forward passes) followed by this forward pass's rows."""
+        assert self._nets is not None
+        if self._pending:
+            parts = [*self._pending, (logp, zs, f, y)]
+            self._pending, self._pending_rows = [], 0
+            logp = torch.cat([q[0] for q in parts])
+            zs = [torch.cat([q[1][i] for q in parts]) for i in range(len(zs))]
+            f = torch.cat([q[2] for q in parts])
+            y = torch.cat([q[3] for q in parts])
+        self._nets.learn(logp, zs, f, y)
+
+    def _flush_nets(self) -> None:
+        """Take the Adam step on the held batches now (before the networks' weights or shapes change)."""
+        if self._pending:
+            last = self._pending.pop()
+            self._pending_rows -= len(last[3])
+            self._net_step(*last)
 
     def _draw_replay(self) -> None:
         """Draw the samples the next Adam step replays from the memory, if the stream is still young.
@@ -662,6 +695,7 @@ class AutoClassifier:
             assert self._nets is not None
             k = int(self._hedge.losses[:K].argmax())
             self.n_resets[k] += 1
+            self._flush_nets()
             self._nets.reset_member(k)
 
     def _since_change(self) -> int:
