@@ -582,6 +582,8 @@ def test_the_networks_step_once_per_step_rows_rows_on_forward_passes_still_exact
         assert torch.equal(fresh, logp)
     m.learn_many(x, np.where(y == 1, 2, y))  # a third class: the held batches are learned first, then it grows
     assert int(m._nets.step) == 3 and len(m._pending) == 1 and m._nets.C == 3
+    m.learn_many(np.pad(x, ((0, 0), (0, 1))) + 1.0, y)  # a third feature: the same, before the inputs grow
+    assert int(m._nets.step) == 4 and len(m._pending) == 1 and m._nets.d == 3
     young = AutoClassifier(seed=0, skip_loss=0.0, **SMALL)  # replays (one step per batch) while young
     young.learn_many(x, 1 - y)
     young.learn_many(x, y)
