@@ -584,7 +584,7 @@ class AutoClassifier:
                 else:
                     xs = torch.from_numpy(self._stats.transform(np.concatenate([rows[:b], xr])))
                     self._net_step(*nets.forward(xs), yb)
-            elif not (b == len(rows) and not young and self._defer(logp, zs, f, yt)):
+            elif b != len(rows) or young or not self._defer(logp, zs, f, yt):
                 self._net_step(logp[:b], [z[:b] for z in zs], f[:b], yt[:b])
             for start in range(b, len(rows), b):  # later mini-batches see the weights the earlier ones made
                 xs = torch.from_numpy(self._stats.transform(rows[start : start + b]))
@@ -625,19 +625,18 @@ class AutoClassifier:
         assert self._nets is not None
         if self._pending:
             parts = [*self._pending, (logp, zs, f, y)]
-            self._pending, self._pending_rows = [], 0
+            self._pending = []
             logp = torch.cat([q[0] for q in parts])
             zs = [torch.cat([q[1][i] for q in parts]) for i in range(len(zs))]
             f = torch.cat([q[2] for q in parts])
             y = torch.cat([q[3] for q in parts])
+        self._pending_rows = 0
         self._nets.learn(logp, zs, f, y)
 
     def _flush_nets(self) -> None:
         """Take the Adam step on the held batches now (before the networks' weights or shapes change)."""
         if self._pending:
-            last = self._pending.pop()
-            self._pending_rows -= len(last[3])
-            self._net_step(*last)
+            self._net_step(*self._pending.pop())
 
     def _draw_replay(self) -> None:
         """Draw the samples the next Adam step replays from the memory, if the stream is still young.
