@@ -468,6 +468,24 @@ def test_memory_forget_keeps_the_most_recent_samples() -> None:
     assert set(ys.tolist()) <= {4, 5} and xs.reshape(-1).astype(np.int64).tolist() == ys.tolist()
 
 
+def test_memory_neighbours_among_repeated_rows_are_the_newest() -> None:
+    """A row repeated in the window (a categorical stream's 27 STAGGER rows) is at distance 0 from each copy:
+    the k neighbours are its newest copies (the concept after a drift), wherever the ring buffer put them, and
+    they still vote with equal weights; a row a little nearer but older is still nearer."""
+    win = MemoryWindow(Memory(window=16, k=3, metric_lr=0.0), d=2)
+    s2 = np.ones(2, dtype=np.float32)
+    row = np.array([[1.0, 0.0]], dtype=np.float32)
+    win.add(np.repeat(row, 10, 0), np.zeros(10, dtype=np.int64))  # the old concept's label, in slots 0..9
+    win.add(np.repeat(row, 9, 0), np.ones(9, dtype=np.int64))  # the new one's, wrapping over slots 10..2
+    assert win.proba(row, s2, 2)[0].tolist() == pytest.approx([0.005, 0.995])
+    win.add(np.array([[1.0, 0.5]], dtype=np.float32), np.zeros(1, dtype=np.int64))  # newer but farther
+    win.add(np.repeat(row, 2, 0), np.zeros(2, dtype=np.int64))  # the two newest copies say 0 again
+    p = win.proba(row, s2, 2)[0]
+    assert p.tolist() == pytest.approx([0.01 / 2 + 0.99 * 2 / 3, 0.01 / 2 + 0.99 / 3], abs=1e-6)
+    win.forget(5)  # the window's order changes; the newest copies stay the neighbours
+    assert win.proba(row, s2, 2)[0].tolist() == pytest.approx([0.01 / 2 + 0.99 * 2 / 3, 0.01 / 2 + 0.99 / 3])
+
+
 def _knn_stream(memory: Memory, x: np.ndarray, y: np.ndarray, chunk: int = 8) -> tuple[MemoryWindow, float]:
     """Predict-then-learn ``x, y`` with a memory alone (unit input scales); its window and its accuracy over the
     second half."""
@@ -520,9 +538,9 @@ def test_memory_metric_steps_only_on_the_rows_its_last_prediction_saw() -> None:
     win.proba(rows, s2, 2)
     win.add(rows, 1 - y[56:])  # the same rows, labels their neighbours disagree with: a step, collected
     assert len(win._pending) == 1 and win.weights.tolist() == [1.0] * 3
-    for _ in range(METRIC_EVERY - 1):  # taken together once METRIC_EVERY batches had one
-        win.proba(rows, s2, 2)
-        win.add(rows, 1 - y[56:])
+    for i in range(METRIC_EVERY - 1):  # taken together once METRIC_EVERY batches had one
+        win.proba(rows, s2, 2)  # (the neighbours: the rows' newest copies, whose labels alternate)
+        win.add(rows, y[56:] if i % 2 == 0 else 1 - y[56:])
     assert not win._pending and win.weights.tolist() != [1.0] * 3
     win.proba(rows, s2, 2)
     win.add(rows, 1 - y[56:])

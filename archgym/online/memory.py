@@ -64,6 +64,12 @@ LOG_WEIGHT_RANGE = (-8.0, 4.0)
 #: step is a dozen numpy calls whatever its rows: taken together they cost a quarter)
 METRIC_EVERY = 4
 
+#: the memory ranks neighbours by squared distance minus this times the sample's age in windows: among samples at
+#: the same distance (repeated rows, common on categorical streams) the newest are the neighbours, and a sample
+#: is preferred over an older one only if it is within this of its distance (far below the spacing of distinct
+#: standardised rows); the vote's weights use the distances alone
+RECENCY = 1e-4
+
 #: the default memory member of AutoClassifier's pool
 DEFAULT_MEMORY = Memory()
 
@@ -94,6 +100,8 @@ class MemoryWindow:
         self.X = np.zeros((spec.window, d), dtype=np.float32)
         self.X2 = np.zeros((spec.window, d), dtype=np.float32)
         self.y = np.zeros(spec.window, dtype=np.int64)
+        self.newer = np.zeros(spec.window, dtype=np.float32)  # -RECENCY * (sample count when stored) / window
+        self.n_added = 0
         self.filled = 0
         self.pos = 0
         self._rows: dict[tuple[int, int], np.ndarray] = {}  # (n, C) -> row offsets into the flat vote array
@@ -123,11 +131,13 @@ class MemoryWindow:
         a = x * (s2w * -2.0)
         d2 = a @ self.X[:m].T  # (n, m): ranking key |s w|^2 - 2 s^2 x.w (the row's own |s x|^2 is added after)
         d2 += self.X2[:m] @ s2w
+        d2 += self.newer[:m]  # ties go to the newest (RECENCY)
         k = min(self.spec.k, m)
         near, idx_t = torch.topk(torch.from_numpy(d2), k, 1, largest=False)  # faster than np.argpartition here
         dist, idx = near.numpy(), idx_t.numpy()
         if learn_metric:
             self._last = (x, idx, m, s2)  # for the metric's step when these rows are learned
+        dist -= self.newer[idx]
         dist -= 0.5 * np.einsum("ij,ij->i", a, x)[:, None]
         np.maximum(dist, 1e-12, out=dist)
         w = np.sqrt(dist, out=dist)  # distance; its inverse weighs the vote
@@ -209,6 +219,8 @@ class MemoryWindow:
                 self.X[dst] = x[src]
                 np.square(x[src], out=self.X2[dst])
                 self.y[dst] = y[src]
+                self.newer[dst] = np.arange(self.n_added + src.start, self.n_added + src.stop) * (-RECENCY / W)
+        self.n_added += n
         self.pos = (self.pos + n) % W
         self.filled = min(self.filled + n, W)
 
@@ -223,7 +235,7 @@ class MemoryWindow:
         self._pending = []
         W = self.X.shape[0]
         idx = np.arange(self.pos - keep, self.pos) % W
-        for t in (self.X, self.X2, self.y):
+        for t in (self.X, self.X2, self.y, self.newer):
             t[:keep] = t[idx]
         self.filled = keep
         self.pos = keep % W
