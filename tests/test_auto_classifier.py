@@ -17,7 +17,7 @@ from archgym.online.auto import Candidate, Memory
 from archgym.online.drift import ErrorBurst
 from archgym.online.encode import FeatureEncoder, LabelEncoder
 from archgym.online.hedge import Hedge, expert_losses
-from archgym.online.memory import METRIC_EVERY, MemoryWindow
+from archgym.online.memory import METRIC_EVERY, RECENCY, MemoryWindow
 
 SMALL = {"candidates": (Candidate(()), Candidate((16,), lr=0.01)), "memory": Memory(window=64)}
 
@@ -484,6 +484,10 @@ def test_memory_neighbours_among_repeated_rows_are_the_newest() -> None:
     assert p.tolist() == pytest.approx([0.01 / 2 + 0.99 * 2 / 3, 0.01 / 2 + 0.99 / 3], abs=1e-6)
     win.forget(5)  # the window's order changes; the newest copies stay the neighbours
     assert win.proba(row, s2, 2)[0].tolist() == pytest.approx([0.01 / 2 + 0.99 * 2 / 3, 0.01 / 2 + 0.99 / 3])
+    for label in [0] * 2000 + [1] * 3:  # a long stream: the recency keys stay small, the newest still win
+        win.add(row, np.array([label]))
+    assert np.abs(win.newer).max() <= 64 * RECENCY
+    assert win.proba(row, s2, 2)[0].tolist() == pytest.approx([0.005, 0.995])
 
 
 def _knn_stream(memory: Memory, x: np.ndarray, y: np.ndarray, chunk: int = 8) -> tuple[MemoryWindow, float]:

@@ -221,6 +221,10 @@ class MemoryWindow:
                 self.y[dst] = y[src]
                 self.newer[dst] = np.arange(self.n_added + src.start, self.n_added + src.stop) * (-RECENCY / W)
         self.n_added += n
+        if self.n_added >= 64 * W:  # count from the oldest stored sample again (keeps the keys' float32 precision)
+            shift = self.n_added - W
+            self.newer += shift * (RECENCY / W)
+            self.n_added -= shift
         self.pos = (self.pos + n) % W
         self.filled = min(self.filled + n, W)
 
