@@ -17,7 +17,7 @@ from archgym.online.auto import Candidate, Memory
 from archgym.online.drift import ErrorBurst
 from archgym.online.encode import FeatureEncoder, LabelEncoder
 from archgym.online.hedge import Hedge, expert_losses
-from archgym.online.memory import METRIC_EVERY, RECENCY, MemoryWindow
+from archgym.online.memory import METRIC_EVERY, TIE, MemoryWindow
 
 SMALL = {"candidates": (Candidate(()), Candidate((16,), lr=0.01)), "memory": Memory(window=64)}
 
@@ -370,9 +370,9 @@ def test_bench_markdown_counts_each_split_and_names_the_misses() -> None:
     ok = {
         "river-linear": {"accuracy": 0.80, "samples_per_s": 100_000.0},
         "river-arf": {"accuracy": 0.85, "samples_per_s": 1_000.0},
-        "archgym-auto": {"accuracy": 0.90, "samples_per_s": 20_000.0, "leader": "knn5-w1000"},
+        "archgym-auto": {"accuracy": 0.90, "samples_per_s": 20_000.0, "leader": "knn5-w2000"},
     }
-    slow = {**ok, "archgym-auto": {"accuracy": 0.90, "samples_per_s": 5_000.0, "leader": "knn5-w1000"}}
+    slow = {**ok, "archgym-auto": {"accuracy": 0.90, "samples_per_s": 5_000.0, "leader": "knn5-w2000"}}
     names = {split: next(k for k, s in bench.STREAMS.items() if s.split == split) for split in bench.SPLITS}
     results = {names["tuning"]: ok, names["held-out"]: ok, names["fresh"]: slow}
     text = bench.markdown(results, "cmd", "machine", 50_000, 8)
@@ -486,7 +486,7 @@ def test_memory_neighbours_among_repeated_rows_are_the_newest() -> None:
     assert win.proba(row, s2, 2)[0].tolist() == pytest.approx([0.01 / 2 + 0.99 * 2 / 3, 0.01 / 2 + 0.99 / 3])
     for label in [0] * 2000 + [1] * 3:  # a long stream: the recency keys stay small, the newest still win
         win.add(row, np.array([label]))
-    assert np.abs(win.newer).max() <= 64 * RECENCY
+    assert np.abs(win.newer).max() <= 64 * TIE
     assert win.proba(row, s2, 2)[0].tolist() == pytest.approx([0.005, 0.995])
 
 

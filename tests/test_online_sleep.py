@@ -45,7 +45,7 @@ def test_groups_that_weigh_nothing_sleep_and_are_predicted_on_probe_chunks_only(
         assert max(weights, key=weights.__getitem__) not in sleeping  # the heaviest member's group never sleeps
         m.learn_many(x[i : i + 8], y[i : i + 8])
     assert asleep_chunks > 150 and 0 < probed < asleep_chunks / 2
-    assert "knn5-w1000" not in m.sleeping
+    assert "knn5-w2000" not in m.sleeping
     assert set(m.sleeping) <= set(m.expert_names)
 
 
