@@ -95,9 +95,12 @@ class MemoryWindow:
     (``metric_decay``), and a drift (:meth:`forget`) resets them. The steps of :data:`METRIC_EVERY` batches are
     collected (each row's squared differences to its neighbours, read when its labels arrive) and taken as one,
     their gradients at the weights of that moment summed: a step costs a dozen numpy calls whatever its rows.
-    Everything is
-    numpy: on a chunk of a few rows against a window of two thousand, each call is dominated by per-op
-    overhead, which numpy keeps several times smaller than torch.
+    Everything but the distances' matmul and the neighbour search is numpy: on a chunk of a few rows against a
+    window of two thousand, most calls are dominated by per-op overhead, which numpy keeps several times smaller
+    than torch; those two are torch's (``addmm`` on the transposed store, ``topk``), faster there than numpy's.
+
+    Ties: samples whose squared distances differ by less than :data:`TIE` are tied; the newest of them are the
+    neighbours, and tied neighbours vote alike.
     """
 
     def __init__(self, spec: Memory, d: int) -> None:
