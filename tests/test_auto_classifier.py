@@ -471,7 +471,7 @@ def test_memory_forget_keeps_the_most_recent_samples() -> None:
 def test_memory_neighbours_among_repeated_rows_are_the_newest() -> None:
     """A row repeated in the window (a categorical stream's 27 STAGGER rows) is at distance 0 from each copy:
     the k neighbours are its newest copies (the concept after a drift), wherever the ring buffer put them, and
-    they still vote with equal weights; a row a little nearer but older is still nearer."""
+    they still vote with equal weights; a newer row farther away does not displace them."""
     win = MemoryWindow(Memory(window=16, k=3, metric_lr=0.0), d=2)
     s2 = np.ones(2, dtype=np.float32)
     row = np.array([[1.0, 0.0]], dtype=np.float32)
