@@ -1,8 +1,8 @@
-"""Benchmark: archgym's AutoClassifier against River's classifiers on 154 streams of different kinds.
+"""Benchmark: archgym's AutoClassifier against River's classifiers on 176 streams of different kinds.
 
 What it does
     Materialises each stream of :data:`STREAMS` once (River's or scikit-learn's synthetic generators, 50,000
-    samples each but 22 short streams, or a dataset bundled in River's or scikit-learn's wheel, or MNIST-1D,
+    samples each but 24 short streams, or a dataset bundled in River's or scikit-learn's wheel, or MNIST-1D,
     whole) and runs the same prequential protocol for every model: the stream is cut into chunks of ``--chunk``
     samples (default 8); each chunk is first predicted with the model as it stands, then learned. River's models
     predict and learn the chunk one sample at a time (``predict_one`` then ``learn_one`` on River's dicts); archgym's
@@ -38,8 +38,10 @@ What it does
     cheaper, predictions bit-identical), an UNTOUCHED set, fixed after that run and first run with the same
     configuration (predictions bit-identical), a SEQUESTERED set, fixed after that run and first run with the same
     configuration, a WITHHELD set, fixed after that run and before any work on a thirteenth configuration (developed
-    on every other set) and run once with it frozen, and an EMBARGOED set, fixed after that run and after the first
-    change of a fourteenth configuration, before the rest of it (developed on every other set, ``--split dev``);
+    on every other set) and run once with it frozen, an EMBARGOED set, fixed after that run and after the first
+    change of a fourteenth configuration, before the rest of it, and a LOCKED set, fixed after that run and before
+    any change of a fifteenth configuration (developed on every other set, ``--split dev``; its first experiment,
+    on those sets, was running, its results not yet seen);
     :func:`verdict` says per stream whether the goal is met: AutoClassifier's accuracy >= River's best,
     at >= 10x ARF's samples/s.
 
@@ -51,8 +53,8 @@ How to run
 Flags
     --n N            samples per synthetic stream (default 50000; --quick: 5000)
     --quick          short run; prints only, never writes docs/benchmarks.md
-    --split S        all, dev (every split but embargoed), tuning, held-out, fresh, final, sealed, vault,
-                     reserve, spare, unseen, novel, blind, hidden, untouched, sequestered, withheld or embargoed
+    --split S        all, dev (every split but locked), tuning, held-out, fresh, final, sealed, vault, reserve,
+                     spare, unseen, novel, blind, hidden, untouched, sequestered, withheld, embargoed or locked
                      (default all)
     --streams A,B    only these streams
     --chunk B        samples per predict-then-learn chunk, for every model (default 8)
@@ -129,6 +131,7 @@ STAGGER_2_0_1_SHORT = 3_000
 SINE_0_2_NOISY_SHORT = 3_000
 STAGGER_1_0_2_SHORT = 3_000
 STAGGER_2_1_0_SHORT = 3_000
+STAGGER_1_2_SHORT = 2_500
 
 
 # ---------------------------------------------------------------------------- streams
@@ -362,6 +365,15 @@ _led_drift_4_6 = _chain("LEDDrift", "n_drift_features", (4, 6), 465, noise_perce
 _stagger_2_1_0_short = _chain("STAGGER", _FN, (2, 1, 0), 475, width=50, length=STAGGER_2_1_0_SHORT)
 _sine_1_3 = _chain("Sine", _FN, (1, 3), 480)
 _random_tree_3c_7 = _random_tree_spec(490, 3, 7, 2, 4, 5, 3)
+# the locked split
+_agrawal_3_9 = _agrawal((3, 9), 0.05, 510)
+_sea_2_1_noisy = _chain("SEA", "variant", (2, 1), 515, noise=0.2)
+_hyperplane_7_2 = _hyperplane_spec(520, 7, 2, 8e-4, 0.05)
+_rbf_drift_2c_6 = _rbf_drift(521, 2, 6, 25, 9e-4, 6)
+_led_drift_1_5 = _chain("LEDDrift", "n_drift_features", (1, 5), 525, noise_percentage=0.1, **_LED)
+_stagger_1_2_short = _chain("STAGGER", _FN, (1, 2), 530, width=50, length=STAGGER_1_2_SHORT)
+_sine_3_1 = _chain("Sine", _FN, (3, 1), 535)
+_random_tree_2c_9 = _random_tree_spec(545, 2, 9, 2, 4, 5, 3)
 
 
 # streams whose seeds do not follow _chain's pattern (kept as they were: the same samples)
@@ -412,6 +424,7 @@ _mixed_flips = _mixed_sequence((0, 1, 0), 77)
 _mixed_0_1_0_short = _mixed_sequence((0, 1, 0), 300, MIXED_0_1_0_SHORT, 50)
 _mixed_1_0_1 = _mixed_sequence((1, 0, 1), 415)
 _mixed_0_1_0_1 = _mixed_sequence((0, 1, 0, 1), 485)
+_mixed_1_0_1_0 = _mixed_sequence((1, 0, 1, 0), 540)
 
 
 def _samples(x: np.ndarray, y: np.ndarray) -> list[tuple[dict[str, float], int]]:
@@ -449,6 +462,10 @@ _classification_6c = _sklearn_generated(
 )  # fmt: skip
 _classification_5c_8 = _sklearn_generated(
     "classification", seed_offset=500, n_features=8, n_informative=6, n_redundant=1, n_classes=5,
+    n_clusters_per_class=1, flip_y=0.02,
+)  # fmt: skip
+_classification_3c_7 = _sklearn_generated(
+    "classification", seed_offset=555, n_features=7, n_informative=5, n_redundant=1, n_classes=3,
     n_clusters_per_class=1, flip_y=0.02,
 )  # fmt: skip
 
@@ -512,11 +529,12 @@ def _mnist1d(n: int, seed: int) -> Any:
 #: and first run with the twelfth; WITHHELD streams were fixed (committed) after the sequestered's first run and
 #: before any work on a thirteenth configuration, and first run with it; EMBARGOED streams were fixed (committed)
 #: after the withheld's first run, after the fourteenth configuration's first change (the memory's recency
-#: tie-break, developed on the 143 streams of the first fourteen splits) and before the rest of it (a fifteenth
-#: configuration needs a new split, fixed before any work on it)
-_T, _H, _F, _L, _S, _V, _R, _P, _U, _N, _B, _D, _X, _Q, _W, _E = (
+#: tie-break, developed on the 143 streams of the first fourteen splits) and before the rest of it; LOCKED streams
+#: were fixed (committed) after the embargoed's first run and before any change of a fifteenth configuration (its
+#: first experiment, on the other splits, was running; its results not yet seen)
+_T, _H, _F, _L, _S, _V, _R, _P, _U, _N, _B, _D, _X, _Q, _W, _E, _K = (
     "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel", "blind",
-    "hidden", "untouched", "sequestered", "withheld", "embargoed",
+    "hidden", "untouched", "sequestered", "withheld", "embargoed", "locked",
 )  # fmt: skip
 STREAMS: dict[str, StreamSpec] = {
     "sea-drift": StreamSpec("linear, 2 abrupt drifts (SEA 0 -> 2 -> 3, 10% noise)", _T, _sea),
@@ -1051,12 +1069,49 @@ STREAMS: dict[str, StreamSpec] = {
         _E,
         _classification_5c_8,
     ),
+    "agrawal-3-9": StreamSpec("threshold rules, 1 drift, 5% perturbation (Agrawal f3 -> f9)", _K, _agrawal_3_9),
+    "sea-2-1-noisy": StreamSpec("linear, 1 drift, 20% noise (SEA 2 -> 1)", _K, _sea_2_1_noisy),
+    "hyperplane-7-2": StreamSpec(
+        "linear, rotating (Hyperplane, 7 features, 2 drifting, change 8e-4, 5% noise)", _K, _hyperplane_7_2
+    ),
+    "rbf-drift-2c-6": StreamSpec(
+        "Gaussian clusters, moving (RandomRBFDrift, 2 classes, 6 features, 25 centroids, speed 9e-4)",
+        _K,
+        _rbf_drift_2c_6,
+    ),
+    "led-drift-1-5": StreamSpec(
+        "boolean, 10 classes, 1 drift (LEDDrift, 10% noise, 17 irrelevant)", _K, _led_drift_1_5
+    ),
+    "stagger-1-2-short": StreamSpec(
+        "categorical rules, short, 1 drift (STAGGER 1 -> 2, 2,500 samples)",
+        _K,
+        _stagger_1_2_short,
+        length=STAGGER_1_2_SHORT,
+    ),
+    "sine-3-1": StreamSpec("2-D nonlinear, 1 drift (Sine f3 -> f1)", _K, _sine_3_1),
+    "mixed-1-0-1-0": StreamSpec(
+        "boolean + numeric, three label flips (Mixed f1 -> f0 -> f1 -> f0)", _K, _mixed_1_0_1_0
+    ),
+    "random-tree-2c-9": StreamSpec(
+        "random decision tree, 2 classes, 9 numeric + 2 categorical (RandomTree, depth 5)", _K, _random_tree_2c_9
+    ),
+    "quantiles-2c-4": StreamSpec(
+        "nested Gaussian shells, generated by scikit-learn (make_gaussian_quantiles: 4 features, 2 classes)",
+        _K,
+        _sklearn_generated("gaussian_quantiles", seed_offset=550, n_features=4, n_classes=2),
+    ),
+    "classification-3c-7": StreamSpec(
+        "3 classes, one cluster each, generated by scikit-learn (make_classification: 7 features, 5 informative, "
+        "2% label noise)",
+        _K,
+        _classification_3c_7,
+    ),
 }
 SPLITS = (
     "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel", "blind", "hidden",
-    "untouched", "sequestered", "withheld", "embargoed",
+    "untouched", "sequestered", "withheld", "embargoed", "locked",
 )  # fmt: skip
-#: the development streams of a fourteenth configuration (``--split dev``): every split but the embargoed
+#: the development streams of a fifteenth configuration (``--split dev``): every split but the locked
 DEV_SPLITS = SPLITS[:-1]
 
 
@@ -1291,7 +1346,7 @@ def main(argv: list[str] | None = None) -> Results:
         "--split",
         default="all",
         choices=["all", "dev", *SPLITS],
-        help="which streams (dev: every split but embargoed)",
+        help="which streams (dev: every split but locked)",
     )
     p.add_argument("--streams", default=None, help="comma-separated stream names")
     p.add_argument("--chunk", type=int, default=8, help="samples per predict-then-learn chunk (every model)")
@@ -1400,7 +1455,7 @@ NOTES = (
     "memory) in which every member weighs < 0.001 in the predictions sleeps: it is predicted on every 4th chunk only "
     "(its losses there counted 4 times in both Hedges), the sleeping networks and SGD members learn on those chunks "
     "only, the tree keeps learning its statistics; the heaviest member's group never sleeps, and a drift wakes every "
-    "group for 200 samples. **Sixteen splits, each fixed before the configuration it judged was developed (the "
+    "group for 200 samples. **Seventeen splits, each fixed before the configuration it judged was developed (the "
     "sixteenth after that configuration's first change).** The first two configurations were chosen on the 6 tuning "
     "streams, the second run once on the 8 held-out streams; the third was developed on those and run once on the 8 "
     "fresh streams (commit cfdd0df); the fourth was developed on those 22 and run once on the 9 final streams (commit "
