@@ -193,6 +193,8 @@ def test_bad_candidates_raise_clear_errors() -> None:
         Memory(metric_lr=-0.1)
     with pytest.raises(ValueError, match=r"Memory\.metric_decay must be a number in \[0.0, 1.0\), got 1.0"):
         Memory(metric_decay=1.0)
+    with pytest.raises(ValueError, match=r"Memory\.start must be an int >= 1, got 0"):
+        Memory(start=0)
 
 
 # ---------------------------------------------------------------------------- determinism and learning
@@ -488,6 +490,56 @@ def test_memory_neighbours_among_repeated_rows_are_the_newest() -> None:
         win.add(row, np.array([label]))
     assert np.abs(win.newer).max() <= 64 * TIE
     assert win.proba(row, s2, 2)[0].tolist() == pytest.approx([0.005, 0.995])
+
+
+def test_memory_grow_keeps_the_samples_and_their_order() -> None:
+    """Growing a wrapped ring buffer keeps every stored sample (the votes do not change), the newest copies of a
+    repeated row stay the neighbours, and later samples fill the new room before the oldest is replaced."""
+    win = MemoryWindow(Memory(window=32, start=16, k=3, metric_lr=0.0), d=2)
+    assert win.capacity == 16 and MemoryWindow(Memory(window=8, start=16), d=2).capacity == 8  # start <= window
+    s2 = np.ones(2, dtype=np.float32)
+    rng = np.random.default_rng(0)
+    row = np.array([[1.0, 0.0]], dtype=np.float32)
+    win.add(rng.normal(size=(9, 2)).astype(np.float32), rng.integers(0, 2, 9))
+    win.add(np.repeat(row, 6, 0), np.zeros(6, dtype=np.int64))
+    win.add(np.repeat(row, 3, 0), np.ones(3, dtype=np.int64))  # wraps; the 3 newest copies say 1
+    queries = np.concatenate([row, rng.normal(size=(7, 2)).astype(np.float32)])
+    before = win.proba(queries, s2, 2)
+    assert before[0].tolist() == pytest.approx([0.005, 0.995])
+    win.grow()
+    assert win.capacity == 32 and win.filled == 16
+    np.testing.assert_allclose(win.proba(queries, s2, 2), before, atol=1e-6)
+    win.add(np.repeat(row, 2, 0), np.zeros(2, dtype=np.int64))  # the two newest copies say 0 now
+    assert win.filled == 18
+    assert win.proba(row, s2, 2)[0].tolist() == pytest.approx([0.01 / 2 + 0.99 * 2 / 3, 0.01 / 2 + 0.99 / 3])
+    win.add(rng.normal(size=(20, 2)).astype(np.float32), rng.integers(0, 2, 20))  # full: the oldest go first
+    newest = np.argsort(win.newer)[:20]  # the 20 just added: in the new room (slots 18..31), then over 0..5
+    assert win.filled == 32 and sorted(newest.tolist()) == [*range(6), *range(18, 32)]
+    win.grow()  # already at its window: nothing changes
+    assert win.capacity == 32
+
+
+def test_memory_window_grows_only_where_the_memory_leads() -> None:
+    """AutoClassifier's memory keeps ``start`` samples until, the stream no longer young, it weighs at least half
+    of the predictions with its window full: on a 2-D checkerboard the vote leads and the window grows (not while
+    the stream is young); on a linear concept in 12 dimensions the linear members lead and it stays small."""
+    memory = Memory(window=512, start=256)
+    rng = np.random.default_rng(0)
+    x = rng.uniform(size=(3000, 2)).astype(np.float32)
+    y = ((np.floor(x[:, 0] * 4) + np.floor(x[:, 1] * 4)) % 2).astype(np.int64)
+    young = AutoClassifier(seed=0, memory=memory, replay_until=10_000)
+    _prequential(young, x, y, chunk=8)
+    assert young._window is not None and young._window.capacity == 256
+    led = AutoClassifier(seed=0, memory=memory, replay_until=1000)
+    _prequential(led, x, y, chunk=8)
+    assert led._window is not None and led._window.capacity == 512 and led._window.filled == 512
+    w = rng.normal(size=12)
+    x = rng.normal(size=(3000, 12)).astype(np.float32)
+    y = (x @ w > 0).astype(np.int64)
+    other = AutoClassifier(seed=0, memory=memory, replay_until=1000)
+    _prequential(other, x, y, chunk=8)
+    assert other._window is not None and other._window.capacity == 256
+    assert max(other.weights, key=other.weights.__getitem__) != memory.name
 
 
 def _knn_stream(memory: Memory, x: np.ndarray, y: np.ndarray, chunk: int = 8) -> tuple[MemoryWindow, float]:

@@ -35,7 +35,9 @@ How capacity adapts
       (a distance-weighted ``k``-nearest-neighbour vote), the capacity a local, quickly drifting
       concept needs before any network has learned it. Its distance weighs each feature by a weight it
       learns online from the neighbours of each prediction (:class:`~archgym.online.memory.MemoryWindow`),
-      so features that carry only noise stop deciding which samples are near.
+      so features that carry only noise stop deciding which samples are near. It keeps ``start``
+      samples until, the stream no longer young, it first weighs at least half of the predictions (its
+      window full), then ``window``: more samples where its vote leads, a shorter search elsewhere.
 
     Early in a stream the fast learners (linear, memory) lead; wider and deeper networks take over
     as they converge; after a drift the discounted Hedge losses hand the lead back to whichever
@@ -512,6 +514,10 @@ class AutoClassifier:
             if on[g]:
                 asleep[g] = max(w[start:stop]) < self.sleep_below and not start <= top < stop
 
+    def _leads_memory(self) -> bool:
+        """Whether the stream is no longer young and the memory weighs at least half of the predictions."""
+        return self.n_seen >= self._young_until and bool(self._weights32[self._group_cols[4].start] >= 0.5)
+
     def _learn_rows(self, rows: np.ndarray, y: np.ndarray) -> None:
         if len(y) != len(rows):
             raise ValueError(f"got {len(rows)} samples but {len(y)} labels")
@@ -605,6 +611,9 @@ class AutoClassifier:
             self._stats.update(rows)
         self.n_seen += len(rows)
         self._update_sleep(active)
+        window = self._window  # the memory leads (weighs at least half) with its window full: the window grows
+        if window is not None and window.filled == window.capacity < window.spec.window and self._leads_memory():
+            window.grow()
         self._check_drift(y, self._mixture(p, active) if mix is None else mix, tree_drift)
         self._chunks += 1
         self._draw_replay()
