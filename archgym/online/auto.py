@@ -514,9 +514,14 @@ class AutoClassifier:
             if on[g]:
                 asleep[g] = max(w[start:stop]) < self.sleep_below and not start <= top < stop
 
-    def _leads_memory(self) -> bool:
-        """Whether the stream is no longer young and the memory weighs at least half of the predictions."""
-        return self.n_seen >= self._young_until and bool(self._weights32[self._group_cols[4].start] >= 0.5)
+    def _grow_window(self) -> None:
+        """Grow the memory's window to its ``window`` samples if it is full, the stream no longer young, and the
+        memory weighs at least half of the predictions (:class:`~archgym.online.memory.Memory`'s ``start``)."""
+        window = self._window
+        if window is None or window.filled != window.capacity or window.capacity >= window.spec.window:
+            return
+        if self.n_seen >= self._young_until and self._weights32[self._group_cols[4].start] >= 0.5:
+            window.grow()
 
     def _learn_rows(self, rows: np.ndarray, y: np.ndarray) -> None:
         if len(y) != len(rows):
@@ -611,9 +616,7 @@ class AutoClassifier:
             self._stats.update(rows)
         self.n_seen += len(rows)
         self._update_sleep(active)
-        window = self._window  # the memory leads (weighs at least half) with its window full: the window grows
-        if window is not None and window.filled == window.capacity < window.spec.window and self._leads_memory():
-            window.grow()
+        self._grow_window()
         self._check_drift(y, self._mixture(p, active) if mix is None else mix, tree_drift)
         self._chunks += 1
         self._draw_replay()

@@ -141,16 +141,13 @@ class MemoryWindow:
         W, new = self.XT.shape[1], self.spec.window
         if new <= W:
             return
-        order = np.arange(self.pos - self.filled, self.pos) % W
-        d, m = self.XT.shape[0], self.filled
-        XT, X2T = np.zeros((d, new), dtype=np.float32), np.zeros((d, new), dtype=np.float32)
-        XT[:, :m], X2T[:, :m] = self.XT[:, order], self.X2T[:, order]
-        y, newer = np.zeros(new, dtype=np.int64), np.zeros(new, dtype=np.float32)
-        y[:m] = self.y[order]
-        newer[:m] = self.newer[order] * (W / new)  # -TIE * count / capacity, at the new capacity
-        self.XT, self.X2T, self.y, self.newer = XT, X2T, y, newer
+        self._to_front(self.filled)
+        extra = ((0, 0), (0, new - W))
+        self.XT, self.X2T = np.pad(self.XT, extra), np.pad(self.X2T, extra)
+        self.y = np.pad(self.y, extra[1])
+        self.newer = np.pad(self.newer, extra[1]) * (W / new)  # -TIE * count / capacity, at the new capacity
         self._XT = torch.from_numpy(self.XT)
-        self.pos = m % new
+        self.pos = self.filled % new
         self._last = None  # its neighbours are slot numbers of the old layout
 
     @property
@@ -288,6 +285,10 @@ class MemoryWindow:
         self.weights = np.ones_like(self.weights)
         self._last = None
         self._pending = []
+        self._to_front(keep)
+
+    def _to_front(self, keep: int) -> None:
+        """Move the ``keep`` most recent samples to the first slots, oldest first; the others are free."""
         W = self.XT.shape[1]
         idx = np.arange(self.pos - keep, self.pos) % W
         for t in (self.XT, self.X2T):
