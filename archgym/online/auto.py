@@ -280,7 +280,7 @@ class AutoClassifier:
         self._young_until = self.replay_until  # replay while n_seen < this (moved on by a drift)
         self.skip_loss = in_range("skip_loss", skip_loss, 0.0, math.inf)
         self.step_rows = positive_int("step_rows", step_rows)
-        self._pending: list[tuple[torch.Tensor, list[torch.Tensor], torch.Tensor, torch.Tensor]] = []
+        self._pending: list[tuple[np.ndarray, list[np.ndarray], np.ndarray, np.ndarray]] = []
         self._pending_rows = 0
         self._features = FeatureEncoder()
         self._labels = LabelEncoder()
@@ -433,8 +433,8 @@ class AutoClassifier:
             p = np.full((n, len(self._hedge.weights), C), 1.0 / C, dtype=np.float32)
         cols = self._group_cols
         if nets is not None:
-            net_out = nets.forward(torch.from_numpy(zx))
-            np.exp(net_out[0].numpy()[:n], out=p[:, cols[0]])
+            net_out = nets.forward(zx)
+            np.exp(net_out[0][:n], out=p[:, cols[0]])
         if linear is not None:
             p[:, cols[1]] = linear.proba(z)
         if tree is not None:
@@ -532,7 +532,6 @@ class AutoClassifier:
         if first:
             self._stats.update(rows)  # seed the statistics before the first batch is learned
         self._ensure_models()
-        yt = torch.from_numpy(y)
         cache = self._cache
         self._cache = None
         if cache is not None and cache[1] == len(self._labels) and same_rows(cache[0], rows):
@@ -547,7 +546,7 @@ class AutoClassifier:
             py = p[np.arange(len(y)), :, y]
             losses = -np.log(np.maximum(py, LOG_CLIP))
         else:
-            losses = expert_losses(self.hedge_loss, torch.from_numpy(p), yt).numpy()
+            losses = expert_losses(self.hedge_loss, torch.from_numpy(p), torch.from_numpy(y)).numpy()
         if scale is not None:
             losses = losses * scale
         calibrated = None  # the log-loss mixture, before this update
@@ -589,17 +588,17 @@ class AutoClassifier:
             if draw is not None:
                 # one step on the first mini-batch and samples replayed from the memory (numpy: tiny arrays)
                 xr, yr = draw
-                yb = torch.from_numpy(np.concatenate([y[:b], yr]))
+                yb = np.concatenate([y[:b], yr])
                 if replayed is draw and b == len(rows):  # the prediction's forward pass took them after the rows
                     self._net_step(logp, zs, f, yb)
                 else:
-                    xs = torch.from_numpy(self._stats.transform(np.concatenate([rows[:b], xr])))
+                    xs = self._stats.transform(np.concatenate([rows[:b], xr]))
                     self._net_step(*nets.forward(xs), yb)
-            elif b != len(rows) or young or not self._defer(logp, zs, f, yt):
-                self._net_step(logp[:b], [z[:b] for z in zs], f[:b], yt[:b])
+            elif b != len(rows) or young or not self._defer(logp, zs, f, y):
+                self._net_step(logp[:b], [z[:b] for z in zs], f[:b], y[:b])
             for start in range(b, len(rows), b):  # later mini-batches see the weights the earlier ones made
-                xs = torch.from_numpy(self._stats.transform(rows[start : start + b]))
-                nets.learn(*nets.forward(xs), yt[start : start + b])
+                xs = self._stats.transform(rows[start : start + b])
+                nets.learn(*nets.forward(xs), y[start : start + b])
         # an easy chunk is not learned by the SGD members and the tree either (their statistics and steps are
         # what costs on a stream the pool has learned); it still goes into the memory
         if self._linear is not None and not easy and active[1]:
@@ -621,7 +620,7 @@ class AutoClassifier:
         self._chunks += 1
         self._draw_replay()
 
-    def _defer(self, logp: torch.Tensor, zs: list[torch.Tensor], f: torch.Tensor, y: torch.Tensor) -> bool:
+    def _defer(self, logp: np.ndarray, zs: list[np.ndarray], f: np.ndarray, y: np.ndarray) -> bool:
         """Hold a learned batch's forward pass (its first ``len(y)`` rows) for the networks' next Adam step if,
         with the batches held already, it is still fewer than ``step_rows`` rows; False: take the step now."""
         n = len(y)
@@ -631,17 +630,17 @@ class AutoClassifier:
         self._pending_rows += n
         return True
 
-    def _net_step(self, logp: torch.Tensor, zs: list[torch.Tensor], f: torch.Tensor, y: torch.Tensor) -> None:
+    def _net_step(self, logp: np.ndarray, zs: list[np.ndarray], f: np.ndarray, y: np.ndarray) -> None:
         """One Adam step of the networks on the held batches (:meth:`_defer`, still valid: the weights have not
         moved since their forward passes) followed by this forward pass's rows."""
         assert self._nets is not None
         if self._pending:
             parts = [*self._pending, (logp, zs, f, y)]
             self._pending = []
-            logp = torch.cat([q[0] for q in parts])
-            zs = [torch.cat([q[1][i] for q in parts]) for i in range(len(zs))]
-            f = torch.cat([q[2] for q in parts])
-            y = torch.cat([q[3] for q in parts])
+            logp = np.concatenate([q[0] for q in parts])
+            zs = [np.concatenate([q[1][i] for q in parts]) for i in range(len(zs))]
+            f = np.concatenate([q[2] for q in parts])
+            y = np.concatenate([q[3] for q in parts])
         self._pending_rows = 0
         self._nets.learn(logp, zs, f, y)
 

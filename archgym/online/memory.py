@@ -17,7 +17,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 from archgym.online._checks import in_range, positive_int
 
@@ -104,9 +103,10 @@ class MemoryWindow:
     (``metric_decay``), and a drift (:meth:`forget`) resets them. The steps of :data:`METRIC_EVERY` batches are
     collected (each row's squared differences to its neighbours, read when its labels arrive) and taken as one,
     their gradients at the weights of that moment summed: a step costs a dozen numpy calls whatever its rows.
-    Everything but the distances' matmul and the neighbour search is numpy: on a chunk of a few rows against a
-    window of two thousand, most calls are dominated by per-op overhead, which numpy keeps several times smaller
-    than torch; those two are torch's (``addmm`` on the transposed store, ``topk``), faster there than numpy's.
+    It is all numpy: on a chunk of a few rows against a window of two thousand, most calls are dominated by
+    per-op overhead, and in the middle of a stream's other work a torch call's dispatch costs several times what
+    numpy's does (torch's ``addmm`` and ``topk``, faster in a loop of their own, made a chunk 3-16 % slower than
+    numpy's matmul and ``argpartition`` on the memory-led streams of scripts/bench_online.py).
 
     Ties: samples whose squared distances differ by less than :data:`TIE` are tied; the newest of them are the
     neighbours, and tied neighbours vote alike.
@@ -119,13 +119,12 @@ class MemoryWindow:
         W = spec.window if spec.start is None else min(spec.start, spec.window)  # the capacity (until grow)
         self.XT = np.zeros((d, W), dtype=np.float32)
         self.X2T = np.zeros((d, W), dtype=np.float32)  # their squares
-        self._XT = torch.from_numpy(self.XT)  # the same memory, for torch's matmul (faster than numpy's here)
         self.y = np.zeros(W, dtype=np.int64)
         self.newer = np.zeros(W, dtype=np.float32)  # -TIE * (sample count when stored) / capacity
         self.n_added = 0
         self.filled = 0
         self.pos = 0
-        self._rows: dict[tuple[int, int], np.ndarray] = {}  # (n, C) -> row offsets into the flat vote array
+        self._rows: dict[int, np.ndarray] = {}  # n -> the row numbers (n, 1), for fancy indexing
         self.log_weights = np.zeros(d)  # the distance's feature weights, exp(log_weights), of mean 1
         self.weights = np.ones(d, dtype=np.float32)
         self._last: tuple[np.ndarray, np.ndarray, int, np.ndarray] | None = None  # rows, neighbours, filled, s^2
@@ -146,7 +145,6 @@ class MemoryWindow:
         self.XT, self.X2T = np.pad(self.XT, extra), np.pad(self.X2T, extra)
         self.y = np.pad(self.y, extra[1])
         self.newer = np.pad(self.newer, extra[1]) * (W / new)  # -TIE * count / capacity, at the new capacity
-        self._XT = torch.from_numpy(self.XT)
         self.pos = self.filled % new
         self._last = None  # its neighbours are slot numbers of the old layout
 
@@ -161,7 +159,6 @@ class MemoryWindow:
         if extra > 0:
             self.XT = np.pad(self.XT, ((0, extra), (0, 0)))
             self.X2T = np.pad(self.X2T, ((0, extra), (0, 0)))
-            self._XT = torch.from_numpy(self.XT)
             self.log_weights = np.pad(self.log_weights, (0, extra))
             self.weights = np.exp(self.log_weights).astype(np.float32)
             self._last = None
@@ -178,10 +175,14 @@ class MemoryWindow:
         c = s2w @ self.X2T[:, :m]  # |s w|^2 per stored sample
         c += self.newer[:m]  # ties go to the newest (TIE)
         # (n, m) ranking keys |s w|^2 - 2 s^2 x.w (the row's own |s x|^2 is added after)
-        d2 = torch.addmm(torch.from_numpy(c), torch.from_numpy(a), self._XT[:, :m])
+        d2 = a @ self.XT[:, :m]
+        d2 += c
         k = min(self.spec.k, m)
-        near, idx_t = torch.topk(d2, k, 1, largest=False)  # faster than np.argpartition here
-        dist, idx = near.numpy(), idx_t.numpy()
+        idx = np.argpartition(d2, k - 1, axis=1)[:, :k]  # the k nearest, in no order (the vote and the step sum)
+        rows = self._rows.get(n)
+        if rows is None:
+            rows = self._rows[n] = np.arange(n)[:, None]
+        dist = d2[rows, idx]  # (a fancy index: several times cheaper than np.take_along_axis's wrapper here)
         if learn_metric:
             self._last = (x, idx, m, s2)  # for the metric's step when these rows are learned
         dist -= self.newer[idx]
@@ -189,10 +190,8 @@ class MemoryWindow:
         np.maximum(dist, TIE, out=dist)
         w = np.sqrt(dist, out=dist)  # distance; its inverse weighs the vote
         np.reciprocal(w, out=w)
-        rows = self._rows.get((n, C))
-        if rows is None:
-            rows = self._rows[(n, C)] = np.arange(n)[:, None] * C
-        votes: np.ndarray = np.bincount((rows + self.y[idx]).ravel(), weights=w.ravel(), minlength=n * C).reshape(n, C)
+        flat = (rows * C + self.y[idx]).ravel()  # each row's votes at its own C offsets of one flat array
+        votes: np.ndarray = np.bincount(flat, weights=w.ravel(), minlength=n * C).reshape(n, C)
         s = self.spec.smoothing
         votes *= (1.0 - s) / votes.sum(1, keepdims=True)
         votes += s / C

@@ -6,12 +6,18 @@ hand-written backward pass and one Adam step for the whole pool (through :mod:`a
 the only module that calls torch's private kernels), and can re-initialise one member alone (after a
 drift) without touching the others.
 
->>> import torch
+The forward and backward passes are numpy, on views of the torch parameters: on a chunk of a few rows each
+call costs its overhead, and in the middle of a stream's other work a torch call's dispatch costs several times
+what numpy's does (side by side with torch's passes in AutoClassifier, best of 3 runs in alternating processes:
+11-12 % less time per chunk on mixed-1-0 and stagger-short of scripts/bench_online.py). The Adam step stays
+torch's one fused multi-tensor call.
+
+>>> import numpy as np, torch
 >>> pool = PackedPool((Candidate(()), Candidate((8,), lr=0.01)), n_inputs=3, n_classes=2, gen=torch.Generator())
->>> logp, zs, f = pool.forward(torch.zeros(5, 3))
->>> tuple(logp.shape), [tuple(z.shape) for z in zs], tuple(f.shape)
+>>> logp, zs, f = pool.forward(np.zeros((5, 3), dtype=np.float32))
+>>> logp.shape, [z.shape for z in zs], f.shape
 ((5, 2, 2), [(5, 8)], (5, 11))
->>> pool.learn(logp, zs, f, torch.zeros(5, dtype=torch.int64)); int(pool.step)
+>>> pool.learn(logp, zs, f, np.zeros(5, dtype=np.int64)); int(pool.step)
 1
 """
 
@@ -22,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 
 from archgym.engine import ops
@@ -164,10 +171,23 @@ class PackedPool:
         return [*self.W, *self.b, self.Wh, self.bh]
 
     def _refresh_head(self) -> None:
-        """The head's row scales and mask at the current class count (rows candidate-major)."""
+        """The head's row scales and mask at the current class count (rows candidate-major), and the numpy views
+        of every parameter and constant the passes read (after any change of the parameters' shapes)."""
         self.sh = self.head_scale.expand(self.K, self.C).reshape(-1).contiguous()
-        self._consts: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}
+        self._scale_n: dict[int, np.ndarray] = {}  # per batch size: the head's row scales / n
         self.mh = self.head_mask.expand(self.K, self.C, self.F).reshape(-1, self.F).contiguous()
+        self._np = _Views(
+            W=[w.numpy() for w in self.W],
+            WT=[w.numpy().T for w in self.W],
+            b=[b.numpy() for b in self.b],
+            s=[s.numpy() for s in self.s],
+            masks=[None if m is None else m.numpy() for m in self.masks],
+            Wh=self.Wh.numpy(),
+            WhT=self.Wh.numpy().T,
+            bh=self.bh.numpy(),
+            sh=self.sh.numpy(),
+            mh=self.mh.numpy(),
+        )
 
     def _set_state(self, old: list[torch.Tensor], new: list[torch.Tensor], grow: Any) -> None:
         """Carry Adam's moments over a change of parameter shapes (``grow(old_tensor, new_tensor)``)."""
@@ -233,17 +253,25 @@ class PackedPool:
         for t in (self.Wh, self.bh, self.m[-2], self.m[-1]):
             t[rows] = 0.0
 
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor], torch.Tensor]:
-        """Log-probabilities ``(n, K, C)``, the pre-activations and the head input."""
+    def forward(self, x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+        """Log-probabilities ``(n, K, C)``, the pre-activations and the head input of float32 rows ``x`` ``(n, d)``."""
+        v = self._np
         hs, zs, h = [], [], x
-        for w, b, s in zip(self.W, self.b, self.s, strict=True):
-            z = torch.addmm(b, h, w.t()).mul_(s)
-            h = torch.relu(z)
+        for wt, b, s in zip(v.WT, v.b, v.s, strict=True):
+            z = h @ wt
+            z += b
+            z *= s
+            h = np.maximum(z, 0.0)
             zs.append(z)
             hs.append(h)
-        f = torch.cat([*hs, x], 1) if hs else x
-        logits = torch.addmm(self.bh, f, self.Wh.t()).mul_(self.sh)
-        return torch.log_softmax(logits.view(-1, self.K, self.C), 2), zs, f
+        f = np.concatenate([*hs, x], 1) if hs else x
+        logits = f @ v.WhT
+        logits += v.bh
+        logits *= v.sh
+        logp = logits.reshape(-1, self.K, self.C)
+        logp -= logp.max(2, keepdims=True)
+        logp -= np.log(np.exp(logp).sum(2, keepdims=True))
+        return logp, zs, f
 
     def skip(self) -> None:
         """Count a batch the pool does not learn as an Adam step with a zero gradient, without moving the weights.
@@ -262,44 +290,67 @@ class PackedPool:
         self.step.add_(float(s))
 
     def learn(
-        self, logp: torch.Tensor, zs: list[torch.Tensor], f: torch.Tensor, y: torch.Tensor, lr_scale: float = 1.0
+        self, logp: np.ndarray, zs: list[np.ndarray], f: np.ndarray, y: np.ndarray, lr_scale: float = 1.0
     ) -> None:
-        """One Adam step on the sum over candidates of their mean cross-entropy on ``y``.
+        """One Adam step on the sum over candidates of their mean cross-entropy on class indices ``y``, from the
+        forward pass of the same weights (:meth:`forward`'s outputs).
 
         :param lr_scale: multiplies every member's learning rate for this step
         """
         if self.n_skipped:
             self._fold_skipped()
+        v = self._np
         n = y.shape[0]
-        consts = self._consts.get(n)
-        if consts is None:  # per batch size: the -1 of the one-hot target and the head's row scales / n
-            consts = self._consts[n] = (logp.new_full((n, self.K, 1), -1.0), self.sh / n)
-        g = logp.exp()
-        g.scatter_add_(2, y.view(-1, 1, 1).expand(-1, self.K, 1), consts[0])
-        g = g.view(n, -1).mul_(consts[1])
-        grads_W: list[torch.Tensor] = []
-        grads_b: list[torch.Tensor] = []
+        scale = self._scale_n.get(n)
+        if scale is None:
+            scale = self._scale_n[n] = v.sh / np.float32(n)
+        g = np.exp(logp)  # d loss / d logits: softmax minus the one-hot target, per candidate
+        g[np.arange(n), :, y] -= 1.0
+        g = g.reshape(n, -1)
+        g *= scale
+        grads_W: list[np.ndarray] = []
+        grads_b: list[np.ndarray] = []
         if self.depth:
-            gf = torch.mm(g, self.Wh)
+            gf = g @ v.Wh
             end = self.n_hidden
-            gh_next: torch.Tensor | None = None
+            gh_next: np.ndarray | None = None
             for layer in range(self.depth - 1, -1, -1):
                 start = end - self.widths[layer]
                 gh = gf[:, start:end] if gh_next is None else gf[:, start:end] + gh_next
-                gz = ops.relu_backward(gh, zs[layer]).mul_(self.s[layer])
+                gz = gh * (zs[layer] > 0.0)
+                gz *= v.s[layer]
                 h_in = f[:, start - self.widths[layer - 1] : start] if layer else f[:, self.n_hidden :]
-                gw = torch.mm(gz.t(), h_in)
-                mask = self.masks[layer]
+                gw = gz.T @ h_in
+                mask = v.masks[layer]
                 if mask is not None:
-                    gw.mul_(mask)
+                    gw *= mask
                 grads_W.append(gw)
                 grads_b.append(gz.sum(0))
-                gh_next = torch.mm(gz, self.W[layer]) if layer else None
+                gh_next = gz @ v.W[layer] if layer else None
                 end = start
-        grads = [*grads_W[::-1], *grads_b[::-1], torch.mm(g.t(), f).mul_(self.mh), g.sum(0)]
+        gwh = g.T @ f
+        gwh *= v.mh
+        grads = [torch.from_numpy(t) for t in (*grads_W[::-1], *grads_b[::-1], gwh, g.sum(0))]
         self.step.add_(1.0)  # the caller counts the step first (as torch.optim does)
         ops.adam_(self.params(), grads, self.m, self.v, [self.step] * len(grads), lr=self.lr * lr_scale, beta1=0.9,
                   beta2=0.999, weight_decay=0.0, eps=1e-8, decoupled=False, fused=self.fused)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Views:
+    """numpy views of a :class:`PackedPool`'s parameters and constants (the same memory: Adam's in-place updates
+    show through), rebuilt whenever a parameter is replaced by one of another shape."""
+
+    W: list[np.ndarray]
+    WT: list[np.ndarray]
+    b: list[np.ndarray]
+    s: list[np.ndarray]
+    masks: list[np.ndarray | None]
+    Wh: np.ndarray
+    WhT: np.ndarray
+    bh: np.ndarray
+    sh: np.ndarray
+    mh: np.ndarray
 
 
 def embed(t: torch.Tensor, shape: torch.Size | tuple[int, ...]) -> torch.Tensor:
