@@ -451,21 +451,21 @@ def test_reset_member_reinitialises_one_member_only() -> None:
     x, y = rng.standard_normal((16, 3)).astype(np.float32), rng.integers(0, 2, 16)
     for _ in range(5):
         pool.learn(*pool.forward(x), y)
-    before = [t.clone() for t in pool.params()]
+    before = [t.copy() for t in pool.params()]
     logp_before = pool.forward(x)[0]
     pool.reset_member(1)
     logp_after = pool.forward(x)[0]
     assert np.array_equal(logp_before[:, [0, 2]], logp_after[:, [0, 2]])  # the others predict as before
     assert np.allclose(np.exp(logp_after[:, 1]), 0.5)  # zero head: uniform
     r = pool.ranges[0][1]
-    assert r is not None and not torch.equal(before[0][r[0] : r[1]], pool.W[0][r[0] : r[1]])
-    assert torch.equal(pool.m[-2][2:4], torch.zeros(2, pool.F))
+    assert r is not None and not np.array_equal(before[0][r[0] : r[1]], pool.W[0][r[0] : r[1]])
+    assert not pool.m[-2][2:4].any() and pool.m[-2].any()  # its head's momentum zeroed, the others' kept
 
 
 def test_packed_pool_steps_as_separate_networks_trained_by_torch_adam() -> None:
-    """The packed forward pass, hand-written backward pass and one fused Adam step give every candidate the
-    predictions and the weights that its own network, trained by autograd and ``torch.optim.Adam`` at its own
-    learning rate on its mean cross-entropy, has."""
+    """The packed forward pass, hand-written backward pass and one Adam step on the flat vectors give every
+    candidate the predictions and the weights that its own network, trained by autograd and ``torch.optim.Adam``
+    at its own learning rate on its mean cross-entropy, has."""
     from archgym.online.pool import PackedPool
 
     cands = (Candidate((), lr=0.02), Candidate((6,), lr=0.01, skip=True), Candidate((5, 4), lr=0.005))
@@ -485,7 +485,7 @@ def test_packed_pool_steps_as_separate_networks_trained_by_torch_adam() -> None:
         cols_h = pool.mh[rows][0] > 0
         sh = pool.sh[rows, None]
         out += [sh * pool.Wh[rows][:, cols_h], sh[:, 0] * pool.bh[rows]]
-        return [t.detach().clone().requires_grad_(True) for t in out]
+        return [torch.tensor(t, requires_grad=True) for t in out]
 
     def logits(k: int, ws: list[torch.Tensor], x: torch.Tensor) -> torch.Tensor:
         h = x
@@ -512,6 +512,35 @@ def test_packed_pool_steps_as_separate_networks_trained_by_torch_adam() -> None:
         pool.learn(*pool.forward(x), y)
         for k in range(len(cands)):
             assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(extract(k), nets[k], strict=True)), k
+
+
+def test_packed_pool_grows_inputs_and_classes_keeping_what_it_learned() -> None:
+    """New classes and inputs re-lay the flat vectors: the learned weights and Adam's moments keep their places, the
+    new ones are 0 (a new input's first-layer weights random), and on the old inputs the old classes' odds stay."""
+    from archgym.online.pool import PackedPool
+
+    pool = PackedPool((Candidate(()), Candidate((4,), skip=True)), 3, 2, torch.Generator().manual_seed(0))
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((8, 3)).astype(np.float32), rng.integers(0, 2, 8)
+    for _ in range(3):
+        pool.learn(*pool.forward(x), y)
+    before = [[t.copy() for t in state] for state in (pool.params(), pool.m, pool.v)]
+    logp = pool.forward(x)[0]
+    pool.grow_classes(3)
+    pool.grow_inputs(4)
+    assert pool.theta.shape == (4 * 4 + 4 + 2 * 3 * (4 + 4) + 2 * 3,) and pool.step == 3
+    for old, new in zip(before, (pool.params(), pool.m, pool.v), strict=True):
+        assert np.array_equal(new[0][:, :3], old[0]) and np.array_equal(new[1], old[1])  # hidden layer
+        head, head_old = new[2].reshape(2, 3, 8), old[2].reshape(2, 2, 7)
+        assert np.array_equal(head[:, :2, :7], head_old) and not head[:, 2].any() and not head[:, :, 7].any()
+        bias, bias_old = new[3].reshape(2, 3), old[3].reshape(2, 2)
+        assert np.array_equal(bias[:, :2], bias_old) and not bias[:, 2].any()
+    assert pool.W[0][:, 3].all() and not pool.m[0][:, 3].any()
+    grown = pool.forward(np.pad(x, ((0, 0), (0, 1))))[0]
+    odds = np.exp(grown[..., :2])
+    assert np.allclose(odds / odds.sum(2, keepdims=True), np.exp(logp), atol=1e-6)
+    pool.learn(*pool.forward(np.pad(x, ((0, 0), (0, 1)))), np.where(y == 1, 2, y))  # learns at the new shapes
+    assert pool.step == 4 and pool.Wh.reshape(2, 3, 8)[:, 2].any()
 
 
 def test_memory_forget_keeps_the_most_recent_samples() -> None:
@@ -727,18 +756,18 @@ def test_skipped_batches_are_zero_gradient_adam_steps() -> None:
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((8, 3)).astype(np.float32), rng.integers(0, 2, 8)
     pool.learn(*pool.forward(x), y)
-    weights = [t.clone() for t in pool.params()]
-    m, v = [t.clone() for t in pool.m], [t.clone() for t in pool.v]
+    weights = [t.copy() for t in pool.params()]
+    m, v = [t.copy() for t in pool.m], [t.copy() for t in pool.v]
     for _ in range(3):
         pool.skip()
-    assert all(torch.equal(a, b) for a, b in zip(weights, pool.params(), strict=True)) and int(pool.step) == 1
+    assert all(np.array_equal(a, b) for a, b in zip(weights, pool.params(), strict=True)) and pool.step == 1
     pool._fold_skipped()
-    assert int(pool.step) == 4 and pool.n_skipped == 0
-    assert all(torch.allclose(a * 0.9**3, b) for a, b in zip(m, pool.m, strict=True))
-    assert all(torch.allclose(a * 0.999**3, b) for a, b in zip(v, pool.v, strict=True))
+    assert pool.step == 4 and pool.n_skipped == 0
+    assert all(np.allclose(a * 0.9**3, b) for a, b in zip(m, pool.m, strict=True))
+    assert all(np.allclose(a * 0.999**3, b) for a, b in zip(v, pool.v, strict=True))
     pool.skip()
     pool.learn(*pool.forward(x), y)  # folds the pending skip first
-    assert int(pool.step) == 6 and pool.n_skipped == 0
+    assert pool.step == 6 and pool.n_skipped == 0
 
 
 @pytest.mark.parametrize("loss", ["log", "brier", "zero_one"])

@@ -18,6 +18,7 @@ from archgym.engine import (
     FitRequest,
     OptState,
     StackedMLP,
+    adam_flat_,
     evaluate_many,
     fit_many,
     fit_stack,
@@ -113,18 +114,33 @@ def test_relu_backward_and_increment() -> None:
     ts = [torch.zeros(()), torch.ones(())]
     ops.increment_(ts, 2.0)
     assert [float(t) for t in ts] == [2.0, 3.0]
-    ops.scale_(ts, 0.5)
-    assert [float(t) for t in ts] == [1.0, 1.5]
 
 
 def test_foreach_wrappers_without_torchs_private_ops(monkeypatch) -> None:
-    """Where torch lacks ``_foreach_add_`` / ``_foreach_mul_``, the wrappers loop over the tensors instead."""
+    """Where torch lacks ``_foreach_add_``, the wrapper loops over the tensors instead."""
     monkeypatch.delattr(torch, "_foreach_add_")
-    monkeypatch.delattr(torch, "_foreach_mul_")
     ts = [torch.zeros(2), torch.ones(2)]
     ops.increment_(ts, 2.0)
-    ops.scale_(ts, 0.5)
-    assert [t.tolist() for t in ts] == [[1.0, 1.0], [1.5, 1.5]]
+    assert [t.tolist() for t in ts] == [[2.0, 2.0], [3.0, 3.0]]
+
+
+@pytest.mark.parametrize(("optimizer", "kw"), [c for c in CONFIGS if c[0] != "sgd"])
+def test_adam_flat_follows_torch_optim(optimizer: str, kw: dict) -> None:
+    """The numpy Adam on one flat vector (views of it as the parameters) takes torch.optim.Adam / AdamW's steps."""
+    p0, grads, lrs = _problem(2)
+    sizes = [p.numel() for p in p0]
+    theta = np.concatenate([p.numpy().ravel() for p in p0])
+    m, v = np.zeros_like(theta), np.zeros_like(theta)
+    opts = fused_options(optimizer, kw)
+    for step, (g, lr) in enumerate(zip(grads, lrs, strict=True), 1):
+        flat_g = np.concatenate([gi.numpy().ravel() for gi in g])
+        adam_flat_(theta, flat_g, m, v, step, lr=lr, betas=opts["betas"], eps=opts["eps"],
+                   weight_decay=opts["weight_decay"], decoupled=optimizer == "adamw")  # fmt: skip
+    ours = np.split(theta, np.cumsum(sizes)[:-1])
+    for a, b in zip(ours, _torch_steps(optimizer, kw, p0, grads, lrs), strict=True):
+        np.testing.assert_allclose(a, b.numpy().ravel(), rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="step must be >= 1"):
+        adam_flat_(theta, flat_g, m, v, 0, lr=0.1)
 
 
 def test_only_the_ops_module_calls_private_torch_ops() -> None:

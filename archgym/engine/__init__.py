@@ -29,7 +29,7 @@ module         contents
 
 from archgym.engine.api import EngineTrainer, EvalRequest, EvalResult, FitRequest, FitResult
 from archgym.engine.dense import DenseLayers, DenseLearner, stackable
-from archgym.engine.optim import FUSED_OPTIONS, OPTIMIZERS, OptState, StepFn, fused_options, step_function
+from archgym.engine.optim import FUSED_OPTIONS, OPTIMIZERS, OptState, StepFn, adam_flat_, fused_options, step_function
 from archgym.engine.stacked import KeptState, StackedMLP, evaluate_many, evaluate_stack, fit_many, fit_stack
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "OptState",
     "StackedMLP",
     "StepFn",
+    "adam_flat_",
     "evaluate_many",
     "evaluate_stack",
     "fit_many",

@@ -2,11 +2,10 @@
 
 ``torch.optim``'s ``fused=True`` path runs kernels that torch exposes only as private functions
 (``torch._fused_adam_``, ``torch._fused_adamw_``, ``torch._fused_sgd_``); the dense fast path also
-uses ReLU's backward (``aten.threshold_backward``), ``torch._foreach_add_`` and ``torch._foreach_mul_``
-(the online pool's lazy Adam decay). The rest of archgym calls the wrappers below. Each fused kernel
-is probed once per device type (a call on one-element tensors): where it is missing or fails, the
-wrappers run ``torch.optim``'s public functional API (its ``foreach`` implementation) instead, which
-computes the same update (up to rounding).
+uses ReLU's backward (``aten.threshold_backward``) and ``torch._foreach_add_``. The rest of archgym calls
+the wrappers below. Each fused kernel is probed once per device type (a call on one-element tensors):
+where it is missing or fails, the wrappers run ``torch.optim``'s public functional API (its ``foreach``
+implementation) instead, which computes the same update (up to rounding).
 
 ``tests/test_engine.py`` calls every wrapper on tiny tensors and compares the result with
 ``torch.optim.Adam`` / ``AdamW`` / ``SGD`` steps: a torch upgrade that renames a kernel or changes
@@ -20,7 +19,7 @@ from typing import Any
 
 import torch
 
-__all__ = ["KERNELS", "adam_", "fused_available", "increment_", "relu_backward", "scale_", "sgd_"]
+__all__ = ["KERNELS", "adam_", "fused_available", "increment_", "relu_backward", "sgd_"]
 
 #: optimizer name -> name of its fused kernel in the ``torch`` namespace
 KERNELS: dict[str, str] = {"adam": "_fused_adam_", "adamw": "_fused_adamw_", "sgd": "_fused_sgd_"}
@@ -152,11 +151,6 @@ def _foreach_(op: str, tensors: Sequence[torch.Tensor], value: float) -> None:
 def increment_(tensors: Sequence[torch.Tensor], value: float = 1.0) -> None:
     """Add ``value`` to every tensor in place (one foreach call where torch has it)."""
     _foreach_("add", tensors, value)
-
-
-def scale_(tensors: Sequence[torch.Tensor], factor: float) -> None:
-    """Multiply every tensor by ``factor`` in place (one foreach call where torch has it)."""
-    _foreach_("mul", tensors, factor)
 
 
 def _threshold_backward() -> Callable[[torch.Tensor, torch.Tensor, float], torch.Tensor] | None:

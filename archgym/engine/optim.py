@@ -5,20 +5,34 @@ A step function ``step(params, grads, state, lr, options)`` updates ``params`` i
 and an :class:`OptState`; :func:`step_function` picks the fused kernel where it runs on the device
 (:mod:`archgym.engine.ops`) and ``torch.optim``'s functional path elsewhere. The options are
 :func:`fused_options`: torch's defaults for the optimizer, overridden by what the caller gives.
+
+:func:`adam_flat_` is the same Adam update on one flat numpy vector, for CPU models so small that a step costs
+its calls (AutoClassifier's packed pool).
 """
 
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import torch
 
 from archgym.engine import ops
 
-__all__ = ["FUSED_OPTIONS", "OPTIMIZERS", "OptState", "StepFn", "fused_options", "step_function", "step_groups"]
+__all__ = [
+    "FUSED_OPTIONS",
+    "OPTIMIZERS",
+    "OptState",
+    "StepFn",
+    "adam_flat_",
+    "fused_options",
+    "step_function",
+    "step_groups",
+]
 
 #: optimizer name -> torch optimizer class (the autograd path's)
 OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
@@ -134,3 +148,56 @@ def step_groups(
         ks = [k for k, v in enumerate(lrs) if v == lr]
         step_fn([params[k] for k in ks], [grads[k] for k in ks], state.subset(ks), lr, opts)
     state.first = False
+
+
+def adam_flat_(
+    theta: np.ndarray,
+    grad: np.ndarray,
+    m: np.ndarray,
+    v: np.ndarray,
+    step: int,
+    *,
+    lr: float,
+    betas: tuple[float, float] = (0.9, 0.999),
+    eps: float = 1e-8,
+    weight_decay: float = 0.0,
+    decoupled: bool = False,
+    scratch: np.ndarray | None = None,
+) -> None:
+    """One Adam update (AdamW's decoupled weight decay when ``decoupled``) of the flat numpy vector ``theta`` in
+    place: ``torch.optim.Adam`` / ``AdamW``'s update, as :func:`archgym.engine.ops.adam_` runs it on tensors.
+
+    For CPU models of a few thousand weights whose parameters are views of one vector (AutoClassifier's packed
+    pool): the step is a dozen numpy calls on the flat vectors, where a torch kernel's call, in the middle of a
+    stream's other numpy work, costs several times more in dispatch (measured in docs/benchmarks.md).
+
+    :param theta: the parameters, float32 (or float64), updated in place
+    :param grad: their gradient, same shape (left unchanged)
+    :param m: Adam's first moments, updated in place
+    :param v: its second moments, updated in place
+    :param step: this update's step number (1 for the first: the caller counts the step first, as torch does)
+    :param lr: the learning rate
+    :param scratch: a buffer of ``theta``'s shape and dtype to reuse (None: one is allocated)
+    """
+    if step < 1:
+        raise ValueError(f"step must be >= 1 (this update's number), got {step}")
+    beta1, beta2 = betas
+    tmp = np.empty_like(theta) if scratch is None else scratch
+    if weight_decay:
+        if decoupled:
+            theta *= 1.0 - lr * weight_decay
+        else:
+            grad = grad + weight_decay * theta
+    m *= beta1
+    np.multiply(grad, 1.0 - beta1, out=tmp)
+    m += tmp
+    v *= beta2
+    np.multiply(grad, grad, out=tmp)
+    tmp *= 1.0 - beta2
+    v += tmp
+    np.sqrt(v, out=tmp)  # the denominator sqrt(v / (1 - beta2^t)) + eps
+    tmp *= 1.0 / math.sqrt(1.0 - beta2**step)
+    tmp += eps
+    np.divide(m, tmp, out=tmp)
+    tmp *= lr / (1.0 - beta1**step)
+    theta -= tmp

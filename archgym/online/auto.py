@@ -14,10 +14,11 @@ How capacity adapts
     * neural candidates (:class:`Candidate`): linear softmax models (a fast and a slow learning rate:
       the slow one averages the noise out of a noisy, nearly linear concept) and MLPs (by default two
       widths, one hidden layer; any depth works), trained by Adam one step per learned batch; all of
-      them are *packed* into one set of tensors (layer ``l`` of every candidate in one matrix,
+      them are *packed* into one flat parameter vector (layer ``l`` of every candidate in one matrix,
       block-diagonal masks between candidates; the output heads read their candidate's last hidden
       block and, with ``skip``, the inputs) so the whole pool costs a handful of matmuls, with a
-      hand-written backward pass and one multi-tensor Adam step (no autograd);
+      hand-written backward pass and one Adam step on the flat vector (numpy, no autograd:
+      :mod:`archgym.online.pool`);
     * plain-SGD linear members (:class:`~archgym.online.linear.SGDLinear`, numpy): softmax regressions
       at a fixed step, one of them predicting with the moving average of its weights. On a static or
       slowly drifting, noisy, nearly linear concept they are the better linear learners: Adam's

@@ -1,23 +1,26 @@
-"""The neural members of AutoClassifier's pool, packed into one set of tensors.
+"""The neural members of AutoClassifier's pool, packed into one flat parameter vector.
 
 :class:`Candidate` describes one member (hidden widths, learning rate, linear shortcut);
-:class:`PackedPool` holds every member's weights in one tensor per layer, runs the forward pass, a
-hand-written backward pass and one Adam step for the whole pool (through :mod:`archgym.engine.ops`,
-the only module that calls torch's private kernels), and can re-initialise one member alone (after a
-drift) without touching the others.
+:class:`PackedPool` holds every member's weights in one matrix per layer, all of them views of one flat
+float32 vector, runs the forward pass, a hand-written backward pass (the gradients written into views of
+one flat gradient vector) and one Adam step for the whole pool on the flat vectors, and can re-initialise
+one member alone (after a drift) without touching the others.
 
-The forward and backward passes are numpy, on views of the torch parameters: on a chunk of a few rows each
-call costs its overhead, and in the middle of a stream's other work a torch call's dispatch costs several times
-what numpy's does (side by side with torch's passes in AutoClassifier, best of 3 runs in alternating processes:
-11-12 % less time per chunk on mixed-1-0 and stagger-short of scripts/bench_online.py). The Adam step stays
-torch's one fused multi-tensor call.
+It is numpy, not torch: on a chunk of a few rows each call costs its overhead, and in the middle of a
+stream's other work a torch call's dispatch costs several times what numpy's does. Side by side in
+AutoClassifier (best of 3 runs in alternating processes, scripts/bench_online.py's streams): torch's forward
+and backward passes cost 11-12 % more time per chunk (mixed-1-0, stagger-short) than numpy's, and torch's
+fused Adam step (one call, plus its step count and the gradients' wrapping) 3-13 % more than
+:func:`~archgym.engine.optim.adam_flat_`, the same update in a dozen numpy calls on the flat vectors.
 
 >>> import numpy as np, torch
 >>> pool = PackedPool((Candidate(()), Candidate((8,), lr=0.01)), n_inputs=3, n_classes=2, gen=torch.Generator())
+>>> pool.theta.shape  # W (8, 3), b (8,), head (2 members x 2 classes, 8 + 3 inputs), its bias
+(80,)
 >>> logp, zs, f = pool.forward(np.zeros((5, 3), dtype=np.float32))
 >>> logp.shape, [z.shape for z in zs], f.shape
 ((5, 2, 2), [(5, 8)], (5, 11))
->>> pool.learn(logp, zs, f, np.zeros(5, dtype=np.int64)); int(pool.step)
+>>> pool.learn(logp, zs, f, np.zeros(5, dtype=np.int64)); pool.step
 1
 """
 
@@ -26,15 +29,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import torch
 
-from archgym.engine import ops
+from archgym.engine.optim import adam_flat_
 from archgym.online._checks import in_range, positive_int
 
-__all__ = ["DEFAULT_CANDIDATES", "Candidate", "PackedPool", "embed"]
+__all__ = ["DEFAULT_CANDIDATES", "Candidate", "PackedPool"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ DEFAULT_CANDIDATES: tuple[Candidate, ...] = (
 
 
 class PackedPool:
-    """Every neural candidate in one set of tensors: forward, hand-written backward and one fused Adam step.
+    """Every neural candidate in one flat parameter vector: forward, hand-written backward and one Adam step.
 
     Layer ``l`` holds the units of every candidate at least ``l + 1`` layers deep; layers after the
     first are block-diagonal (a candidate's layer only reads its own previous layer). The head input
@@ -85,9 +87,16 @@ class PackedPool:
     (and ``x`` when it is linear or has ``skip``) through a fixed 0/1 mask: masked weights get masked
     gradients and stay 0. Each candidate's learning rate is ``lr_max * s`` with ``s`` a fixed scale of
     its rows: a layer computes ``z = s * (h U^T + u)`` and Adam (step size independent of the
-    gradient's scale) moves ``U`` by ``lr_max``, so ``W = s U`` moves by ``s lr_max``; one fused Adam
-    call then updates the whole pool.
+    gradient's scale) moves ``U`` by ``lr_max``, so ``W = s U`` moves by ``s lr_max`` (Adam on ``W``
+    with its ``eps`` divided by ``s``); one Adam step on the flat vectors then updates the whole pool.
+
+    :attr:`W`, :attr:`b` (per hidden layer), :attr:`Wh`, :attr:`bh` (the head) are views of :attr:`theta`;
+    :attr:`m` and :attr:`v`, Adam's moments, are per-parameter views of two vectors of the same layout.
     """
+
+    #: Adam's decay rates of the first and second moments, and its eps (torch.optim.Adam's defaults)
+    BETAS = (0.9, 0.999)
+    EPS = 1e-8
 
     def __init__(self, candidates: Sequence[Candidate], n_inputs: int, n_classes: int, gen: torch.Generator) -> None:
         self.cands = tuple(candidates)
@@ -95,7 +104,6 @@ class PackedPool:
         self.depth = max((len(c.hidden) for c in self.cands), default=0)
         self.d, self.C = n_inputs, n_classes
         self.gen = gen
-        self.fused = ops.fused_available("adam", "cpu")
         self.lr = max(c.lr for c in self.cands)
         rel = self.rel = [c.lr / self.lr for c in self.cands]
         # unit ranges of each candidate in each layer
@@ -112,121 +120,133 @@ class PackedPool:
             self.ranges.append(rng)
             self.widths.append(start)
         self.n_hidden = sum(self.widths)
-        self.W: list[torch.Tensor] = []
-        self.b: list[torch.Tensor] = []
-        self.s: list[torch.Tensor] = []
-        self.masks: list[torch.Tensor | None] = []
+        self.F = self.n_hidden + n_inputs  # the head's inputs
+        self._alloc()
+        self.s: list[np.ndarray] = []
+        self.masks: list[np.ndarray | None] = []
         for layer in range(self.depth):
-            fan = n_inputs if layer == 0 else self.widths[layer - 1]
-            w = torch.zeros(self.widths[layer], fan)
-            s = torch.ones(self.widths[layer])
-            mask = None if layer == 0 else torch.zeros_like(w)
+            s = np.ones(self.widths[layer], dtype=np.float32)
+            mask = None if layer == 0 else np.zeros(self.W[layer].shape, dtype=np.float32)
             for k in range(self.K):
-                r = self.ranges[layer][k]
-                if r is None:
+                if self.ranges[layer][k] is None:
                     continue
-                s[r[0] : r[1]] = rel[k]
-                if layer == 0:
-                    cols = slice(0, fan)
-                    n_in = fan
-                else:
-                    p = self.ranges[layer - 1][k]
-                    assert p is not None and mask is not None
-                    cols = slice(p[0], p[1])
-                    n_in = p[1] - p[0]
-                    mask[r[0] : r[1], cols] = 1.0
-                bound = 1.0 / math.sqrt(max(n_in, 1)) / rel[k]  # W = s U starts at torch's default scale
-                w[r[0] : r[1], cols] = (torch.rand(r[1] - r[0], n_in, generator=gen) * 2 - 1) * bound
-            self.W.append(w)
-            self.b.append(torch.zeros(self.widths[layer]))
+                r, cols, n_in = self._block(layer, k)
+                s[r] = rel[k]
+                if mask is not None:
+                    mask[r, cols] = 1.0
+                self.W[layer][r, cols] = self._uniform(r.stop - r.start, n_in, rel[k])
             self.s.append(s)
             self.masks.append(mask)
         # head: K * C rows (candidate-major) over F = n_hidden + d columns
-        self.F = self.n_hidden + n_inputs
-        self.head_mask = torch.zeros(self.K, 1, self.F)
+        self.head_mask = np.zeros((self.K, 1, self.F), dtype=np.float32)
         offsets = [sum(self.widths[:layer]) for layer in range(self.depth)]
         for k, c in enumerate(self.cands):
             if c.hidden:
-                r = self.ranges[len(c.hidden) - 1][k]
-                assert r is not None
+                last = self.ranges[len(c.hidden) - 1][k]
+                assert last is not None
                 off = offsets[len(c.hidden) - 1]
-                self.head_mask[k, 0, off + r[0] : off + r[1]] = 1.0
+                self.head_mask[k, 0, off + last[0] : off + last[1]] = 1.0
             if self._reads_x(c):
                 self.head_mask[k, 0, self.n_hidden :] = 1.0
-        self.head_scale = torch.tensor(rel).view(self.K, 1)
-        self.Wh = torch.zeros(self.K * n_classes, self.F)
-        self.bh = torch.zeros(self.K * n_classes)
+        self.head_scale = np.array(rel, dtype=np.float32).reshape(self.K, 1)
         self._refresh_head()
-        self.m = [torch.zeros_like(p) for p in self.params()]
-        self.v = [torch.zeros_like(p) for p in self.params()]
-        self.step = torch.zeros(())  # Adam's step count, shared by every parameter
+        self.step = 0  # Adam's step count, shared by every parameter
         self.n_skipped = 0  # zero-gradient steps not yet folded into Adam's moments (see skip)
 
     @staticmethod
     def _reads_x(c: Candidate) -> bool:
         return not c.hidden or c.skip
 
-    def params(self) -> list[torch.Tensor]:
-        """Every parameter, in the order of the optimizer state."""
+    def _shapes(self) -> list[tuple[int, ...]]:
+        """Every parameter's shape, in the order of :meth:`params`."""
+        fans = [self.d, *self.widths][: self.depth]  # what each hidden layer reads
+        return [
+            *[(w, fan) for w, fan in zip(self.widths, fans, strict=True)],
+            *[(w,) for w in self.widths],
+            (self.K * self.C, self.F),
+            (self.K * self.C,),
+        ]
+
+    def _alloc(self) -> None:
+        """Zero flat vectors (parameters, gradients, Adam's two moments) at the current shapes, and their views."""
+        shapes = self._shapes()
+        sizes = [math.prod(shape) for shape in shapes]
+        ends = np.cumsum(sizes).tolist()
+        n = ends[-1]
+        self.theta, self._grad, self._m, self._v = (np.zeros(n, dtype=np.float32) for _ in range(4))
+        self._tmp = np.empty(n, dtype=np.float32)
+
+        def views(flat: np.ndarray) -> list[np.ndarray]:
+            return [flat[e - z : e].reshape(shape) for shape, z, e in zip(shapes, sizes, ends, strict=True)]
+
+        params = views(self.theta)
+        L = self.depth
+        self.W, self.b, self.Wh, self.bh = params[:L], params[L : 2 * L], params[-2], params[-1]
+        self.WT = [w.T for w in self.W]
+        self.WhT = self.Wh.T
+        self._grads, self.m, self.v = views(self._grad), views(self._m), views(self._v)
+
+    def params(self) -> list[np.ndarray]:
+        """Every parameter (views of :attr:`theta`), in the order of the optimizer state."""
         return [*self.W, *self.b, self.Wh, self.bh]
 
-    def _refresh_head(self) -> None:
-        """The head's row scales and mask at the current class count (rows candidate-major), and the numpy views
-        of every parameter and constant the passes read (after any change of the parameters' shapes)."""
-        self.sh = self.head_scale.expand(self.K, self.C).reshape(-1).contiguous()
-        self._scale_n: dict[int, np.ndarray] = {}  # per batch size: the head's row scales / n
-        self.mh = self.head_mask.expand(self.K, self.C, self.F).reshape(-1, self.F).contiguous()
-        self._np = _Views(
-            W=[w.numpy() for w in self.W],
-            WT=[w.numpy().T for w in self.W],
-            b=[b.numpy() for b in self.b],
-            s=[s.numpy() for s in self.s],
-            masks=[None if m is None else m.numpy() for m in self.masks],
-            Wh=self.Wh.numpy(),
-            WhT=self.Wh.numpy().T,
-            bh=self.bh.numpy(),
-            sh=self.sh.numpy(),
-            mh=self.mh.numpy(),
-        )
+    def _block(self, layer: int, k: int) -> tuple[slice, slice, int]:
+        """Candidate ``k``'s units in hidden ``layer``, the columns they read and how many."""
+        r = self.ranges[layer][k]
+        assert r is not None
+        if layer == 0:
+            return slice(*r), slice(0, self.d), self.d
+        p = self.ranges[layer - 1][k]
+        assert p is not None
+        return slice(*r), slice(*p), p[1] - p[0]
 
-    def _set_state(self, old: list[torch.Tensor], new: list[torch.Tensor], grow: Any) -> None:
-        """Carry Adam's moments over a change of parameter shapes (``grow(old_tensor, new_tensor)``)."""
-        for i, (o, n) in enumerate(zip(old, new, strict=True)):
-            if o.shape != n.shape:
-                self.m[i] = grow(self.m[i], n)
-                self.v[i] = grow(self.v[i], n)
+    def _uniform(self, rows: int, n_in: int, rel: float) -> np.ndarray:
+        """Initial ``U`` of a block: torch's default ``W`` scale ``U(-1, 1) / sqrt(fan_in)``, over ``s = rel``."""
+        u = torch.rand(rows, n_in, generator=self.gen).numpy() * 2 - 1
+        return u * (1.0 / math.sqrt(max(n_in, 1)) / rel)  # type: ignore[no-any-return]
+
+    def _refresh_head(self) -> None:
+        """The head's row scales and mask at the current class count (rows candidate-major)."""
+        self.sh = np.ascontiguousarray(np.broadcast_to(self.head_scale, (self.K, self.C)).reshape(-1))
+        self.mh = np.ascontiguousarray(np.broadcast_to(self.head_mask, (self.K, self.C, self.F)).reshape(-1, self.F))
+        self._scale_n: dict[int, np.ndarray] = {}  # per batch size: the head's row scales / n
+
+    def _regrow(self, C0: int) -> None:
+        """Re-allocate at the current shapes (``d``, ``F``, ``C`` already grown from a head of ``C0`` classes) and
+        copy parameters and moments into the leading corner of each (the head per candidate: its rows are
+        candidate-major); what is new is 0."""
+        old = [self.params(), self.m, self.v]
+        self._alloc()
+        K, C = self.K, self.C
+        for before, after in zip(old, [self.params(), self.m, self.v], strict=True):
+            for i, (o, n) in enumerate(zip(before, after, strict=True)):
+                if i >= len(after) - 2:  # the head: (K C0, ...) -> (K C, ...)
+                    o, n = o.reshape(K, C0, *o.shape[1:]), n.reshape(K, C, *n.shape[1:])
+                n[tuple(slice(0, z) for z in o.shape)] = o
 
     def grow_inputs(self, d: int) -> None:
         """Append ``d - self.d`` input columns (random first-layer weights, zero head weights, zero state)."""
         extra = d - self.d
         if extra <= 0:
             return
-        old = self.params()
-        if self.depth:
-            fresh = (torch.rand(self.W[0].shape[0], extra, generator=self.gen) * 2 - 1) / math.sqrt(d)
-            self.W[0] = torch.cat([self.W[0], fresh.div_(self.s[0].view(-1, 1))], 1)
-        self.Wh = torch.cat([self.Wh, self.Wh.new_zeros(self.Wh.shape[0], extra)], 1)
-        reads = torch.tensor([float(self._reads_x(c)) for c in self.cands]).view(-1, 1, 1)
-        self.head_mask = torch.cat([self.head_mask, reads.expand(-1, 1, extra)], -1)
+        d0 = self.d
         self.d += extra
         self.F += extra
+        self._regrow(self.C)
+        if self.depth:
+            fresh = (torch.rand(self.W[0].shape[0], extra, generator=self.gen).numpy() * 2 - 1) / math.sqrt(d)
+            self.W[0][:, d0:] = fresh / self.s[0][:, None]
+        reads = np.array([float(self._reads_x(c)) for c in self.cands], dtype=np.float32).reshape(-1, 1, 1)
+        self.head_mask = np.concatenate([self.head_mask, np.broadcast_to(reads, (self.K, 1, extra))], -1)
         self._refresh_head()
-        self._set_state(old, self.params(), lambda t, n: embed(t, n.shape))
 
     def grow_classes(self, C: int) -> None:
         """Add output classes (zero weights and biases, zero state)."""
         if C <= self.C:
             return
-        old = self.params()
-        K, C0 = self.K, self.C
-
-        def rows(t: torch.Tensor, _: Any = None) -> torch.Tensor:
-            return embed(t.view(K, C0, *t.shape[1:]), (K, C, *t.shape[1:])).view(K * C, *t.shape[1:])
-
-        self.Wh, self.bh = rows(self.Wh), rows(self.bh)
-        self.C = C
+        C0, self.C = self.C, C
+        self._regrow(C0)
         self._refresh_head()
-        self._set_state(old, self.params(), rows)
 
     def reset_member(self, k: int) -> None:
         """Re-initialise member ``k`` alone (fresh random hidden weights, zero head, zero Adam momentum).
@@ -236,28 +256,19 @@ class PackedPool:
         """
         c, rel = self.cands[k], self.rel[k]
         for layer in range(len(c.hidden)):
-            r = self.ranges[layer][k]
-            assert r is not None
-            if layer == 0:
-                cols, n_in = slice(0, self.d), self.d
-            else:
-                p = self.ranges[layer - 1][k]
-                assert p is not None
-                cols, n_in = slice(p[0], p[1]), p[1] - p[0]
-            bound = 1.0 / math.sqrt(max(n_in, 1)) / rel
-            self.W[layer][r[0] : r[1], cols] = (torch.rand(r[1] - r[0], n_in, generator=self.gen) * 2 - 1) * bound
-            self.b[layer][r[0] : r[1]] = 0.0
-            self.m[layer][r[0] : r[1]] = 0.0
-            self.m[self.depth + layer][r[0] : r[1]] = 0.0
+            r, cols, n_in = self._block(layer, k)
+            self.W[layer][r, cols] = self._uniform(r.stop - r.start, n_in, rel)
+            self.b[layer][r] = 0.0
+            self.m[layer][r] = 0.0
+            self.m[self.depth + layer][r] = 0.0
         rows = slice(k * self.C, (k + 1) * self.C)
         for t in (self.Wh, self.bh, self.m[-2], self.m[-1]):
             t[rows] = 0.0
 
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
         """Log-probabilities ``(n, K, C)``, the pre-activations and the head input of float32 rows ``x`` ``(n, d)``."""
-        v = self._np
         hs, zs, h = [], [], x
-        for wt, b, s in zip(v.WT, v.b, v.s, strict=True):
+        for wt, b, s in zip(self.WT, self.b, self.s, strict=True):
             z = h @ wt
             z += b
             z *= s
@@ -265,9 +276,9 @@ class PackedPool:
             zs.append(z)
             hs.append(h)
         f = np.concatenate([*hs, x], 1) if hs else x
-        logits = f @ v.WhT
-        logits += v.bh
-        logits *= v.sh
+        logits = f @ self.WhT
+        logits += self.bh
+        logits *= self.sh
         logp = logits.reshape(-1, self.K, self.C)
         logp -= logp.max(2, keepdims=True)
         logp -= np.log(np.exp(logp).sum(2, keepdims=True))
@@ -285,9 +296,9 @@ class PackedPool:
 
     def _fold_skipped(self) -> None:
         s, self.n_skipped = self.n_skipped, 0
-        ops.scale_(self.m, 0.9**s)
-        ops.scale_(self.v, 0.999**s)
-        self.step.add_(float(s))
+        self._m *= self.BETAS[0] ** s
+        self._v *= self.BETAS[1] ** s
+        self.step += s
 
     def learn(
         self, logp: np.ndarray, zs: list[np.ndarray], f: np.ndarray, y: np.ndarray, lr_scale: float = 1.0
@@ -299,62 +310,35 @@ class PackedPool:
         """
         if self.n_skipped:
             self._fold_skipped()
-        v = self._np
         n = y.shape[0]
         scale = self._scale_n.get(n)
         if scale is None:
-            scale = self._scale_n[n] = v.sh / np.float32(n)
+            scale = self._scale_n[n] = self.sh / np.float32(n)
         g = np.exp(logp)  # d loss / d logits: softmax minus the one-hot target, per candidate
         g[np.arange(n), :, y] -= 1.0
         g = g.reshape(n, -1)
         g *= scale
-        grads_W: list[np.ndarray] = []
-        grads_b: list[np.ndarray] = []
-        if self.depth:
-            gf = g @ v.Wh
+        grads, L = self._grads, self.depth
+        if L:
+            gf = g @ self.Wh
             end = self.n_hidden
             gh_next: np.ndarray | None = None
-            for layer in range(self.depth - 1, -1, -1):
+            for layer in range(L - 1, -1, -1):
                 start = end - self.widths[layer]
                 gh = gf[:, start:end] if gh_next is None else gf[:, start:end] + gh_next
                 gz = gh * (zs[layer] > 0.0)
-                gz *= v.s[layer]
+                gz *= self.s[layer]
                 h_in = f[:, start - self.widths[layer - 1] : start] if layer else f[:, self.n_hidden :]
-                gw = gz.T @ h_in
-                mask = v.masks[layer]
+                np.matmul(gz.T, h_in, out=grads[layer])
+                mask = self.masks[layer]
                 if mask is not None:
-                    gw *= mask
-                grads_W.append(gw)
-                grads_b.append(gz.sum(0))
-                gh_next = gz @ v.W[layer] if layer else None
+                    grads[layer] *= mask
+                np.sum(gz, 0, out=grads[L + layer])
+                gh_next = gz @ self.W[layer] if layer else None
                 end = start
-        gwh = g.T @ f
-        gwh *= v.mh
-        grads = [torch.from_numpy(t) for t in (*grads_W[::-1], *grads_b[::-1], gwh, g.sum(0))]
-        self.step.add_(1.0)  # the caller counts the step first (as torch.optim does)
-        ops.adam_(self.params(), grads, self.m, self.v, [self.step] * len(grads), lr=self.lr * lr_scale, beta1=0.9,
-                  beta2=0.999, weight_decay=0.0, eps=1e-8, decoupled=False, fused=self.fused)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _Views:
-    """numpy views of a :class:`PackedPool`'s parameters and constants (the same memory: Adam's in-place updates
-    show through), rebuilt whenever a parameter is replaced by one of another shape."""
-
-    W: list[np.ndarray]
-    WT: list[np.ndarray]
-    b: list[np.ndarray]
-    s: list[np.ndarray]
-    masks: list[np.ndarray | None]
-    Wh: np.ndarray
-    WhT: np.ndarray
-    bh: np.ndarray
-    sh: np.ndarray
-    mh: np.ndarray
-
-
-def embed(t: torch.Tensor, shape: torch.Size | tuple[int, ...]) -> torch.Tensor:
-    """``t`` copied into the leading corner of a zero tensor of ``shape``."""
-    out = t.new_zeros(shape)
-    out[tuple(slice(0, s) for s in t.shape)] = t
-    return out
+        np.matmul(g.T, f, out=grads[-2])
+        grads[-2] *= self.mh
+        np.sum(g, 0, out=grads[-1])
+        self.step += 1  # the caller counts the step first (as torch.optim does)
+        adam_flat_(self.theta, self._grad, self._m, self._v, self.step, lr=self.lr * lr_scale, betas=self.BETAS,
+                   eps=self.EPS, scratch=self._tmp)  # fmt: skip
