@@ -574,6 +574,28 @@ def test_memory_neighbours_among_repeated_rows_are_the_newest() -> None:
     assert win.proba(row, s2, 2)[0].tolist() == pytest.approx([0.005, 0.995])
 
 
+def test_memory_votes_are_an_inverse_distance_knn_over_the_window() -> None:
+    """The memory's vote equals a brute-force k-NN over what the window holds (a wrapped ring buffer): the k
+    stored rows nearest by the scaled distance, each voting for its label with 1 / distance, smoothed."""
+    rng = np.random.default_rng(3)
+    k, C, d = 5, 3, 4
+    win = MemoryWindow(Memory(window=64, k=k, metric_lr=0.0, smoothing=0.01), d=d)
+    xs = rng.normal(size=(90, d)).astype(np.float32)
+    ys = rng.integers(0, C, 90)
+    for i in range(0, 90, 8):
+        win.add(xs[i : i + 8], ys[i : i + 8])
+    stored, labels = xs[-64:].astype(np.float64), ys[-64:]  # the last 64 (the oldest 26 were replaced)
+    s2 = rng.uniform(0.5, 2.0, d).astype(np.float32)
+    queries = rng.normal(size=(8, d)).astype(np.float32)
+    dist = (((queries[:, None, :] - stored[None]) ** 2) * s2).sum(2)  # (8, 64)
+    expected = np.zeros((8, C))
+    for r, row in enumerate(dist):
+        for j in np.argsort(row)[:k]:
+            expected[r, labels[j]] += 1.0 / np.sqrt(row[j])
+    expected = expected / expected.sum(1, keepdims=True) * 0.99 + 0.01 / C
+    np.testing.assert_allclose(win.proba(queries, s2, C), expected, rtol=1e-4, atol=1e-5)
+
+
 def test_memory_grow_keeps_the_samples_and_their_order() -> None:
     """Growing a wrapped ring buffer keeps every stored sample (the votes do not change), the newest copies of a
     repeated row stay the neighbours, and later samples fill the new room before the oldest is replaced."""

@@ -179,15 +179,21 @@ class MemoryWindow:
         d2 = a @ self.XT[:, :m]
         d2 += c
         k = min(self.spec.k, m)
-        idx = np.argpartition(d2, k - 1, axis=1)[:, :k]  # the k nearest, in no order (the vote and the step sum)
         rows = self._rows.get(n)
         if rows is None:
             rows = self._rows[n] = np.arange(n)[:, None]
-        dist = d2[rows, idx]  # (a fancy index: several times cheaper than np.take_along_axis's wrapper here)
+        r = rows[:, 0]
+        idx = np.empty((n, k), dtype=np.intp)
+        dist = np.empty((n, k), dtype=np.float32)
+        for j in range(k):  # the k nearest, nearest first: k argmins beat one argpartition for a small k
+            i = d2.argmin(1)
+            idx[:, j] = i
+            dist[:, j] = d2[r, i]
+            d2[r, i] = np.inf
         if learn_metric:
             self._last = (x, idx, m, s2)  # for the metric's step when these rows are learned
         dist -= self.newer[idx]
-        dist -= 0.5 * np.einsum("ij,ij->i", a, x)[:, None]
+        dist += np.square(x) @ s2w[:, None]  # the row's own |s x|^2 (-x.a / 2)
         np.maximum(dist, TIE, out=dist)
         w = np.sqrt(dist, out=dist)  # distance; its inverse weighs the vote
         np.reciprocal(w, out=w)

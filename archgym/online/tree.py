@@ -111,9 +111,8 @@ def _entropy(counts: np.ndarray) -> np.ndarray:
     """Entropy in bits over the first axis of non-negative ``counts`` (0 where a column sums to 0)."""
     total = counts.sum(0)
     p = counts / np.maximum(total, 1e-300)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        h = -np.where(p > 0, p * np.log2(p), 0.0).sum(0)
-    return h
+    log = np.log2(p, out=np.zeros_like(p), where=p > 0)  # 0 log 0 = 0 (and cheaper than np.errstate)
+    return -(p * log).sum(0)
 
 
 def gaussian_moments(count: np.ndarray, total: np.ndarray, sq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
