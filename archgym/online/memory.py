@@ -106,10 +106,14 @@ class MemoryWindow:
     It is all numpy: on a chunk of a few rows against a window of two thousand, most calls are dominated by
     per-op overhead, and in the middle of a stream's other work a torch call's dispatch costs several times what
     numpy's does (torch's ``addmm`` and ``topk``, faster in a loop of their own, made a chunk 3-16 % slower than
-    numpy's matmul and ``argpartition`` on the memory-led streams of scripts/bench_online.py).
+    numpy's matmul and ``argpartition`` on the memory-led streams of scripts/bench_online.py). The ``k`` nearest
+    are then found by ``k`` passes of ``argmin``, each setting the nearest left aside: for k = 5 half the time of
+    one ``argpartition`` (13 against 27 us on 8 rows x 2,000 samples).
 
     Ties: samples whose squared distances differ by less than :data:`TIE` are tied; the newest of them are the
-    neighbours, and tied neighbours vote alike.
+    neighbours, and tied neighbours vote alike. (The recency keys of two copies of a row differ by ``TIE /
+    window`` per sample between them: copies stored only a few dozen samples apart can round to the same float32
+    key, and then the one in the lower slot is taken first.)
     """
 
     def __init__(self, spec: Memory, d: int) -> None:
