@@ -112,7 +112,8 @@ class MemoryWindow:
     numpy's does (torch's ``addmm`` and ``topk``, faster in a loop of their own, made a chunk 3-16 % slower than
     numpy's matmul and ``argpartition`` on the memory-led streams of scripts/bench_online.py). The ``k`` nearest
     are then found by ``k`` passes of ``argmin``, each setting the nearest left aside: for k = 5 half the time of
-    one ``argpartition`` (13 against 27 us on 8 rows x 2,000 samples).
+    one ``argpartition`` (13 against 27 us on 8 rows x 2,000 samples); above :data:`ARGMIN_K` neighbours, by one
+    ``argpartition``.
 
     Ties: samples whose squared distances differ by less than :data:`TIE` are tied; the newest of them are the
     neighbours, and tied neighbours vote alike. (The recency keys of two copies of a row differ by ``TIE /
