@@ -122,6 +122,24 @@ def test_every_preset_learns_and_predicts(name: str, env: gym.Env) -> None:
         assert not any(a.endswith("(invalid)") for a in results[0].actions)
 
 
+@pytest.mark.parametrize("verbose", [0, 1])
+def test_make_agent_learns_without_leaving_folders_in_the_temp_dir(
+    verbose: int, env: gym.Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where SB3's default logger makes SB3-<time> folders
+    monkeypatch.delenv("SB3_LOGDIR", raising=False)
+    hp = load_agent_preset("dqn").hyperparams(ENV_ID) | {"learning_starts": 8, "batch_size": 8}
+    model = make_agent("dqn", env, hp, total_timesteps=40, seed=0, device="cpu", verbose=verbose)
+    model.learn(20, log_interval=1)
+    model.learn(20, reset_num_timesteps=False, log_interval=1)  # SB3 sets up a logger at every learn() call
+    assert model.num_timesteps == 40
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("SB3-")] == []
+    printed = capsys.readouterr().out
+    assert ("| time/" in printed) == (verbose >= 1), printed  # verbose still prints SB3's table to stdout
+
+
 def test_dqn_save_load_round_trip(env: gym.Env, tmp_path: Path) -> None:
     hp = load_agent_preset("dqn").hyperparams(ENV_ID) | {"learning_starts": 8, "batch_size": 8}
     model = make_agent("dqn", env, hp, total_timesteps=40, seed=0, device="cpu")

@@ -35,6 +35,7 @@ import importlib
 import importlib.util
 import inspect
 import math
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,7 @@ from typing import Any, SupportsFloat
 import gymnasium as gym
 import torch.nn as nn
 from stable_baselines3.common.base_class import BaseAlgorithm
+from stable_baselines3.common.logger import HumanOutputFormat, Logger
 
 from archgym.agents.restarts import RestartFromIncumbent, restart_options_of, restart_prob_of, wrap_restarts
 from archgym.presets import find_preset_file, preset_files, read_yaml, yaml_number
@@ -427,6 +429,10 @@ def make_agent(
     :param seed: seed of the agent's RNGs
     :param device: torch device of the agent (``auto``, ``cpu``, ``cuda``)
     :param verbose: SB3 verbosity
+
+    The model logs to stdout when ``verbose`` >= 1 and nowhere else until a caller gives it a logger
+    (``archgym train`` gives it the run dir's): SB3's default logger would make an empty
+    ``SB3-<time>`` folder in the temp dir at every ``learn()`` call.
     """
     cls = ALGOS[algo].load() if algo in ALGOS else None
     if cls is None:
@@ -434,7 +440,9 @@ def make_agent(
     kwargs = algo_kwargs(algo, hyperparams, total_timesteps)
     _check_restarts(env, hyperparams)
     policy = hyperparams.get("policy", "MlpPolicy")
-    return cls(policy, env, seed=seed, device=device, verbose=verbose, **kwargs)
+    model = cls(policy, env, seed=seed, device=device, verbose=verbose, **kwargs)
+    model.set_logger(Logger(None, [HumanOutputFormat(sys.stdout)] if verbose >= 1 else []))
+    return model
 
 
 def _check_restarts(env: Any, hyperparams: Mapping[str, Any]) -> None:
