@@ -723,6 +723,29 @@ def test_drift_detection_resets_the_weakest_network_after_a_label_flip() -> None
     assert AutoClassifier(drift_delta=None)._detector is None
 
 
+def test_a_drift_the_pool_detects_restarts_the_tree_and_the_naive_bayes() -> None:
+    """The mixture's detectors see an abrupt flip long before the tree's own ADWIN: the chunk they fire on leaves a
+    tree of one leaf that has seen nothing and an empty naive Bayes, which relearn from the new concept."""
+    rng = np.random.default_rng(7)
+    x = rng.uniform(0, 1, (4000, 2)).astype(np.float32)
+    y = (x[:, 0] > 0.5).astype(np.int64)
+    y[2000:] = 1 - y[2000:]
+    m = AutoClassifier(seed=0)
+    m.learn_many(x[:8], y[:8])  # builds the members
+    assert m._tree is not None and m._bayes is not None
+    for i in range(8, len(y), 8):
+        m.predict_many(x[i : i + 8])
+        drifts, resets, grown = m.n_drifts, m._tree.n_resets, m._tree.n_leaves
+        m.learn_many(x[i : i + 8], y[i : i + 8])
+        if m.n_drifts > drifts:
+            break
+    assert 2000 <= i < 2100 and grown > 1  # a few chunks after the flip, from a tree that had split
+    assert m._tree.n_resets == resets + 1 and m._tree.n_leaves == 1 and m._tree.obs.sum() == 0
+    assert m._bayes.n == 0 and m._bayes.n_resets == 1
+    late = _prequential(m, x[i + 8 :], y[i + 8 :], chunk=8)
+    assert late > 0.95  # the new concept, relearned
+
+
 def test_skip_loss_stops_learning_chunks_the_mixture_already_knows() -> None:
     x = np.repeat(np.array([[5.0], [-5.0]], dtype=np.float32), 2000, axis=0)
     y = (x[:, 0] > 0).astype(np.int64)

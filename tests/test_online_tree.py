@@ -118,6 +118,20 @@ def test_a_label_flip_starts_a_new_tree() -> None:
     assert HoeffdingTree(Tree(drift_delta=None), 2, 2)._detector is None
 
 
+def test_restart_forgets_the_tree_and_its_detectors_window() -> None:
+    rng = np.random.default_rng(4)
+    x = rng.uniform(0, 1, (2000, 2))
+    y = (x[:, 0] > 0.5).astype(np.int64)
+    tree = HoeffdingTree(DEFAULT_TREE, 2, 2)
+    _feed(tree, x, y)
+    assert tree._detector is not None
+    assert tree.n_leaves > 1 and tree._detector.width > 0
+    tree.restart()
+    assert tree.n_resets == 1 and tree.n_leaves == 1 and tree.obs.sum() == 0 and tree._detector.width == 0
+    assert np.allclose(tree.proba(x[:4]), 0.5)  # a leaf that has seen nothing: uniform
+    assert _feed(tree, x, 1 - y) > 0.9  # and it learns the next concept from scratch
+
+
 def test_auto_classifier_with_only_a_tree() -> None:
     m = AutoClassifier(seed=0, candidates=(), sgd=(), naive_bayes=None, memory=None)
     assert m.expert_names == ["tree-g50"]

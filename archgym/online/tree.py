@@ -24,7 +24,8 @@ How it predicts
 
 Drift
     ADWIN (``drift_delta``) watches the tree's own error rate, one value per learned batch; when it rises,
-    the tree starts again from a single leaf (ARF replaces a tree on the same signal).
+    the tree starts again from a single leaf (ARF replaces a tree on the same signal). :meth:`HoeffdingTree.restart`
+    does the same for a drift another detector saw.
 
 Routing a batch through the tree is a plain Python loop over rows and levels (on batches of a few rows it
 is several times cheaper than numpy calls per level); the statistics and the split scores are numpy.
@@ -185,6 +186,15 @@ class HoeffdingTree:
     bias: np.ndarray
     mcp: np.ndarray
     stale_at: np.ndarray
+
+    def restart(self) -> None:
+        """Start again from a single leaf that has seen nothing, the drift detector's window emptied (after a drift
+        this tree's detector saw, or another: AutoClassifier's detectors on its mixture's mistakes see an abrupt
+        change sooner)."""
+        self.n_resets += 1
+        self._start()
+        if self._detector is not None:
+            self._detector.reset()
 
     def _start(self) -> None:
         """A tree of one leaf."""
@@ -364,8 +374,7 @@ class HoeffdingTree:
         if preds is None or self._detector is None:
             return False
         if self._detector.update(float(np.count_nonzero(preds[2] != y)) / len(y)):
-            self.n_resets += 1
-            self._start()
+            self.restart()
             return True
         return False
 
