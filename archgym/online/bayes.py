@@ -11,8 +11,9 @@ classes differ in variance only. River's GaussianNB reaches 0.978 there, a 50-le
 networks need tens of thousands of samples to learn a sphere. Naive Bayes is also the best of River's models on
 a static concept with heavy label noise (SEA with 20 % noise): its statistics average the noise out.
 
-Drift: the statistics start again from zero when the tree member's own drift detector restarts the tree (the
-pool calls :meth:`GaussianNaiveBayes.restart`); a model of the whole stream would otherwise keep the old concept.
+Drift: the statistics start again from zero whenever the tree member restarts (its own drift detector, or a drift
+the pool's detectors saw; the pool calls :meth:`GaussianNaiveBayes.restart`); a model of the whole stream would
+otherwise keep the old concept.
 
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)

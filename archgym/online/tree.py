@@ -75,7 +75,8 @@ class Tree:
     :param max_depth: leaves at this depth do not split
     :param max_leaves: the tree stops growing at this many leaves
     :param smoothing: probability mass spread evenly over the classes (keeps the log loss finite)
-    :param drift_delta: ADWIN's confidence on the tree's error rate; a rise starts a new tree (None: never)
+    :param drift_delta: ADWIN's confidence on the tree's error rate; a rise starts a new tree (None: only
+        :meth:`HoeffdingTree.restart` does)
     """
 
     grace: int = 50
