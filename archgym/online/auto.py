@@ -65,9 +65,9 @@ Drift, early samples and easy chunks
       and the naive Bayes start again from no samples (ARF replaces a tree on a drift its detector sees;
       the tree's own ADWIN, fed one error rate per batch, sees an abrupt change hundreds of samples
       later, and until then its leaves and the naive Bayes' class statistics vote for the old concept:
-      on STAGGER, 15-21 mistakes in every 25 samples for the naive Bayes 100 samples after the change,
-      where a fresh one relearns the rule from a few dozen). When the tree's own detector starts a new
-      tree, the memory forgets the same way.
+      on a STAGGER stream the old naive Bayes still erred on 15-21 of every 25 samples 50-250 samples
+      after the change, where a fresh one relearns the rule from a few dozen). When the tree's own
+      detector starts a new tree, the memory forgets the same way.
     * Replay while the stream is young: for the first ``replay_until`` samples, and for the
       ``replay_after_drift`` samples after each detected drift, each Adam step also learns ``replay``
       samples drawn from the memory's window (more signal per step while a concept is new; after a
@@ -707,8 +707,9 @@ class AutoClassifier:
         if not drift:
             return
         self.n_drifts += 1
-        if self._tree is not None:  # its own ADWIN, fed one error rate per batch, would see the change much later
-            self._tree.restart()
+        if self._tree is not None:  # its own ADWIN, fed one error rate per batch, sees the change later
+            if not tree_drift:  # (else its own detector has just restarted it: it holds nothing yet)
+                self._tree.restart()
             if self._bayes is not None:
                 self._bayes.restart()  # it restarts with the tree
         self._young_until = max(self._young_until, self.n_seen + self.replay_after_drift)
