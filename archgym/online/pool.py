@@ -333,12 +333,12 @@ class PackedPool:
                 mask = self.masks[layer]
                 if mask is not None:
                     grads[layer] *= mask
-                np.sum(gz, 0, out=grads[L + layer])
+                np.add.reduce(gz, 0, out=grads[L + layer])  # (np.sum's wrapper costs more)
                 gh_next = gz @ self.W[layer] if layer else None
                 end = start
         np.matmul(g.T, f, out=grads[-2])
         grads[-2] *= self.mh
-        np.sum(g, 0, out=grads[-1])
+        np.add.reduce(g, 0, out=grads[-1])
         self.step += 1  # the caller counts the step first (as torch.optim does)
         adam_flat_(self.theta, self._grad, self._m, self._v, self.step, lr=self.lr * lr_scale, betas=self.BETAS,
                    eps=self.EPS, scratch=self._tmp)  # fmt: skip

@@ -358,15 +358,23 @@ class HoeffdingTree:
         else:
             np.equal(preds[1], y, out=hits[:, 0])
             np.equal(preds[0], y, out=hits[:, 1])
-        np.add.at(self.cnt, s, hits)
-        np.add.at(self.obs, (s, y), 1.0)
         moments = np.empty((n, 3, d))
         moments[:, 0] = 1.0
         moments[:, 1] = x
         np.multiply(x, x, out=moments[:, 2])
-        np.add.at(self.g, (s, y), moments)
-        np.minimum.at(self.lo, s, x)
-        np.maximum.at(self.hi, s, x)
+        if len(self.feat) == 1:  # one leaf, slot 0 (a young or restarted tree): whole-batch sums and extremes,
+            # cheaper than the scattered adds and the same values (counts are exact; the moments still add in order)
+            self.cnt[0] += hits.sum(0)
+            self.obs[0] += np.bincount(y, minlength=self.C)
+            np.add.at(self.g[0], y, moments)
+            np.minimum(self.lo[0], x.min(0), out=self.lo[0])
+            np.maximum(self.hi[0], x.max(0), out=self.hi[0])
+        else:
+            np.add.at(self.cnt, s, hits)
+            np.add.at(self.obs, (s, y), 1.0)
+            np.add.at(self.g, (s, y), moments)
+            np.minimum.at(self.lo, s, x)
+            np.maximum.at(self.hi, s, x)
         due = self.cnt[s, 2] >= self.spec.grace
         if due.any():
             for leaf in np.unique(s[due]).tolist():
