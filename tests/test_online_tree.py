@@ -132,6 +132,39 @@ def test_restart_forgets_the_tree_and_its_detectors_window() -> None:
     assert _feed(tree, x, 1 - y) > 0.9  # and it learns the next concept from scratch
 
 
+def test_a_one_leaf_trees_statistics_are_the_scattered_sums() -> None:
+    """While the tree has one leaf a batch's statistics take a cheaper path than numpy's scattered adds: the same
+    values, bit for bit; an empty batch changes nothing."""
+    rng = np.random.default_rng(6)
+    tree = HoeffdingTree(Tree(grace=1000), 4, 3)
+    want = {k: getattr(tree, k).copy() for k in ("cnt", "obs", "g", "lo", "hi")}
+    for votes in (False, True, False):
+        x = rng.normal(size=(8, 4)).astype(np.float32).astype(np.float64)
+        y = rng.integers(0, 3, 8)
+        if votes:  # scored: column 0 counts naive Bayes' hits, column 1 the class counts'
+            tree.proba(x)
+            last = tree._last
+            assert last is not None
+            mc, nb = last[3], last[4]
+            hits = np.stack([nb == y, mc == y, np.ones(8), np.ones(8)], 1).astype(float)
+        else:
+            hits = np.array([[0.0, 0.0, 1.0, 1.0]] * 8)
+        tree.learn(x, y, votes=votes)
+        s = np.zeros(8, dtype=np.int64)
+        np.add.at(want["cnt"], s, hits)
+        np.add.at(want["obs"], (s, y), 1.0)
+        np.add.at(want["g"], (s, y), np.stack([np.ones_like(x), x, x * x], 1))
+        np.minimum.at(want["lo"], s, x)
+        np.maximum.at(want["hi"], s, x)
+    assert tree.n_leaves == 1
+    for k, v in want.items():
+        np.testing.assert_array_equal(getattr(tree, k), v, err_msg=k)
+    for votes in (False, True):
+        assert tree.learn(np.empty((0, 4)), np.empty(0, dtype=np.int64), votes=votes) is False
+    for k, v in want.items():
+        np.testing.assert_array_equal(getattr(tree, k), v, err_msg=k)
+
+
 def test_auto_classifier_with_only_a_tree() -> None:
     m = AutoClassifier(seed=0, candidates=(), sgd=(), naive_bayes=None, memory=None)
     assert m.expert_names == ["tree-g50"]

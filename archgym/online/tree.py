@@ -352,6 +352,8 @@ class HoeffdingTree:
         Bayes' and the tree's predictions of them (None: not predicted)."""
         y = np.asarray(y, dtype=np.int64)
         n, d = x.shape
+        if n == 0:
+            return False
         hits = np.ones((n, 4))
         if preds is None:
             hits[:, :2] = 0.0
