@@ -68,7 +68,8 @@ def test_readme_snippet_runs_as_a_script(code: str, tmp_path: Path) -> None:
             pytest.importorskip(module)
     script = tmp_path / "snippet.py"
     script.write_text(code)
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+    # TMPDIR: what a snippet leaves in the temp dir (SB3's default logger folder, SB3-<time>) stays in tmp_path
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg", "TMPDIR": str(tmp_path)}
     res = subprocess.run(
         [sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
     )
