@@ -364,13 +364,15 @@ class HoeffdingTree:
         moments[:, 0] = 1.0
         moments[:, 1] = x
         np.multiply(x, x, out=moments[:, 2])
-        if len(self.feat) == 1:  # one leaf, slot 0 (a young or restarted tree): whole-batch sums and extremes,
-            # cheaper than the scattered adds and the same values (counts are exact; the moments still add in order)
-            self.cnt[0] += hits.sum(0)
-            self.obs[0] += np.bincount(y, minlength=self.C)
-            np.add.at(self.g[0], y, moments)
-            np.minimum(self.lo[0], x.min(0), out=self.lo[0])
-            np.maximum(self.hi[0], x.max(0), out=self.hi[0])
+        if self.n_leaves == 1:  # every row in the one leaf (a young or restarted tree): whole-batch sums and
+            # extremes, cheaper than the scattered adds and the same values (counts are exact; the moments still
+            # add in order)
+            leaf = int(s[0])
+            self.cnt[leaf] += hits.sum(0)
+            self.obs[leaf] += np.bincount(y, minlength=self.C)
+            np.add.at(self.g[leaf], y, moments)
+            np.minimum(self.lo[leaf], x.min(0), out=self.lo[leaf])
+            np.maximum(self.hi[leaf], x.max(0), out=self.hi[leaf])
         else:
             np.add.at(self.cnt, s, hits)
             np.add.at(self.obs, (s, y), 1.0)
