@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from archgym.online import AutoClassifier
-from archgym.online.auto import Candidate, Memory
+from archgym.online.auto import SHIFT_WINDOW, Candidate, Memory
 from archgym.online.drift import ErrorBurst
 from archgym.online.encode import FeatureEncoder, LabelEncoder
 from archgym.online.hedge import Hedge, expert_losses
@@ -954,7 +954,7 @@ def test_burst_test_sees_an_abrupt_flip_sooner_than_adwin() -> None:
     y[3000:] = 1 - y[3000:]
     first_drift = {}
     for delta in (1e-4, None):
-        m = AutoClassifier(seed=0, burst_delta=delta)
+        m = AutoClassifier(seed=0, burst_delta=delta, shift_delta=None)
         for i in range(0, len(y), 8):
             m.predict_many(x[i : i + 8])
             m.learn_many(x[i : i + 8], y[i : i + 8])
@@ -964,3 +964,44 @@ def test_burst_test_sees_an_abrupt_flip_sooner_than_adwin() -> None:
     assert first_drift.get(None, len(y) + 1) > first_drift[1e-4] + 32
     with pytest.raises(ValueError, match="delta must be a number"):
         AutoClassifier(burst_delta=2.0)
+
+
+def test_shift_test_sees_a_partial_rise_and_not_a_steady_noisy_rate() -> None:
+    """The shift test (64 samples, delta 1e-5): no alarm over 160,000 samples at a steady 25 % error rate; a rise
+    from 2 % to 30 % (a concept changed in part of its inputs) seen within 120 samples in each of 30 random
+    sequences, where the burst test (16 samples, delta 1e-4) misses some."""
+    rng = np.random.default_rng(0)
+    steady = ErrorBurst(delta=1e-5, window=SHIFT_WINDOW)
+    assert sum(steady.update(int((rng.random(8) < 0.25).sum()), 8) for _ in range(20_000)) == 0
+    shift_seen = burst_seen = 0
+    for seed in range(30):
+        rng = np.random.default_rng(seed)
+        shift, burst = ErrorBurst(delta=1e-5, window=SHIFT_WINDOW), ErrorBurst(delta=1e-4)
+        for _ in range(200):
+            errors = int((rng.random(8) < 0.02).sum())
+            assert not shift.update(errors, 8)
+            burst.update(errors, 8)
+        rise = [int((rng.random(8) < 0.3).sum()) for _ in range(15)]
+        shift_seen += any([shift.update(errors, 8) for errors in rise])
+        burst_seen += any([burst.update(errors, 8) for errors in rise])
+    assert shift_seen == 30 and burst_seen < 30, (shift_seen, burst_seen)
+
+
+def test_shift_test_sees_a_change_in_part_of_the_inputs_sooner_than_adwin() -> None:
+    """A learned XOR whose labels flip in one quadrant only (a quarter of the samples): with the shift test the
+    first drift is detected within a few hundred samples of the change, with ADWIN alone far later or never."""
+    x, y = _xor(6000, seed=7)
+    quadrant = (x[:, 0] > 0) & (x[:, 1] > 0)
+    y[3000:] = np.where(quadrant[3000:], 1 - y[3000:], y[3000:])
+    first_drift = {}
+    for delta in (1e-5, None):
+        m = AutoClassifier(seed=0, burst_delta=None, shift_delta=delta)
+        for i in range(0, len(y), 8):
+            m.predict_many(x[i : i + 8])
+            m.learn_many(x[i : i + 8], y[i : i + 8])
+            if m.n_drifts and delta not in first_drift:
+                first_drift[delta] = i + 8
+    assert 3000 < first_drift[1e-5] <= 3000 + 200, first_drift
+    assert first_drift.get(None, len(y) + 1) > first_drift[1e-5] + 200, first_drift
+    with pytest.raises(ValueError, match="delta must be a number"):
+        AutoClassifier(shift_delta=0.0)

@@ -54,11 +54,15 @@ How capacity adapts
 
 Drift, early samples and easy chunks
     * ARF-style replacement of losers: ADWIN watches the mixture's error rate (one value per
-      :data:`DRIFT_BLOCK` learned samples), and a burst test (:class:`~archgym.online.drift.ErrorBurst`) its
-      mistakes in the last 16 samples against its long-run error rate (an abrupt change lifts a learned
-      stream's error at once, which ADWIN's bound allows a cut for only a few hundred samples later);
-      when either fires, the memory forgets the samples before the
-      change point (the cut of the last :data:`CHANGE_BLOCKS` error rates with the largest rise; ADWIN's
+      :data:`DRIFT_BLOCK` learned samples), a burst test (:class:`~archgym.online.drift.ErrorBurst`) its
+      mistakes in the last :data:`BURST_WINDOW` samples against its long-run error rate (an abrupt change
+      lifts a learned stream's error at once, which ADWIN's bound allows a cut for only a few hundred samples
+      later), and a shift test the same over the last :data:`SHIFT_WINDOW` samples at a stricter confidence
+      (a concept that changes in part of the input space lifts the error from a few % to about a quarter: too
+      few mistakes in 16 samples for the burst test, and a rise ADWIN allows a cut for only after several
+      hundred samples; on a short Sine stream whose concept changes in part, Sine f2 -> f0, ADWIN never
+      fired); when any fires, the memory forgets the samples before the change point (the cut of the last
+      :data:`CHANGE_BLOCKS` error rates with the largest rise; ADWIN's
       own shrunk window still holds most of the old concept) and the network with the largest
       discounted Hedge loss is re-initialised (:meth:`~archgym.online.pool.PackedPool.reset_member`), so
       a fresh learner competes for the new concept while the others keep what still holds, and the tree
@@ -135,12 +139,14 @@ from archgym.online.pool import DEFAULT_CANDIDATES, Candidate, PackedPool
 from archgym.online.tree import DEFAULT_TREE, HoeffdingTree, Tree
 
 __all__ = [
+    "BURST_WINDOW",
     "DEFAULT_CANDIDATES",
     "DEFAULT_MEMORY",
     "DEFAULT_NAIVE_BAYES",
     "DEFAULT_SGD",
     "DEFAULT_TREE",
     "DRIFT_BLOCK",
+    "SHIFT_WINDOW",
     "AutoClassifier",
     "Candidate",
     "Memory",
@@ -153,6 +159,10 @@ __all__ = [
 DRIFT_BLOCK = 8
 #: blocks of recent error rates searched for the change point after a drift (the memory keeps what follows it)
 CHANGE_BLOCKS = 128
+#: samples the burst test (``burst_delta``) counts the mixture's mistakes over
+BURST_WINDOW = 16
+#: samples the shift test (``shift_delta``) counts the mixture's mistakes over
+SHIFT_WINDOW = 64
 
 
 class AutoClassifier:
@@ -180,7 +190,9 @@ class AutoClassifier:
         per call, whatever its size)
     :param drift_delta: ADWIN's confidence on the mixture's error rate (None: no drift handling)
     :param burst_delta: confidence of the burst test on the mixture's mistakes (a sudden rise of the error rate,
-        seen within 16 samples, handled as a drift; None: ADWIN alone)
+        seen within :data:`BURST_WINDOW` samples, handled as a drift; None: no burst test)
+    :param shift_delta: confidence of the shift test on the mixture's mistakes (a smaller rise, seen over the last
+        :data:`SHIFT_WINDOW` samples, handled as a drift; None: no shift test)
     :param replay: samples from the memory added to each Adam step while the stream is young (0: none)
     :param replay_until: replay during the first ``replay_until`` learned samples
     :param replay_after_drift: and during the ``replay_after_drift`` samples after each detected drift
@@ -217,6 +229,7 @@ class AutoClassifier:
         replay_after_drift: int = 0,
         skip_loss: float = 0.01,
         burst_delta: float | None = 1e-4,
+        shift_delta: float | None = 1e-5,
         sleep_below: float = 1e-3,
         probe_every: int = 4,
         wake_after_drift: int = 200,
@@ -275,7 +288,9 @@ class AutoClassifier:
             in_range("drift_delta", drift_delta, 0.0, 1.0, open_low=True)
             self._detector = ADWIN(delta=drift_delta, clock=4, mode="up", reset_on_drift=True)
         self.burst_delta = burst_delta
-        self._burst = None if burst_delta is None else ErrorBurst(delta=burst_delta)
+        self.shift_delta = shift_delta
+        tests = [(burst_delta, BURST_WINDOW), (shift_delta, SHIFT_WINDOW)]
+        self._error_tests = tuple(ErrorBurst(delta=d, window=w) for d, w in tests if d is not None)
         self._drift_errors = self._drift_rows = 0
         self._recent_errors: deque[tuple[int, float]] = deque(maxlen=CHANGE_BLOCKS)  # (rows, error rate) per block
         self.n_drifts = 0
@@ -680,7 +695,7 @@ class AutoClassifier:
 
     def _check_drift(self, y: np.ndarray, mix: np.ndarray, tree_drift: bool) -> None:
         """Feed the mixture's error rate to ADWIN (one value per :data:`DRIFT_BLOCK` samples) and its mistakes to
-        the burst test. When either fires, the memory forgets the samples before the change point
+        the burst and shift tests. When any fires, the memory forgets the samples before the change point
         (:meth:`_since_change`), the network with the largest Hedge loss is re-initialised, and the tree and the
         naive Bayes start again; when the tree's own detector started a new tree (``tree_drift``), the memory
         forgets too."""
@@ -693,11 +708,11 @@ class AutoClassifier:
             self._recent_errors.append((self._drift_rows, rate))
             self._drift_errors = self._drift_rows = 0
             drift = self._detector is not None and self._detector.update(rate)
-        if self._burst is not None:
-            if self._burst.update(errors, len(y)):
-                drift = True
-            elif drift:
-                self._burst.quiet()  # the rise ADWIN saw may still be in the burst test's window
+        if any([test.update(errors, len(y)) for test in self._error_tests]):  # (a list: every test sees every batch)
+            drift = True
+        if drift:
+            for test in self._error_tests:
+                test.quiet()  # the rise one test saw may still be in the others' windows
         if drift or tree_drift:
             self._asleep[:] = False  # every group competes for the new concept
             self._awake_until = self.n_seen + self.wake_after_drift
