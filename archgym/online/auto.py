@@ -289,8 +289,12 @@ class AutoClassifier:
             self._detector = ADWIN(delta=drift_delta, clock=4, mode="up", reset_on_drift=True)
         self.burst_delta = burst_delta
         self.shift_delta = shift_delta
-        tests = [(burst_delta, BURST_WINDOW), (shift_delta, SHIFT_WINDOW)]
-        self._error_tests = tuple(ErrorBurst(delta=d, window=w) for d, w in tests if d is not None)
+        tests = [("burst_delta", burst_delta, BURST_WINDOW), ("shift_delta", shift_delta, SHIFT_WINDOW)]
+        self._error_tests = tuple(
+            ErrorBurst(delta=in_range(name, d, 0.0, 1.0, open_low=True, open_high=True), window=w)
+            for name, d, w in tests
+            if d is not None
+        )
         self._drift_errors = self._drift_rows = 0
         self._recent_errors: deque[tuple[int, float]] = deque(maxlen=CHANGE_BLOCKS)  # (rows, error rate) per block
         self.n_drifts = 0
