@@ -7,6 +7,7 @@ import math
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -948,20 +949,25 @@ def test_error_burst_bad_settings(kwargs: dict, words: str) -> None:
         ErrorBurst(**kwargs)
 
 
+def _first_drift(x: np.ndarray, y: np.ndarray, **kwargs: Any) -> int:
+    """The samples learned when ``AutoClassifier(seed=0, **kwargs)`` first detects a drift, chunks of 8 (never:
+    ``len(y) + 1``)."""
+    m = AutoClassifier(seed=0, **kwargs)
+    for i in range(0, len(y), 8):
+        m.predict_many(x[i : i + 8])
+        m.learn_many(x[i : i + 8], y[i : i + 8])
+        if m.n_drifts:
+            return i + 8
+    return len(y) + 1
+
+
 def test_burst_test_sees_an_abrupt_flip_sooner_than_adwin() -> None:
     """A learned concept whose labels flip: the burst test reacts within a few chunks, ADWIN alone much later."""
     x, y = _xor(4000, seed=5)
     y[3000:] = 1 - y[3000:]
-    first_drift = {}
-    for delta in (1e-4, None):
-        m = AutoClassifier(seed=0, burst_delta=delta, shift_delta=None)
-        for i in range(0, len(y), 8):
-            m.predict_many(x[i : i + 8])
-            m.learn_many(x[i : i + 8], y[i : i + 8])
-            if m.n_drifts and delta not in first_drift:
-                first_drift[delta] = i + 8
-    assert first_drift[1e-4] <= 3000 + 32
-    assert first_drift.get(None, len(y) + 1) > first_drift[1e-4] + 32
+    burst = _first_drift(x, y, burst_delta=1e-4, shift_delta=None)
+    assert 3000 < burst <= 3000 + 32
+    assert _first_drift(x, y, burst_delta=None, shift_delta=None) > burst + 32
     with pytest.raises(ValueError, match=re.escape("burst_delta must be a number in (0.0, 1.0)")):
         AutoClassifier(burst_delta=2.0)
 
@@ -994,15 +1000,8 @@ def test_shift_test_sees_a_change_in_part_of_the_inputs_sooner_than_adwin() -> N
     x, y = _xor(6000, seed=7)
     quadrant = (x[:, 0] > 0) & (x[:, 1] > 0)
     y[3000:] = np.where(quadrant[3000:], 1 - y[3000:], y[3000:])
-    first_drift = {}
-    for delta in (1e-5, None):
-        m = AutoClassifier(seed=0, burst_delta=None, shift_delta=delta)
-        for i in range(0, len(y), 8):
-            m.predict_many(x[i : i + 8])
-            m.learn_many(x[i : i + 8], y[i : i + 8])
-            if m.n_drifts and delta not in first_drift:
-                first_drift[delta] = i + 8
-    assert 3000 < first_drift[1e-5] <= 3000 + 200, first_drift
-    assert first_drift.get(None, len(y) + 1) > first_drift[1e-5] + 200, first_drift
+    shift = _first_drift(x, y, burst_delta=None, shift_delta=1e-5)
+    assert 3000 < shift <= 3000 + 200
+    assert _first_drift(x, y, burst_delta=None, shift_delta=None) > shift + 200
     with pytest.raises(ValueError, match=re.escape("shift_delta must be a number in (0.0, 1.0)")):
         AutoClassifier(shift_delta=0.0)
