@@ -44,8 +44,8 @@ What it does
     yet seen), a GUARDED set, fixed after the seventeenth configuration's full run and before any work on an
     eighteenth, a SHIELDED set, fixed after the eighteenth configuration's full run and before any change of a
     nineteenth, and first run with the eighteenth (its tree's one-leaf learning made cheaper, predictions
-    bit-identical), and a SCREENED set, fixed after that run and before any change of a nineteenth (developed on
-    every other set, ``--split dev``);
+    bit-identical), and a SCREENED set, fixed after that run and before any change of a nineteenth configuration
+    (developed on every other set, ``--split dev``), and first run with it;
     :func:`verdict` says per stream whether the goal is met: AutoClassifier's accuracy >= River's best,
     at >= 10x ARF's samples/s.
 
@@ -587,7 +587,8 @@ def _mnist1d(n: int, seed: int) -> Any:
 #: (committed) after the seventeenth configuration's full run and before any work on an eighteenth; SHIELDED
 #: streams were fixed (committed) after the eighteenth configuration's full run and before any change of a
 #: nineteenth, and first run with the eighteenth (cheaper bookkeeping, predictions bit-identical); SCREENED streams
-#: were fixed (committed) after the shielded's first run and before any change of a nineteenth configuration
+#: were fixed (committed) after the shielded's first run and before any change of a nineteenth configuration, and
+#: first run with it
 _T, _H, _F, _L, _S, _V, _R, _P, _U, _N, _B, _D, _X, _Q, _W, _E, _K, _G, _Z, _C = (
     "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel", "blind",
     "hidden", "untouched", "sequestered", "withheld", "embargoed", "locked", "guarded", "shielded", "screened",
