@@ -47,7 +47,9 @@ What it does
     bit-identical), and a SCREENED set, fixed after that run and before any change of a nineteenth configuration
     (developed on every other set, ``--split dev``), and first run with it;
     :func:`verdict` says per stream whether the goal is met: AutoClassifier's accuracy >= River's best,
-    at >= 10x ARF's samples/s.
+    at >= 10x ARF's samples/s. Beside it, :func:`paired_test` compares the two on the same samples: the samples
+    only AutoClassifier predicted right, those only River's best did, and the two-sided exact McNemar test of that
+    split, which tells a difference of a few samples in 50,000 (a tie) from one the stream really shows.
 
 How to run
     PYTHONPATH=. python scripts/bench_online.py                  # every stream, writes its docs section
@@ -66,7 +68,7 @@ Flags
     --seed S         seed of the synthetic streams (default 0)
     --river-cache P  JSON file of River's results, read and extended (River's numbers do not depend
                      on archgym; samples/s is then from the run that filled the cache)
-    --json PATH      write {stream: {model: {accuracy, samples_per_s}}}
+    --json PATH      write {stream: {model: {accuracy, samples_per_s}}} (AutoClassifier's also its paired test)
     --jobs J         run J streams at once, each in its own process (every model of a stream in the same
                      process, so its samples/s ratios to ARF stay side by side; samples/s is CPU time)
     --no-doc         do not write the "bench_online" section of docs/benchmarks.md
@@ -88,6 +90,7 @@ import argparse
 import functools
 import itertools
 import json
+import math
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -104,7 +107,7 @@ import torch
 from archgym.online import AutoClassifier
 
 Data = list[tuple[dict[Any, Any], Any]]
-Results = dict[str, dict[str, dict[str, float]]]
+Results = dict[str, dict[str, dict[str, Any]]]
 
 GOAL_SPEEDUP = 10.0
 KNN_MAX_SAMPLES = 10_000
@@ -1316,30 +1319,35 @@ def river_models(n_samples: int, n_classes: int) -> dict[str, Callable[[], Any]]
 def timed(run: Callable[[], dict[str, Any]], repeats: int) -> dict[str, Any]:
     """``run()`` once, or ``repeats`` times with its accuracy and samples/s the medians of the runs (River's KNN
     is not deterministic: its accuracy moves between runs, and the runs' accuracies are then kept in
-    ``accuracies``)."""
+    ``accuracies``). Other keys (a run's ``correct``) are those of a run whose accuracy is the median (the first
+    run when none is)."""
     runs = [run() for _ in range(repeats)]
-    out = {k: float(np.median([r[k] for r in runs])) for k in ("accuracy", "samples_per_s")}
+    out: dict[str, Any] = {k: float(np.median([r[k] for r in runs])) for k in ("accuracy", "samples_per_s")}
     if len({r["accuracy"] for r in runs}) > 1:
         out["accuracies"] = [r["accuracy"] for r in runs]
-    return {**runs[0], **out}
+    median_run = next((r for r in runs if r["accuracy"] == out["accuracy"]), runs[0])
+    return {**median_run, **out}
 
 
-def run_river(model: Any, data: Data, chunk: int) -> dict[str, float]:
-    """Prequential accuracy and throughput of a River model: each chunk predicted one by one, then learned."""
-    correct = 0
+def run_river(model: Any, data: Data, chunk: int) -> dict[str, Any]:
+    """Prequential accuracy and throughput of a River model: each chunk predicted one by one, then learned
+    (``correct``: whether each sample was predicted right, for :func:`paired_test`)."""
+    correct: list[bool] = []
     start = time.process_time()
     for i in range(0, len(data), chunk):
         part = data[i : i + chunk]
-        correct += sum(model.predict_one(x) == y for x, y in part)
+        correct.extend(model.predict_one(x) == y for x, y in part)
         for x, y in part:
             model.learn_one(x, y)
     seconds = time.process_time() - start
-    return {"accuracy": correct / len(data), "samples_per_s": len(data) / seconds}
+    hits = np.array(correct, dtype=bool)
+    return {"accuracy": int(hits.sum()) / len(data), "samples_per_s": len(data) / seconds, "correct": hits}
 
 
 # ---------------------------------------------------------------------------- archgym side
 def run_auto(x: np.ndarray, y: list[Any], chunk: int, seed: int = 0, **kwargs: Any) -> dict[str, Any]:
-    """Prequential accuracy and throughput of ``AutoClassifier(seed=seed, **kwargs)`` on numpy chunks."""
+    """Prequential accuracy and throughput of ``AutoClassifier(seed=seed, **kwargs)`` on numpy chunks (``correct``:
+    whether each sample was predicted right)."""
     warm = AutoClassifier(seed=seed + 1, **kwargs)  # one-off costs (allocator, first calls) not timed
     for i in range(0, min(len(y), 512), chunk):
         warm.predict_many(x[i : i + chunk])
@@ -1347,23 +1355,67 @@ def run_auto(x: np.ndarray, y: list[Any], chunk: int, seed: int = 0, **kwargs: A
     model = AutoClassifier(seed=seed, **kwargs)
     labels = np.empty(len(y), dtype=object)
     labels[:] = y
-    correct = 0
+    correct: list[bool] = []
     start = time.process_time()
     for i in range(0, len(y), chunk):
         xc, yc = x[i : i + chunk], labels[i : i + chunk]
         pred = model.predict_many(xc)
-        correct += sum(p == t for p, t in zip(pred.tolist(), yc, strict=True))
+        correct.extend(p == t for p, t in zip(pred.tolist(), yc, strict=True))
         model.learn_many(xc, yc)
     seconds = time.process_time() - start
     weights = model.weights
+    hits = np.array(correct, dtype=bool)
     return {
-        "accuracy": correct / len(y),
+        "accuracy": int(hits.sum()) / len(y),
         "samples_per_s": len(y) / seconds,
         "leader": max(weights, key=weights.__getitem__),
+        "correct": hits,
     }
 
 
 # ---------------------------------------------------------------------------- verdict and report
+#: significance level of the paired test reported beside each verdict (:func:`paired_test`)
+PAIRED_ALPHA = 0.05
+
+
+def mcnemar_p(wins: int, losses: int) -> float:
+    """Two-sided exact McNemar p-value: the probability, were both models equally accurate, of a split of the
+    ``wins + losses`` discordant samples at least as uneven as this one (a binomial test at 1/2).
+
+    :param wins: samples only the first model predicted right
+    :param losses: samples only the second model predicted right
+    """
+    n, k = wins + losses, min(wins, losses)
+    if n == 0:
+        return 1.0
+    logs = [math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) - n * math.log(2.0) for i in range(k + 1)]
+    top = max(logs)
+    tail = math.exp(top) * math.fsum(math.exp(v - top) for v in logs)
+    return min(1.0, 2.0 * tail)
+
+
+def paired_test(ours: np.ndarray, theirs: np.ndarray) -> dict[str, float]:
+    """AutoClassifier against one River model on the same samples: ``wins`` (samples only ours predicted right),
+    ``losses`` (only theirs) and the two-sided exact McNemar ``p`` of that split (:func:`mcnemar_p`).
+
+    :param ours: per sample, whether AutoClassifier predicted it right
+    :param theirs: the same for the River model
+    """
+    if ours.shape != theirs.shape:
+        raise ValueError(f"paired test on different samples: {ours.shape} vs {theirs.shape}")
+    wins = int(np.count_nonzero(ours & ~theirs))
+    losses = int(np.count_nonzero(theirs & ~ours))
+    return {"wins": wins, "losses": losses, "p": mcnemar_p(wins, losses)}
+
+
+def paired_cell(paired: dict[str, Any] | None) -> str:
+    """The table's paired-test cell: ``+wins / -losses, p ...``, or ``-`` for a run without the test."""
+    if paired is None:
+        return "-"
+    p = paired["p"]
+    return f"+{paired['wins']} / -{paired['losses']}, " + ("p < 0.001" if p < 0.001 else f"p {p:.3f}")
+
+
 def signed(diff: float) -> str:
     """An accuracy difference with its sign: 4 decimals, 5 when 4 would round a nonzero difference to 0."""
     return f"{diff:+.4f}" if diff == 0 or abs(diff) >= 5e-5 else f"{diff:+.5f}"
@@ -1392,6 +1444,27 @@ def verdict(models: dict[str, dict[str, Any]], ours: str = "archgym-auto") -> tu
     )
 
 
+def paired_summary(results: Results) -> list[str]:
+    """The paragraph (and blank line) counting the streams where the paired test tells AutoClassifier and River's
+    best apart at :data:`PAIRED_ALPHA`, either way; none when no stream of ``results`` has the test."""
+    tests = {name: m["archgym-auto"]["paired"] for name, m in results.items() if "paired" in m["archgym-auto"]}
+    if not tests:
+        return []
+    better = sum(t["p"] < PAIRED_ALPHA and t["wins"] > t["losses"] for t in tests.values())
+    worse = [name for name, t in tests.items() if t["p"] < PAIRED_ALPHA and t["wins"] < t["losses"]]
+    tied = len(tests) - better - len(worse)
+    return [
+        f"Paired against River's most accurate model on the same samples (the paired column: +samples only "
+        "AutoClassifier predicted right / -samples only River's model did, and the two-sided exact McNemar test of "
+        f"that split; River's best is picked after the fact, per stream, which favours River): on {len(tests)} "
+        f"streams, AutoClassifier more accurate at p < {PAIRED_ALPHA:g} on {better}, less accurate on {len(worse)}"
+        + (f" ({', '.join(worse)})" if worse else "")
+        + f", no difference at that level on {tied} (with {len(tests)} tests, about {PAIRED_ALPHA:g} of the "
+        "streams where the two are equally accurate cross it by chance).",
+        "",
+    ]
+
+
 def markdown(results: Results, command: str, machine: str, n: int, chunk: int, notes: str = "") -> str:
     """The docs/benchmarks.md section."""
     counts = {s: sum(STREAMS[k].split == s for k in results) for s in SPLITS}
@@ -1415,8 +1488,9 @@ def markdown(results: Results, command: str, machine: str, n: int, chunk: int, n
     if notes:
         lines += [notes, ""]
     lines += [
-        "| split | stream | kind | River's best | AutoClassifier | x ARF speed | leading member at the end | goal |",
-        "|---|---|---|---|---:|---:|---|---|",
+        "| split | stream | kind | River's best | AutoClassifier | paired vs River's best | x ARF speed "
+        "| leading member at the end | goal |",
+        "|---|---|---|---|---:|---|---:|---|---|",
     ]
     met_count = {s: [0, 0] for s in SPLITS}
     for name, models in results.items():
@@ -1430,17 +1504,23 @@ def markdown(results: Results, command: str, machine: str, n: int, chunk: int, n
         met_count[spec.split][1] += 1
         lines.append(
             f"| {spec.split} | {name} | {spec.kind} | {best.removeprefix('river-')} {river[best]['accuracy']:.4f} | "
-            f"{ours['accuracy']:.4f} ({signed(ours['accuracy'] - river[best]['accuracy'])}) | {speed:.1f} | "
-            f"{ours.get('leader', '')} | {'met' if met else '**not met**'} |"
+            f"{ours['accuracy']:.4f} ({signed(ours['accuracy'] - river[best]['accuracy'])}) | "
+            f"{paired_cell(ours.get('paired'))} | {speed:.1f} | {ours.get('leader', '')} | "
+            f"{'met' if met else '**not met**'} |"
         )
-    misses = [f"{name} ({STREAMS[name].split}): {verdict(models)[1]}" for name, models in results.items()
-              if not verdict(models)[0]]  # fmt: skip
+    misses = [
+        f"{name} ({STREAMS[name].split}): {verdict(models)[1]}"
+        + (f", paired {paired_cell(models['archgym-auto']['paired'])}" if "paired" in models["archgym-auto"] else "")
+        for name, models in results.items()
+        if not verdict(models)[0]
+    ]
     lines += [
         "",
         "Goal met on " + ", ".join(f"{m}/{t} {s} streams" for s, (m, t) in met_count.items() if t) + ".",
         "",
         ("Not met: " + "; ".join(misses) + ".") if misses else "Met on every stream of this run.",
         "",
+        *paired_summary(results),
         "All models, accuracy (samples/s):",
         "",
     ]
@@ -1477,17 +1557,28 @@ def run_stream(
         out.update(cache[key])
     else:
         for model_name, make in river_models(len(y), len(set(y))).items():
-            out[model_name] = timed(lambda make=make: run_river(make(), data, chunk), repeats)  # a fresh model per run
-            print(f"  {name} {model_name} {out[model_name]}", flush=True)
-        if cache is not None:
-            cache[key] = dict(out)
+
+            def run(make: Callable[[], Any] = make) -> dict[str, Any]:
+                return run_river(make(), data, chunk)  # a fresh model per run
+
+            out[model_name] = timed(run, repeats)
+            shown = {k: v for k, v in out[model_name].items() if k != "correct"}
+            print(f"  {name} {model_name} {shown}", flush=True)
+        if cache is not None:  # (without the per-sample hits: a run from the cache has no paired test)
+            cache[key] = {m: {k: v for k, v in r.items() if k != "correct"} for m, r in out.items()}
     runs = [timed(functools.partial(run_auto, x, y, chunk, s, **(auto_kwargs or {})), repeats) for s in auto_seeds]
-    out["archgym-auto"] = {
+    ours = {
         "accuracy": float(np.mean([r["accuracy"] for r in runs])),
         "samples_per_s": float(np.mean([r["samples_per_s"] for r in runs])),
         "leader": runs[0]["leader"],
         **({"accuracies": [r["accuracy"] for r in runs]} if len(runs) > 1 else {}),
     }
+    best = max((m for m in out if m.startswith("river")), key=lambda m: out[m]["accuracy"])
+    if "correct" in out[best]:  # the first seed's hits against River's most accurate model
+        ours["paired"] = {"model": best, **paired_test(runs[0]["correct"], out[best]["correct"])}
+    out["archgym-auto"] = ours
+    for r in out.values():
+        r.pop("correct", None)
     print(f"  {name} archgym-auto {out['archgym-auto']}", flush=True)
     return out
 

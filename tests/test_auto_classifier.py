@@ -366,6 +366,39 @@ def test_bench_timed_reports_the_median_of_repeated_runs() -> None:
     runs = iter([{"accuracy": a, "samples_per_s": 5.0} for a in (0.8, 0.7, 0.9)])
     assert bench.timed(lambda: next(runs), 3) == {"accuracy": 0.8, "samples_per_s": 5.0, "accuracies": [0.8, 0.7, 0.9]}
     assert bench.timed(lambda: {"accuracy": 0.5, "samples_per_s": 7.0}, 1) == {"accuracy": 0.5, "samples_per_s": 7.0}
+    # the per-sample hits kept are those of the run whose accuracy is reported (the median), not the first run's
+    runs = iter([{"accuracy": a, "samples_per_s": 5.0, "correct": a} for a in (0.7, 0.9, 0.8)])
+    assert bench.timed(lambda: next(runs), 3)["correct"] == 0.8
+
+
+def test_bench_paired_test_counts_the_discordant_samples_and_gives_mcnemars_p() -> None:
+    bench = _bench()
+    ours = np.array([1, 1, 0, 1, 0, 1], dtype=bool)
+    theirs = np.array([1, 0, 1, 0, 0, 0], dtype=bool)
+    assert bench.paired_test(ours, theirs) == {"wins": 3, "losses": 1, "p": pytest.approx(0.625)}
+    assert bench.mcnemar_p(0, 0) == 1.0 and bench.mcnemar_p(5, 5) == 1.0
+    assert bench.mcnemar_p(10, 0) == pytest.approx(2 / 1024) == bench.mcnemar_p(0, 10)
+    stats = pytest.importorskip("scipy.stats")
+    for wins, losses in [(32, 17), (1, 4), (71, 59), (1200, 1340), (4000, 10)]:
+        assert bench.mcnemar_p(wins, losses) == pytest.approx(stats.binomtest(wins, wins + losses).pvalue, rel=1e-9)
+    with pytest.raises(ValueError, match="paired test on different samples"):
+        bench.paired_test(ours, theirs[:4])
+
+
+def test_bench_run_auto_reports_each_samples_hit() -> None:
+    bench = _bench()
+    x, y = _xor(200)
+    out = bench.run_auto(x, y.tolist(), 8)
+    assert out["correct"].shape == (200,) and out["correct"].dtype == bool
+    assert out["accuracy"] == out["correct"].mean()
+    pytest.importorskip("river")  # River's side (a benchmark extra, not in make test)
+    result = bench.run_stream("moons", 150, 0, 8, None)
+    assert not any("correct" in r for r in result.values())  # the hits are not kept (nor written to --json)
+    paired = result["archgym-auto"]["paired"]
+    best = max((m for m in result if m.startswith("river")), key=lambda m: result[m]["accuracy"])
+    assert paired["model"] == best
+    diff = (paired["wins"] - paired["losses"]) / 150
+    assert diff == pytest.approx(result["archgym-auto"]["accuracy"] - result[best]["accuracy"])
 
 
 def test_bench_markdown_counts_each_split_and_names_the_misses() -> None:
@@ -385,6 +418,28 @@ def test_bench_markdown_counts_each_split_and_names_the_misses() -> None:
         f"Not met: {names['fresh']} (fresh): 0.9000 vs river-arf 0.8500 (+0.0500) at 5.0x ARF (under 10x ARF)." in text
     )
     assert "Met on every stream" in bench.markdown({names["tuning"]: ok}, "cmd", "machine", 50_000, 8)
+    assert "Paired against" not in text and "| - |" in text  # no per-sample hits (a cached run): no paired test
+
+
+def test_bench_markdown_reports_the_paired_test() -> None:
+    bench = _bench()
+    river = {
+        "river-linear": {"accuracy": 0.80, "samples_per_s": 1e5},
+        "river-arf": {"accuracy": 0.85, "samples_per_s": 1e3},
+    }
+
+    def auto(acc: float, wins: int, losses: int) -> dict:
+        paired = {"model": "river-arf", "wins": wins, "losses": losses, "p": bench.mcnemar_p(wins, losses)}
+        return {**river, "archgym-auto": {"accuracy": acc, "samples_per_s": 2e4, "leader": "gnb", "paired": paired}}
+
+    names = list(bench.STREAMS)
+    results = {names[0]: auto(0.90, 300, 50), names[1]: auto(0.84, 20, 25), names[2]: auto(0.70, 10, 90)}
+    text = bench.markdown(results, "cmd", "machine", 50_000, 8)
+    assert "| +300 / -50, p < 0.001 |" in text and "| +20 / -25, p 0.551 |" in text
+    split = bench.STREAMS[names[1]].split
+    miss = f"{names[1]} ({split}): 0.8400 vs river-arf 0.8500 (-0.0100) at 20.0x ARF (less accurate), paired +20"
+    assert miss in text
+    assert f"more accurate at p < 0.05 on 1, less accurate on 1 ({names[2]}), no difference at that level on 1" in text
 
 
 @pytest.mark.parametrize(
