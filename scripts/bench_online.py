@@ -1475,6 +1475,12 @@ def signed(diff: float) -> str:
     return f"{diff:+.4f}" if diff == 0 or abs(diff) >= 5e-5 else f"{diff:+.5f}"
 
 
+def river_best(models: dict[str, dict[str, Any]]) -> str:
+    """The name of the most accurate of River's models (``river-*``) among ``models``: the one every verdict and
+    paired test of a stream is against (the first of them in order on a tie)."""
+    return max((k for k in models if k.startswith("river")), key=lambda k: models[k]["accuracy"])
+
+
 def verdict(models: dict[str, dict[str, Any]], ours: str = "archgym-auto") -> tuple[bool, str]:
     """Whether ``ours`` reaches River's best prequential accuracy at >= 10x ARF's samples/s, and why.
 
@@ -1482,9 +1488,8 @@ def verdict(models: dict[str, dict[str, Any]], ours: str = "archgym-auto") -> tu
     :param ours: the archgym model judged
     :return: ``(met, one-line explanation)``
     """
-    river = {k: m for k, m in models.items() if k.startswith("river")}
-    best = max(river, key=lambda k: river[k]["accuracy"])
-    acc, best_acc = models[ours]["accuracy"], river[best]["accuracy"]
+    best = river_best(models)
+    acc, best_acc = models[ours]["accuracy"], models[best]["accuracy"]
     speed = models[ours]["samples_per_s"] / models["river-arf"]["samples_per_s"]
     met = acc >= best_acc and speed >= GOAL_SPEEDUP
     why = []
@@ -1549,16 +1554,15 @@ def markdown(results: Results, command: str, machine: str, n: int, chunk: int, n
     met_count = {s: [0, 0] for s in SPLITS}
     for name, models in results.items():
         spec = STREAMS[name]
-        river = {k: m for k, m in models.items() if k.startswith("river")}
-        best = max(river, key=lambda k: river[k]["accuracy"])
+        best = river_best(models)
         met, _ = verdict(models)
         ours = models["archgym-auto"]
         speed = ours["samples_per_s"] / models["river-arf"]["samples_per_s"]
         met_count[spec.split][0] += met
         met_count[spec.split][1] += 1
         lines.append(
-            f"| {spec.split} | {name} | {spec.kind} | {best.removeprefix('river-')} {river[best]['accuracy']:.4f} | "
-            f"{ours['accuracy']:.4f} ({signed(ours['accuracy'] - river[best]['accuracy'])}) | "
+            f"| {spec.split} | {name} | {spec.kind} | {best.removeprefix('river-')} {models[best]['accuracy']:.4f} | "
+            f"{ours['accuracy']:.4f} ({signed(ours['accuracy'] - models[best]['accuracy'])}) | "
             f"{paired_cell(ours.get('paired'))} | {speed:.1f} | {ours.get('leader', '')} | "
             f"{'met' if met else '**not met**'} |"
         )
@@ -1606,6 +1610,7 @@ def run_stream(
     data, x, y = materialise(name, n, seed)
     repeats = TIMING_REPEATS if len(y) < SHORT_TIMING else 1
     out: dict[str, dict[str, Any]] = {}
+    hits: dict[str, np.ndarray] = {}  # each River model's per-sample hits (none from the cache: no paired test)
     key = f"{name}|{len(y)}|{seed}|{chunk}"
     if cache is not None and key in cache:
         out.update(cache[key])
@@ -1616,10 +1621,10 @@ def run_stream(
                 return run_river(make(), data, chunk)  # a fresh model per run
 
             out[model_name] = timed(run, repeats)
-            shown = {k: v for k, v in out[model_name].items() if k != "correct"}
-            print(f"  {name} {model_name} {shown}", flush=True)
-        if cache is not None:  # (without the per-sample hits: a run from the cache has no paired test)
-            cache[key] = {m: {k: v for k, v in r.items() if k != "correct"} for m, r in out.items()}
+            hits[model_name] = out[model_name].pop("correct")
+            print(f"  {name} {model_name} {out[model_name]}", flush=True)
+        if cache is not None:
+            cache[key] = dict(out)
     runs = [timed(functools.partial(run_auto, x, y, chunk, s, **(auto_kwargs or {})), repeats) for s in auto_seeds]
     ours = {
         "accuracy": float(np.mean([r["accuracy"] for r in runs])),
@@ -1627,12 +1632,10 @@ def run_stream(
         "leader": runs[0]["leader"],
         **({"accuracies": [r["accuracy"] for r in runs]} if len(runs) > 1 else {}),
     }
-    best = max((m for m in out if m.startswith("river")), key=lambda m: out[m]["accuracy"])
-    if "correct" in out[best]:  # the first seed's hits against River's most accurate model
-        ours["paired"] = {"model": best, **paired_test(runs[0]["correct"], out[best]["correct"])}
+    best = river_best(out)
+    if best in hits:  # the first seed's hits against River's most accurate model
+        ours["paired"] = {"model": best, **paired_test(runs[0]["correct"], hits[best])}
     out["archgym-auto"] = ours
-    for r in out.values():
-        r.pop("correct", None)
     print(f"  {name} archgym-auto {out['archgym-auto']}", flush=True)
     return out
 

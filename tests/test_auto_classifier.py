@@ -396,8 +396,9 @@ def test_bench_run_auto_reports_each_samples_hit() -> None:
     result = bench.run_stream("moons", 150, 0, 8, None)
     assert not any("correct" in r for r in result.values())  # the hits are not kept (nor written to --json)
     paired = result["archgym-auto"]["paired"]
-    best = max((m for m in result if m.startswith("river")), key=lambda m: result[m]["accuracy"])
-    assert paired["model"] == best
+    best = bench.river_best(result)
+    assert paired["model"] == best and best.startswith("river-")
+    assert result[best]["accuracy"] == max(m["accuracy"] for k, m in result.items() if k.startswith("river-"))
     diff = (paired["wins"] - paired["losses"]) / 150
     assert diff == pytest.approx(result["archgym-auto"]["accuracy"] - result[best]["accuracy"])
 
