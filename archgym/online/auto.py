@@ -52,6 +52,16 @@ How capacity adapts
     Hedge's weight on the mixture times the mixture's weights, plus each member's own weight). Where
     the mixture is as accurate as any member, ties keep part of the weight on the members too.
 
+    Its losses are discounted over a few hundred samples, which cannot tell apart members a fraction of a
+    percent apart: where one simple member is already near the best possible (naive Bayes on Gaussian classes,
+    a linear model on a noisy linear concept), the networks tie with it in most windows and the mixture
+    follows them, a few samples per thousand below that member alone. So the SGD members and the naive Bayes,
+    whose estimates settle within the first few thousand samples, also weigh their long-run 0-1 advantage over
+    the log-loss mixture (``pick_long_decay``, ``pick_long_weight``: counted once the stream is no longer
+    young, emptied at every detected drift; :class:`~archgym.online.hedge.LongHedge`). The networks, the tree
+    and the memory do not: they keep improving for tens of thousands of samples, and their long-run losses
+    would hold their past.
+
 Drift, early samples and easy chunks
     * ARF-style replacement of losers: ADWIN watches the mixture's error rate (one value per
       :data:`DRIFT_BLOCK` learned samples), a burst test (:class:`~archgym.online.drift.ErrorBurst`) its
@@ -132,7 +142,7 @@ from archgym.online._checks import in_range, lookup, positive_int, same_rows
 from archgym.online.bayes import DEFAULT_NAIVE_BAYES, GaussianNaiveBayes, NaiveBayes
 from archgym.online.drift import ADWIN, ErrorBurst
 from archgym.online.encode import FeatureEncoder, LabelEncoder, RunningScaler, is_dataframe
-from archgym.online.hedge import LOG_CLIP, LOSSES, Hedge, expert_losses
+from archgym.online.hedge import LOG_CLIP, LOSSES, Hedge, LongHedge, expert_losses
 from archgym.online.linear import DEFAULT_SGD, SGDLinear, SGDLinearPool
 from archgym.online.memory import DEFAULT_MEMORY, Memory, MemoryWindow
 from archgym.online.pool import DEFAULT_CANDIDATES, Candidate, PackedPool
@@ -185,6 +195,10 @@ class AutoClassifier:
     :param pick_eta: learning rate of the second Hedge, on the 0-1 loss, over the log-loss mixture and every
         member (see the module docstring; None: predict with the log-loss mixture alone)
     :param pick_decay: per-sample discount of past losses in the second Hedge
+    :param pick_long_decay: per-sample discount of the long-run 0-1 losses in the second Hedge, by which the SGD members
+        and the naive Bayes also weigh their advantage over the log-loss mixture once the stream is no longer young
+        (see the module docstring; None: none)
+    :param pick_long_weight: the weight of that long-run advantage
     :param hedge_loss: the loss Hedge weighs candidates by, one of :data:`archgym.online.hedge.LOSSES`
     :param batch_size: ``learn_many`` takes one Adam step per ``batch_size`` rows, in order (None: one step
         per call, whatever its size)
@@ -221,6 +235,8 @@ class AutoClassifier:
         hedge_decay: float = 0.995,
         pick_eta: float | None = 0.5,
         pick_decay: float = 0.998,
+        pick_long_decay: float | None = 0.9998,
+        pick_long_weight: float = 0.5,
         hedge_loss: str = "log",
         batch_size: int | None = None,
         drift_delta: float | None = 0.002,
@@ -280,7 +296,24 @@ class AutoClassifier:
         self._hedge = Hedge(n_experts, eta=hedge_eta, decay=hedge_decay)
         self.pick_eta = None if pick_eta is None else in_range("pick_eta", pick_eta, 0.0, math.inf, open_low=True)
         self.pick_decay = in_range("pick_decay", pick_decay, 0.0, 1.0, open_low=True)
-        self._pick = None if pick_eta is None else Hedge(n_experts + 1, eta=pick_eta, decay=pick_decay)
+        self.pick_long_decay = (
+            None if pick_long_decay is None else in_range("pick_long_decay", pick_long_decay, 0.0, 1.0, open_low=True)
+        )
+        self.pick_long_weight = in_range("pick_long_weight", pick_long_weight, 0.0, math.inf)
+        # second-Hedge columns (0: the log-loss mixture) of the members whose quality settles early: SGD, naive Bayes
+        long_cols = [1 + k for cols in (self._group_cols[1], self._group_cols[3]) for k in range(cols.start, cols.stop)]
+        self._pick: Hedge | None = None
+        if pick_eta is not None and pick_long_decay is not None and long_cols:
+            self._pick = LongHedge(
+                n_experts + 1,
+                eta=pick_eta,
+                decay=pick_decay,
+                long_decay=pick_long_decay,
+                long_weight=pick_long_weight,
+                cols=long_cols,
+            )
+        elif pick_eta is not None:
+            self._pick = Hedge(n_experts + 1, eta=pick_eta, decay=pick_decay)
         self._weights32 = self._hedge.weights32  # the weights predictions mix the members with
         self.drift_delta = drift_delta
         self._detector: ADWIN | None = None
@@ -526,13 +559,20 @@ class AutoClassifier:
         """After both Hedges' update: a group predicted on this chunk sleeps when every member of it weighs less
         than ``sleep_below`` in the predictions (and no drift was detected in the last ``wake_after_drift``
         samples), and wakes when one weighs more; a group not predicted on this chunk stays as it is (no loss of
-        its own moved its weight), and the group of the heaviest member never sleeps."""
+        its own moved its weight), and the group of the heaviest member never sleeps. The weights are those of the
+        second Hedge's recent losses (not its long-run advantages: a group those outweigh for long would learn on
+        probe chunks only and fall further behind)."""
         if self.sleep_below <= 0.0:
             return
         if self.n_seen < self._awake_until:
             self._asleep[:] = False
             return
-        w = self._weights32.tolist()  # (python floats: a handful of values, cheaper than numpy calls)
+        pick = self._pick
+        if isinstance(pick, LongHedge):
+            recent = pick.recent_weights32
+            w = (recent[0] * self._hedge.weights32 + recent[1:]).tolist()
+        else:
+            w = self._weights32.tolist()  # (python floats: a handful of values, cheaper than numpy calls)
         top = max(range(len(w)), key=w.__getitem__)
         on = active.tolist()
         asleep = self._asleep
@@ -640,6 +680,8 @@ class AutoClassifier:
         if not first:
             self._stats.update(rows)
         self.n_seen += len(rows)
+        if isinstance(self._pick, LongHedge):  # the long-run losses count once the members have settled
+            self._pick.counting = self.n_seen >= self.replay_until
         self._update_sleep(active)
         self._grow_window()
         self._check_drift(y, self._mixture(p, active) if mix is None else mix, tree_drift)
@@ -726,6 +768,8 @@ class AutoClassifier:
         if not drift:
             return
         self.n_drifts += 1
+        if isinstance(self._pick, LongHedge):
+            self._pick.forget_long()  # they hold the old concept
         if self._tree is not None:  # its own ADWIN, fed one error rate per batch, sees the change later
             if not tree_drift:  # (else its own detector has just restarted it: it holds nothing yet)
                 self._tree.restart()
