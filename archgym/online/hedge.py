@@ -93,14 +93,26 @@ class Hedge:
         :param losses: per-sample losses of each expert (a CPU tensor or a numpy array)
         """
         batch = np.asarray(losses)
+        self._add(batch.sum(0, dtype=np.float64), batch.shape[0])
+        self._set_weights(self.losses)
+
+    def _add(self, total: np.ndarray, n: int) -> None:
+        """Discount the losses by ``decay ** n`` and add a batch's summed losses ``total``."""
         if self.decay < 1.0:
-            key = (self.decay, batch.shape[0])
-            discount = self._discounts.get(key)
-            if discount is None:
-                discount = self._discounts[key] = self.decay ** key[1]
-            self.losses *= discount
-        self.losses += batch.sum(0, dtype=np.float64)
-        w = self.losses * -self.eta
+            self.losses *= self._discount(self.decay, n)
+        self.losses += total
+
+    def _discount(self, decay: float, n: int) -> float:
+        """``decay ** n``, cached."""
+        key = (decay, n)
+        discount = self._discounts.get(key)
+        if discount is None:
+            discount = self._discounts[key] = decay**n
+        return discount
+
+    def _set_weights(self, losses: np.ndarray) -> None:
+        """:attr:`weights` (and :attr:`weights32`) = ``softmax(-eta * losses)``."""
+        w = losses * -self.eta
         w -= w.max()
         np.exp(w, out=w)
         w /= w.sum()
@@ -180,16 +192,12 @@ class LongHedge(Hedge):
         batch = np.asarray(losses)
         n = batch.shape[0]
         total = batch.sum(0, dtype=np.float64)
-        self.losses *= self._discount(self.decay, n)
-        self.losses += total
-        w = self.losses * -self.eta
-        w -= w.max()
-        np.exp(w, out=w)
-        w /= w.sum()
-        self.weights = w
-        self.weights32 = self.recent_weights32 = w.astype(np.float32)
+        self._add(total, n)
+        self._set_weights(self.losses)
+        self.recent_weights32 = self.weights32
         if self.counting:
-            self.long *= self._discount(self.long_decay, n)
+            if self.long_decay < 1.0:
+                self.long *= self._discount(self.long_decay, n)
             self.long += total
             self._long_empty = False
         if self._long_empty:
@@ -197,20 +205,7 @@ class LongHedge(Hedge):
         v = self.long - self.long[self.ref]
         v *= self._scaled_cols  # long_weight on the experts of cols, 0 elsewhere
         v += self.losses
-        v *= -self.eta
-        v -= v.max()
-        np.exp(v, out=v)
-        v /= v.sum()
-        self.weights = v
-        self.weights32 = v.astype(np.float32)
-
-    def _discount(self, decay: float, n: int) -> float:
-        """``decay ** n``, cached."""
-        key = (decay, n)
-        discount = self._discounts.get(key)
-        if discount is None:
-            discount = self._discounts[key] = decay**n
-        return discount
+        self._set_weights(v)
 
     def forget_long(self) -> None:
         """Empty the long losses (the weights follow the recent losses alone from the next :meth:`update` on)."""
