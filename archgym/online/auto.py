@@ -555,6 +555,11 @@ class AutoClassifier:
             out = self._expanded[key] = (mask, scale)
         return out
 
+    def _member_weights(self, pick_weights: np.ndarray) -> np.ndarray:
+        """Each member's float32 weight in the predictions, given the second Hedge's weights ``pick_weights``: its
+        weight on the log-loss mixture times the mixture's weights, plus each member's own weight."""
+        return pick_weights[0] * self._hedge.weights32 + pick_weights[1:]
+
     def _update_sleep(self, active: np.ndarray) -> None:
         """After both Hedges' update: a group predicted on this chunk sleeps when every member of it weighs less
         than ``sleep_below`` in the predictions (and no drift was detected in the last ``wake_after_drift``
@@ -568,9 +573,8 @@ class AutoClassifier:
             self._asleep[:] = False
             return
         pick = self._pick
-        if isinstance(pick, LongHedge):
-            recent = pick.recent_weights32
-            w = (recent[0] * self._hedge.weights32 + recent[1:]).tolist()
+        if isinstance(pick, LongHedge) and pick.recent_weights32 is not pick.weights32:  # (else no long losses yet)
+            w = self._member_weights(pick.recent_weights32).tolist()
         else:
             w = self._weights32.tolist()  # (python floats: a handful of values, cheaper than numpy calls)
         top = max(range(len(w)), key=w.__getitem__)
@@ -627,7 +631,7 @@ class AutoClassifier:
         self._hedge.update(losses)
         if self._pick is not None:
             w = self._pick.weights32
-            self._weights32 = w[0] * self._hedge.weights32 + w[1:]
+            self._weights32 = self._member_weights(w)
         else:
             self._weights32 = self._hedge.weights32
         nets = self._nets if active[0] else None  # sleeping networks learn on probe chunks only (no Adam step else)
