@@ -2315,7 +2315,9 @@ NOTES = (
     "0.8649 (paired +500 / -571, p 0.032; the nineteenth, run on it after the fact, 0.8645, also below); more "
     "accurate at p < 0.05 on 9 streams, no difference on 2 (hyperplane-11-5 +0.0003, stagger-2-1-0 +0.0004); "
     "12.6x (mixed-1-0-1-0-1-0-1) to 32.4x ARF. The 12 shrouded streams were committed after that run and before any "
-    "change of a twenty-first configuration."
+    "change of a twenty-first configuration. This run is the twentieth configuration's full run (predictions as at "
+    "95afc58; 7bbb10e only shares its bookkeeping) and the 12 shrouded streams' first run, with no change after they "
+    "were committed."
 )
 
 if __name__ == "__main__":
