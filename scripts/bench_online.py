@@ -82,8 +82,14 @@ Flags
                      (default 0; only a run with seed 0 alone and no --auto-kwargs writes the docs)
     --auto-kwargs J  AutoClassifier keyword arguments as a JSON object, e.g. '{"sgd": [], "pick_eta": null}'
                      (the third configuration: no plain-SGD members, no second Hedge)
+    --resume PATH    keep each finished stream's results in PATH (written after every stream) and skip the
+                     streams already there: a run cut short (a session's end, a crash) goes on where it stopped.
+                     It refuses a file made with other settings (--n, --seed, --chunk, --auto-seeds,
+                     --auto-kwargs), other code (archgym's sources, this script but its NOTES) or other River,
+                     numpy or torch versions; the docs name every part's date and machine
 
-Only a full run (all streams, 50,000 samples, no ``--quick``) writes the docs section. On the CPU the
+Only a full run (all streams, 50,000 samples, no ``--quick``) writes the docs section; with ``--resume`` the
+run that completes every stream writes it, from the results of all its parts. On the CPU the
 script sets ``torch.set_num_threads(1)`` (intra-op threads only slow tiny nets down; River is
 single-threaded too).
 
@@ -93,10 +99,13 @@ Needs the benchmark-only dependencies ``river`` and ``pandas`` (``pip install ri
 from __future__ import annotations
 
 import argparse
+import datetime
 import functools
+import hashlib
 import itertools
 import json
 import math
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -1821,6 +1830,89 @@ def _stream_job(
     return name, run_stream(name, n, seed, chunk, None, auto_seeds, auto_kwargs)
 
 
+def code_digest(script: Path | None = None) -> str:
+    """SHA-256 of what a stream's results depend on in this checkout: archgym's sources and this script but NOTES.
+
+    NOTES (the prose rendered into the docs) may change between the parts of a ``--resume`` run; anything else
+    in the script (the streams, the protocol, River's models) or in archgym may not.
+    """
+    script = script or Path(__file__).resolve()
+    root = script.parents[1]
+    h = hashlib.sha256()
+    for path in sorted((root / "archgym").rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    text = script.read_text()
+    start = text.find("\nNOTES = (")
+    end = text.find("\n)\n", start)
+    if start < 0 or end < 0:
+        raise ValueError(f"{script}: no NOTES = ( ... ) block to leave out of the code digest")
+    h.update((text[:start] + text[end + 3 :]).encode())
+    return h.hexdigest()
+
+
+def run_settings(n: int, seed: int, chunk: int, auto_seeds: tuple[int, ...], auto_kwargs: dict[str, Any]) -> dict:
+    """What a ``--resume`` file must have been made with for its results to join this run's."""
+    import river
+
+    return {
+        "n": n,
+        "seed": seed,
+        "chunk": chunk,
+        "auto_seeds": list(auto_seeds),
+        "auto_kwargs": auto_kwargs,
+        "code": code_digest(),
+        "versions": {"river": river.__version__, "numpy": np.__version__, "torch": torch.__version__},
+    }
+
+
+def load_progress(path: Path, settings: dict[str, Any]) -> dict[str, Any]:
+    """The ``--resume`` state in ``path`` (a fresh one when the file does not exist yet).
+
+    Raises ValueError, naming what differs, when the file was made with other settings, code or versions, or is
+    not such a file.
+    """
+    if not path.exists():
+        return {"settings": settings, "parts": [], "streams": {}}
+    try:
+        state = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        raise ValueError(f"--resume {path}: not a readable JSON file ({e})") from e
+    if not isinstance(state, dict) or not {"settings", "parts", "streams"} <= state.keys():
+        raise ValueError(f"--resume {path}: not a bench_online progress file (needs settings, parts and streams)")
+    theirs = state["settings"]
+    differ = [f"{k} {theirs.get(k)!r} there, {v!r} here" for k, v in settings.items() if theirs.get(k) != v]
+    if differ:
+        raise ValueError(
+            f"--resume {path} was made with other settings or code ({'; '.join(differ)}): its results cannot "
+            "join this run's; resume with the settings and commit it was started with, or give a new path"
+        )
+    unknown = sorted(set(state["streams"]) - set(STREAMS))
+    if unknown:
+        raise ValueError(f"--resume {path} holds streams this script does not define: {', '.join(unknown)}")
+    return state
+
+
+def save_progress(path: Path, state: dict[str, Any]) -> None:
+    """Write the ``--resume`` state atomically (a file cut by a kill mid-write is never left behind)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(state, indent=1))
+    os.replace(tmp, path)
+
+
+def parts_line(parts: list[dict[str, Any]], machine: str) -> str:
+    """The docs' machine line: ``machine`` for a run in one part, else every part's date, streams and machine."""
+    parts = [part for part in parts if part["streams"]]
+    if len(parts) <= 1:
+        return parts[0]["machine"] if parts else machine
+    each = [f"part {i} {part['started'][:10]}, {len(part['streams'])} streams" for i, part in enumerate(parts, 1)]
+    head = f"Run in {len(parts)} parts with `--resume` ({'; '.join(each)}), each stream's models side by side in one"
+    machines = list(dict.fromkeys(part["machine"] for part in parts))
+    if len(machines) == 1:
+        return f"{head}. {machines[0]}"
+    return f"{head}. " + " ".join(f"Part {i}: {part['machine']}" for i, part in enumerate(parts, 1))
+
+
 def main(argv: list[str] | None = None) -> Results:
     """Run the benchmark; print the table; write docs (full runs only) and JSON."""
     p = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
@@ -1841,6 +1933,7 @@ def main(argv: list[str] | None = None) -> Results:
     p.add_argument("--no-doc", action="store_true", help="do not update docs/benchmarks.md")
     p.add_argument("--auto-seeds", default="0", help="AutoClassifier seeds, comma-separated (results: their mean)")
     p.add_argument("--auto-kwargs", default="{}", help="AutoClassifier keyword arguments as JSON")
+    p.add_argument("--resume", type=Path, default=None, help="progress file: keep finished streams, skip them")
     args = p.parse_args(argv)
     n = args.n or (5_000 if args.quick else 50_000)
     if n < 100:
@@ -1851,6 +1944,8 @@ def main(argv: list[str] | None = None) -> Results:
         p.error(f"--jobs must be >= 1, got {args.jobs}")
     if args.jobs > 1 and args.river_cache is not None:
         p.error("--jobs > 1 does not combine with --river-cache")
+    if args.resume is not None and args.river_cache is not None:
+        p.error("--resume does not combine with --river-cache (a resumed run times River in the same run)")
     try:
         auto_seeds = tuple(int(s) for s in args.auto_seeds.split(","))
     except ValueError:
@@ -1881,25 +1976,46 @@ def main(argv: list[str] | None = None) -> Results:
             p.error(f"unknown stream(s) {', '.join(bad)}; valid: {', '.join(STREAMS)}")
         names = [w for w in wanted if w in names]
     torch.set_num_threads(1)
+    from _benchdoc import machine_line, update_section
+
+    state: dict[str, Any] | None = None
+    if args.resume is not None:
+        try:
+            state = load_progress(args.resume, run_settings(n, args.seed, args.chunk, auto_seeds, auto_kwargs))
+        except ValueError as e:
+            p.error(str(e))
+        started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        state["parts"].append({"started": started, "machine": machine_line("cpu"), "streams": []})
+        kept = [name for name in names if name in state["streams"]]
+        print(f"--resume {args.resume}: {len(kept)} of {len(names)} streams done before; running the others")
     cache = json.loads(args.river_cache.read_text()) if args.river_cache and args.river_cache.exists() else None
     if args.river_cache is not None and cache is None:
         cache = {}
-    results: Results = {}
-    if args.jobs > 1:  # whole streams in worker processes: every model of a stream runs in one process
+    done: Results = dict(state["streams"]) if state is not None else {}
+    todo = [name for name in names if name not in done]
+
+    def finished(name: str, result: dict[str, dict[str, Any]]) -> None:
+        done[name] = result
+        if state is not None and args.resume is not None:
+            state["streams"][name] = result
+            state["parts"][-1]["streams"].append(name)
+            save_progress(args.resume, state)
+
+    if args.jobs > 1 and todo:  # whole streams in worker processes: every model of a stream runs in one process
         import multiprocessing
 
-        jobs = [(name, n, args.seed, args.chunk, auto_seeds, auto_kwargs) for name in names]
+        jobs = [(name, n, args.seed, args.chunk, auto_seeds, auto_kwargs) for name in todo]
         with multiprocessing.get_context("spawn").Pool(min(args.jobs, len(jobs))) as pool:
-            done = dict(pool.imap_unordered(_stream_job, jobs))
-        results = {name: done[name] for name in names}
-    for name in names if args.jobs <= 1 else []:
-        results[name] = run_stream(name, n, args.seed, args.chunk, cache, auto_seeds, auto_kwargs)
+            for name, result in pool.imap_unordered(_stream_job, jobs):
+                finished(name, result)
+    for name in todo if args.jobs <= 1 else []:
+        finished(name, run_stream(name, n, args.seed, args.chunk, cache, auto_seeds, auto_kwargs))
         if args.river_cache is not None:
             args.river_cache.write_text(json.dumps(cache, indent=1))
+    results: Results = {name: done[name] for name in names}
     command = "PYTHONPATH=. python scripts/bench_online.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    from _benchdoc import machine_line, update_section
-
-    body = markdown(results, command.strip(), machine_line("cpu"), n, args.chunk, notes=NOTES)
+    machine = parts_line(state["parts"], machine_line("cpu")) if state is not None else machine_line("cpu")
+    body = markdown(results, command.strip(), machine, n, args.chunk, notes=NOTES)
     print(body)
     full = not args.quick and n == 50_000 and names == list(STREAMS) and args.river_cache is None
     full = full and auto_seeds == (0,) and not auto_kwargs  # the documented configuration: AutoClassifier(seed=0)

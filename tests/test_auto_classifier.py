@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 import re
 import sys
@@ -446,6 +447,69 @@ def test_bench_markdown_reports_the_paired_test() -> None:
     assert f"more accurate at p < 0.05 on 1, less accurate on 1 ({names[2]}), no difference at that level on 1" in text
 
 
+def test_bench_resume_keeps_finished_streams_and_refuses_other_settings(tmp_path: Path) -> None:
+    """``--resume``'s file: a missing one starts fresh, one saved holds each finished stream and its part, one
+    made with other settings is refused naming what differs, and a torn or foreign file is refused too."""
+    bench = _bench()
+    path = tmp_path / "progress.json"
+    settings = {"n": 300, "seed": 0, "chunk": 8, "code": "abc"}
+    state = bench.load_progress(path, settings)
+    assert state == {"settings": settings, "parts": [], "streams": {}}
+    name = next(iter(bench.STREAMS))
+    state["parts"].append({"started": "2026-12-01T09:00:00+00:00", "machine": "Machine: A.", "streams": [name]})
+    state["streams"][name] = {"archgym-auto": {"accuracy": 0.5, "samples_per_s": 1.0}}
+    bench.save_progress(path, state)
+    assert not path.with_name("progress.json.tmp").exists()
+    assert bench.load_progress(path, settings) == state
+    with pytest.raises(ValueError, match=r"other settings or code \(seed 0 there, 1 here; code 'abc' there, 'x' here"):
+        bench.load_progress(path, {**settings, "seed": 1, "code": "x"})
+    path.write_text('{"settings": {}, "parts": [], "streams": {"no-such-stream": {}}}')
+    with pytest.raises(ValueError, match="n None there, 300 here"):
+        bench.load_progress(path, settings)
+    path.write_text(json.dumps({"settings": settings, "parts": [], "streams": {"no-such-stream": {}}}))
+    with pytest.raises(ValueError, match="holds streams this script does not define: no-such-stream"):
+        bench.load_progress(path, settings)
+    path.write_text('{"settings": ')
+    with pytest.raises(ValueError, match="not a readable JSON file"):
+        bench.load_progress(path, settings)
+    path.write_text("[1, 2]")
+    with pytest.raises(ValueError, match="not a bench_online progress file"):
+        bench.load_progress(path, settings)
+
+
+def test_bench_resume_names_every_part_and_digests_the_code_but_its_notes(tmp_path: Path) -> None:
+    bench = _bench()
+    one = {"started": "2026-12-01T09:00:00+00:00", "machine": "Machine: A.", "streams": ["a", "b"]}
+    two = {"started": "2026-12-02T09:00:00+00:00", "machine": "Machine: A.", "streams": ["c"]}
+    assert bench.parts_line([], "Machine: here.") == "Machine: here."
+    assert bench.parts_line([one, {**two, "streams": []}], "Machine: here.") == "Machine: A."
+    line = bench.parts_line([one, two], "Machine: here.")
+    assert line.startswith("Run in 2 parts with `--resume` (part 1 2026-12-01, 2 streams; part 2 2026-12-02, 1 st")
+    assert line.endswith("side by side in one. Machine: A.")
+    line = bench.parts_line([one, {**two, "machine": "Machine: B."}], "Machine: here.")
+    assert line.endswith("Part 1: Machine: A. Part 2: Machine: B.")
+    # a copy of this checkout: NOTES may change between parts; the protocol, the streams and archgym may not
+    root = tmp_path / "repo"
+    (root / "scripts").mkdir(parents=True)
+    (root / "archgym").mkdir()
+    script = root / "scripts" / "bench_online.py"
+    source = Path(bench.__file__).read_text()
+    script.write_text(source)
+    (root / "archgym" / "model.py").write_text("X = 1\n")
+    digest = bench.code_digest(script)
+    assert digest == bench.code_digest(script)
+    script.write_text(source.replace("\nNOTES = (\n", '\nNOTES = (\n    "Another sentence. "\n'))
+    assert bench.code_digest(script) == digest
+    script.write_text(source.replace("KNN_MAX_SAMPLES = ", "KNN_MAX_SAMPLES = 1 + "))
+    assert bench.code_digest(script) != digest
+    script.write_text(source)
+    (root / "archgym" / "model.py").write_text("X = 2\n")
+    assert bench.code_digest(script) != digest
+    script.write_text("x = 1\n")
+    with pytest.raises(ValueError, match="no NOTES"):
+        bench.code_digest(script)
+
+
 @pytest.mark.parametrize(
     ("argv", "words"),
     [
@@ -455,6 +519,7 @@ def test_bench_markdown_reports_the_paired_test() -> None:
         (["--auto-kwargs", "[1]"], ["must be a JSON object of AutoClassifier keyword arguments"]),
         (["--auto-kwargs", '{"pick_eta": 0}'], ["--auto-kwargs: pick_eta must be a number in (0.0, inf]"]),
         (["--auto-kwargs", '{"nope": 1}'], ["--auto-kwargs:", "unexpected keyword argument 'nope'"]),
+        (["--resume", "p.json", "--river-cache", "r.json"], ["--resume does not combine with --river-cache"]),
     ],
 )
 def test_bench_bad_flags_exit_2_with_one_line(argv, words, capsys) -> None:
