@@ -2433,7 +2433,15 @@ NOTES = (
     "12.6x (mixed-1-0-1-0-1-0-1) to 32.4x ARF. The 12 shrouded streams were committed after that run and before any "
     "change of a twenty-first configuration. This run is the twentieth configuration's full run (predictions as at "
     "95afc58; 7bbb10e only shares its bookkeeping) and the 12 shrouded streams' first run, with no change after they "
-    "were committed."
+    "were committed. It ran in three parts with `--resume` on a machine about 2.1x slower than the nineteenth's run "
+    "(ARF 514-646 against 974-1,387 samples/s on the first streams), where AutoClassifier's numpy calls lost more than "
+    "ARF's pure Python. Shrouded, first run: 10/12 met; blobs-6c-7 0.9239 against GaussianNB's 0.9245 (paired +125 "
+    "/ -157, p 0.065), sine-3-0-short +0.0074 against ARF at 8.8x ARF; more accurate at p < 0.05 on 10, no "
+    "difference on 2. On the 223 streams of the nineteenth's run: 212 met (was 213); 7 accuracy misses (was 9: "
+    "led-static and circles-noisy newly met, none newly missed), 122 accuracies identical to that run, summed "
+    "-0.018, as in development (quantiles-4c-3 -0.0022 the most lost, circles-noisy +0.0026 the most gained); 4 "
+    "streams newly under 10x ARF on speed alone (sine-short 8.7x, stagger-0-1-short 9.4x, sine-0-3 9.6x, sine-1-0 "
+    "9.1x: 2-D streams where a chunk's fixed cost dominates), the median ratio 22.0x."
 )
 
 if __name__ == "__main__":
