@@ -1906,7 +1906,8 @@ def parts_line(parts: list[dict[str, Any]], machine: str) -> str:
     if len(parts) <= 1:
         return parts[0]["machine"] if parts else machine
     each = [f"part {i} {part['started'][:10]}, {len(part['streams'])} streams" for i, part in enumerate(parts, 1)]
-    head = f"Run in {len(parts)} parts with `--resume` ({'; '.join(each)}), each stream's models side by side in one"
+    head = f"Run in {len(parts)} parts with `--resume` ({'; '.join(each)})"
+    head += ", each stream's models side by side within one part"
     machines = list(dict.fromkeys(part["machine"] for part in parts))
     if len(machines) == 1:
         return f"{head}. {machines[0]}"
@@ -1978,28 +1979,29 @@ def main(argv: list[str] | None = None) -> Results:
     torch.set_num_threads(1)
     from _benchdoc import machine_line, update_section
 
+    machine = machine_line("cpu")
+    resume: Path | None = args.resume
     state: dict[str, Any] | None = None
-    if args.resume is not None:
+    if resume is not None:
         try:
-            state = load_progress(args.resume, run_settings(n, args.seed, args.chunk, auto_seeds, auto_kwargs))
+            state = load_progress(resume, run_settings(n, args.seed, args.chunk, auto_seeds, auto_kwargs))
         except ValueError as e:
             p.error(str(e))
         started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-        state["parts"].append({"started": started, "machine": machine_line("cpu"), "streams": []})
+        state["parts"].append({"started": started, "machine": machine, "streams": []})
         kept = [name for name in names if name in state["streams"]]
-        print(f"--resume {args.resume}: {len(kept)} of {len(names)} streams done before; running the others")
+        print(f"--resume {resume}: {len(kept)} of {len(names)} streams done before; running the others")
     cache = json.loads(args.river_cache.read_text()) if args.river_cache and args.river_cache.exists() else None
     if args.river_cache is not None and cache is None:
         cache = {}
-    done: Results = dict(state["streams"]) if state is not None else {}
+    done: Results = state["streams"] if state is not None else {}
     todo = [name for name in names if name not in done]
 
     def finished(name: str, result: dict[str, dict[str, Any]]) -> None:
         done[name] = result
-        if state is not None and args.resume is not None:
-            state["streams"][name] = result
+        if state is not None and resume is not None:
             state["parts"][-1]["streams"].append(name)
-            save_progress(args.resume, state)
+            save_progress(resume, state)
 
     if args.jobs > 1 and todo:  # whole streams in worker processes: every model of a stream runs in one process
         import multiprocessing
@@ -2014,7 +2016,8 @@ def main(argv: list[str] | None = None) -> Results:
             args.river_cache.write_text(json.dumps(cache, indent=1))
     results: Results = {name: done[name] for name in names}
     command = "PYTHONPATH=. python scripts/bench_online.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    machine = parts_line(state["parts"], machine_line("cpu")) if state is not None else machine_line("cpu")
+    if state is not None:
+        machine = parts_line(state["parts"], machine)
     body = markdown(results, command.strip(), machine, n, args.chunk, notes=NOTES)
     print(body)
     full = not args.quick and n == 50_000 and names == list(STREAMS) and args.river_cache is None

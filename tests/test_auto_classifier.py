@@ -485,7 +485,7 @@ def test_bench_resume_names_every_part_and_digests_the_code_but_its_notes(tmp_pa
     assert bench.parts_line([one, {**two, "streams": []}], "Machine: here.") == "Machine: A."
     line = bench.parts_line([one, two], "Machine: here.")
     assert line.startswith("Run in 2 parts with `--resume` (part 1 2026-12-01, 2 streams; part 2 2026-12-02, 1 st")
-    assert line.endswith("side by side in one. Machine: A.")
+    assert line.endswith("side by side within one part. Machine: A.")
     line = bench.parts_line([one, {**two, "machine": "Machine: B."}], "Machine: here.")
     assert line.endswith("Part 1: Machine: A. Part 2: Machine: B.")
     # a copy of this checkout: NOTES may change between parts; the protocol, the streams and archgym may not

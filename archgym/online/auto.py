@@ -573,7 +573,7 @@ class AutoClassifier:
             self._asleep[:] = False
             return
         pick = self._pick
-        if isinstance(pick, LongHedge) and pick.recent_weights32 is not pick.weights32:  # (else no long losses yet)
+        if pick is not None and pick.recent_weights32 is not pick.weights32:  # (else no long losses yet)
             w = self._member_weights(pick.recent_weights32).tolist()
         else:
             w = self._weights32.tolist()  # (python floats: a handful of values, cheaper than numpy calls)
@@ -684,7 +684,7 @@ class AutoClassifier:
         if not first:
             self._stats.update(rows)
         self.n_seen += len(rows)
-        if isinstance(self._pick, LongHedge):  # the long-run losses count once the members have settled
+        if self._pick is not None:  # the long-run losses count once the members have settled
             self._pick.counting = self.n_seen >= self.replay_until
         self._update_sleep(active)
         self._grow_window()
@@ -772,7 +772,7 @@ class AutoClassifier:
         if not drift:
             return
         self.n_drifts += 1
-        if isinstance(self._pick, LongHedge):
+        if self._pick is not None:
             self._pick.forget_long()  # they hold the old concept
         if self._tree is not None:  # its own ADWIN, fed one error rate per batch, sees the change later
             if not tree_drift:  # (else its own detector has just restarted it: it holds nothing yet)

@@ -84,6 +84,10 @@ class Hedge:
         self._discounts: dict[tuple[float, int], float] = {}  # (decay, batch size) -> decay ** batch size
         self.weights = np.full(self.n_experts, 1.0 / self.n_experts)
         self.weights32 = self.weights.astype(np.float32)
+        #: the weights of the recent losses alone (here: :attr:`weights32` itself; see :class:`LongHedge`)
+        self.recent_weights32 = self.weights32
+        #: whether :meth:`update` counts long-run losses (the owner turns it on; no effect here, see :class:`LongHedge`)
+        self.counting = False
 
     def update(self, losses: torch.Tensor | np.ndarray) -> None:
         """Add a batch of losses ``(n, n_experts)`` and recompute :attr:`weights`.
@@ -95,6 +99,10 @@ class Hedge:
         batch = np.asarray(losses)
         self._add(batch.sum(0, dtype=np.float64), batch.shape[0])
         self._set_weights(self.losses)
+        self.recent_weights32 = self.weights32
+
+    def forget_long(self) -> None:
+        """Empty the long-run losses (none here; see :class:`LongHedge`)."""
 
     def _add(self, total: np.ndarray, n: int) -> None:
         """Discount the losses by ``decay ** n`` and add a batch's summed losses ``total``."""
@@ -124,6 +132,7 @@ class Hedge:
         self.losses[:] = 0.0
         self.weights = np.full(self.n_experts, 1.0 / self.n_experts)
         self.weights32 = self.weights.astype(np.float32)
+        self.recent_weights32 = self.weights32
 
     def __repr__(self) -> str:
         return f"Hedge(n_experts={self.n_experts}, eta={self.eta}, decay={self.decay})"
@@ -181,9 +190,6 @@ class LongHedge(Hedge):
         self._long_empty = True  # no long losses since the start or the last forget_long: the weights are the recent
         self._scaled_cols = np.zeros(self.n_experts)
         self._scaled_cols[self.cols] = self.long_weight
-        #: whether :meth:`update` adds its losses to the long losses (the owner turns it on)
-        self.counting = False
-        self.recent_weights32 = self.weights32
 
     def update(self, losses: torch.Tensor | np.ndarray) -> None:
         """Add a batch of losses ``(n, n_experts)`` to the recent losses (and, while :attr:`counting`, to the long
@@ -216,7 +222,6 @@ class LongHedge(Hedge):
         """Forget every loss, recent and long (uniform weights)."""
         super().reset()
         self.forget_long()
-        self.recent_weights32 = self.weights32
 
     def __repr__(self) -> str:
         return (
