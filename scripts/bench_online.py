@@ -65,9 +65,9 @@ How to run
 Flags
     --n N            samples per synthetic stream (default 50000; --quick: 5000)
     --quick          short run; prints only, never writes docs/benchmarks.md
-    --split S        all, dev (every split but shrouded), tuning, held-out, fresh, final, sealed, vault, reserve,
+    --split S        all, dev (every split but cloaked), tuning, held-out, fresh, final, sealed, vault, reserve,
                      spare, unseen, novel, blind, hidden, untouched, sequestered, withheld, embargoed, locked,
-                     guarded, shielded, screened, isolated, concealed, veiled or shrouded
+                     guarded, shielded, screened, isolated, concealed, veiled, shrouded or cloaked
                      (default all)
     --streams A,B    only these streams
     --chunk B        samples per predict-then-learn chunk, for every model (default 8)
@@ -162,6 +162,7 @@ SINE_0_3_SHORT = 2_000
 SINE_1_3_SHORT = 3_000
 SINE_2_3_SHORT = 2_500
 SINE_3_0_SHORT = 3_500
+SINE_3_2_SHORT = 3_000
 
 
 # ---------------------------------------------------------------------------- streams
@@ -472,6 +473,15 @@ _led_drift_3_1 = _chain("LEDDrift", "n_drift_features", (3, 1), 955, noise_perce
 _sine_3_0_short = _chain("Sine", _FN, (3, 0), 965, width=50, length=SINE_3_0_SHORT)
 _sine_0_1_noisy = _chain("Sine", _FN, (0, 1), 970, has_noise=True)
 _random_tree_6c_5 = _random_tree_spec(985, 6, 5, 3, 3, 6, 3)
+# the cloaked split
+_agrawal_9_0 = _agrawal((9, 0), 0.05, 1010)
+_sea_2_3_0_noisy = _chain("SEA", "variant", (2, 3, 0), 1015, noise=0.15)
+_hyperplane_16_7 = _hyperplane_spec(1020, 16, 7, 7e-4, 0.05)
+_rbf_drift_4c_13 = _rbf_drift(1021, 4, 13, 25, 6e-4, 10)
+_led_drift_6_4 = _chain("LEDDrift", "n_drift_features", (6, 4), 1025, noise_percentage=0.1, **_LED)
+_sine_3_2_short = _chain("Sine", _FN, (3, 2), 1035, width=50, length=SINE_3_2_SHORT)
+_sine_2_3_noisy = _chain("Sine", _FN, (2, 3), 1040, has_noise=True)
+_random_tree_5c_6 = _random_tree_spec(1055, 5, 6, 3, 3, 6, 3)
 
 
 # streams whose seeds do not follow _chain's pattern (kept as they were: the same samples)
@@ -541,6 +551,8 @@ _mixed_0_1_0_1_0_1_0 = _mixed_sequence((0, 1, 0, 1, 0, 1, 0), 840)
 _mixed_1_0_1_0_1_0_1 = _mixed_sequence((1, 0, 1, 0, 1, 0, 1), 910)
 _stagger_1_0_1 = _sequence("STAGGER", (1, 0, 1), 960)
 _mixed_0_1_0_1_0_1_0_1 = _mixed_sequence((0, 1, 0, 1, 0, 1, 0, 1), 975)
+_stagger_0_1_0 = _sequence("STAGGER", (0, 1, 0), 1030)
+_mixed_1_0_1_0_1_0_1_0 = _mixed_sequence((1, 0, 1, 0, 1, 0, 1, 0), 1045)
 
 
 def _samples(x: np.ndarray, y: np.ndarray) -> list[tuple[dict[str, float], int]]:
@@ -681,11 +693,13 @@ def _mnist1d(n: int, seed: int) -> Any:
 #: (committed) after the isolated's first run and before any change of a twentieth configuration, and first run with
 #: the nineteenth (unchanged); VEILED streams were fixed (committed) after the concealed's first run and before any
 #: change of a twentieth configuration, and first run with the twentieth; SHROUDED streams were fixed (committed)
-#: after the veiled's first run and before any change of a twenty-first configuration
-_T, _H, _F, _L, _S, _V, _R, _P, _U, _N, _B, _D, _X, _Q, _W, _E, _K, _G, _Z, _C, _I, _A, _J, _M = (
+#: after the veiled's first run and before any change of a twenty-first configuration, and first run with the
+#: twentieth; CLOAKED streams were fixed (committed) after the twentieth configuration's full run (the shrouded's
+#: first) and before any change of a twenty-first
+_T, _H, _F, _L, _S, _V, _R, _P, _U, _N, _B, _D, _X, _Q, _W, _E, _K, _G, _Z, _C, _I, _A, _J, _M, _O = (
     "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel", "blind",
     "hidden", "untouched", "sequestered", "withheld", "embargoed", "locked", "guarded", "shielded", "screened",
-    "isolated", "concealed", "veiled", "shrouded",
+    "isolated", "concealed", "veiled", "shrouded", "cloaked",
 )  # fmt: skip
 STREAMS: dict[str, StreamSpec] = {
     "sea-drift": StreamSpec("linear, 2 abrupt drifts (SEA 0 -> 2 -> 3, 10% noise)", _T, _sea),
@@ -1507,13 +1521,51 @@ STREAMS: dict[str, StreamSpec] = {
         _M,
         _sklearn_generated("blobs", seed_offset=1000, n_features=7, centers=6, cluster_std=4.0),
     ),
+    "agrawal-9-0": StreamSpec("threshold rules, 1 drift, 5% perturbation (Agrawal f9 -> f0)", _O, _agrawal_9_0),
+    "sea-2-3-0-noisy": StreamSpec("linear, 2 drifts, 15% noise (SEA 2 -> 3 -> 0)", _O, _sea_2_3_0_noisy),
+    "hyperplane-16-7": StreamSpec(
+        "linear, rotating (Hyperplane, 16 features, 7 drifting, change 7e-4, 5% noise)", _O, _hyperplane_16_7
+    ),
+    "rbf-drift-4c-13": StreamSpec(
+        "Gaussian clusters, moving (RandomRBFDrift, 4 classes, 13 features, 25 centroids, speed 6e-4)",
+        _O,
+        _rbf_drift_4c_13,
+    ),
+    "led-drift-6-4": StreamSpec(
+        "boolean, 10 classes, 1 drift (LEDDrift, 10% noise, 17 irrelevant)", _O, _led_drift_6_4
+    ),
+    "stagger-0-1-0": StreamSpec(
+        "categorical rules, 2 drifts, a recurring concept (STAGGER 0 -> 1 -> 0)", _O, _stagger_0_1_0
+    ),
+    "sine-3-2-short": StreamSpec(
+        "2-D nonlinear, short, 1 drift (Sine f3 -> f2, 3,000 samples)", _O, _sine_3_2_short, length=SINE_3_2_SHORT
+    ),
+    "sine-2-3-noisy": StreamSpec("2-D nonlinear + 2 noise features, 1 drift (Sine f2 -> f3)", _O, _sine_2_3_noisy),
+    "mixed-1-0-1-0-1-0-1-0": StreamSpec(
+        "boolean + numeric, seven label flips (Mixed f1 -> f0 -> f1 -> f0 -> f1 -> f0 -> f1 -> f0)",
+        _O,
+        _mixed_1_0_1_0_1_0_1_0,
+    ),
+    "random-tree-5c-6": StreamSpec(
+        "random decision tree, 5 classes, 6 numeric + 3 categorical (RandomTree, depth 6)", _O, _random_tree_5c_6
+    ),
+    "quantiles-4c-6": StreamSpec(
+        "nested Gaussian shells, generated by scikit-learn (make_gaussian_quantiles: 6 features, 4 classes)",
+        _O,
+        _sklearn_generated("gaussian_quantiles", seed_offset=1060, n_features=6, n_classes=4),
+    ),
+    "blobs-5c-5": StreamSpec(
+        "overlapping Gaussian blobs, generated by scikit-learn (make_blobs: 5 features, 5 centres, std 3.5)",
+        _O,
+        _sklearn_generated("blobs", seed_offset=1070, n_features=5, centers=5, cluster_std=3.5),
+    ),
 }
 SPLITS = (
     "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel", "blind", "hidden",
     "untouched", "sequestered", "withheld", "embargoed", "locked", "guarded", "shielded", "screened", "isolated",
-    "concealed", "veiled", "shrouded",
+    "concealed", "veiled", "shrouded", "cloaked",
 )  # fmt: skip
-#: the development streams of a twenty-first configuration (``--split dev``): every split but the shrouded
+#: the development streams of a twenty-first configuration (``--split dev``): every split but the cloaked
 DEV_SPLITS = SPLITS[:-1]
 
 
@@ -1923,7 +1975,7 @@ def main(argv: list[str] | None = None) -> Results:
         "--split",
         default="all",
         choices=["all", "dev", *SPLITS],
-        help="which streams (dev: every split but shrouded)",
+        help="which streams (dev: every split but cloaked)",
     )
     p.add_argument("--streams", default=None, help="comma-separated stream names")
     p.add_argument("--chunk", type=int, default=8, help="samples per predict-then-learn chunk (every model)")
