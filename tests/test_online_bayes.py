@@ -40,7 +40,7 @@ def test_it_is_gaussian_naive_bayes() -> None:
 
 
 def test_weights_are_recomputed_as_the_samples_grow() -> None:
-    x, y = gaussian_blobs(400, seed=2)
+    x, y = gaussian_blobs(2000, seed=2)
     nb = GaussianNaiveBayes(NaiveBayes(), d=3, n_classes=3)
     nb.proba(x[:8])
     first = nb._w.copy()  # type: ignore[union-attr]
@@ -48,13 +48,14 @@ def test_weights_are_recomputed_as_the_samples_grow() -> None:
     assert nb.n >= REFRESH_MIN
     nb.proba(x[8:16])
     assert not np.array_equal(first, nb._w)  # stale after REFRESH_MIN samples
-    for i in range(16, 400, 8):
+    for i in range(16, 2000, 8):
         nb.proba(x[i : i + 8])
         nb.learn(x[i : i + 8], y[i : i + 8])
+    nb._refresh()  # fresh at n = 1,992: stale again once the samples grew by REFRESH (~20 samples)
     held = nb._w.copy()  # type: ignore[union-attr]
     nb.learn(x[:8], y[:8])
     nb.proba(x[:8])
-    assert np.array_equal(held, nb._w)  # 8 more samples on 400: not yet stale
+    assert np.array_equal(held, nb._w)  # 8 more samples on 2,000: not yet stale
 
 
 def test_learning_without_a_prediction_first_is_the_same() -> None:
