@@ -725,7 +725,9 @@ def _mnist1d(n: int, seed: int) -> Any:
 #: twentieth; CLOAKED streams were fixed (committed) after the twentieth configuration's full run (the shrouded's
 #: first) and before any change of a twenty-first, and first run with the twentieth; MASKED streams were fixed
 #: (committed) after the cloaked's first run, whose two misses (GaussianNB-led) were then diagnosed on cloaked and
-#: development streams, and before the twenty-first configuration's change was chosen
+#: development streams, and before the twenty-first configuration's change was chosen, and first run with it;
+#: COVERED streams were fixed (committed) after the twenty-first configuration's full run and before any change of a
+#: twenty-second
 SPLITS = (
     "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel", "blind", "hidden",
     "untouched", "sequestered", "withheld", "embargoed", "locked", "guarded", "shielded", "screened", "isolated",
