@@ -362,17 +362,30 @@ def test_bench_verdict() -> None:
     assert sizes["fresh"] >= 6 and all(sizes[split] >= 8 for split in bench.SPLITS[3:]), sizes
 
 
-def test_bench_timed_reports_the_median_of_repeated_runs() -> None:
+def test_bench_summarise_reports_the_median_of_repeated_runs() -> None:
     bench = _bench()
-    runs = iter([{"accuracy": 0.9, "samples_per_s": s, "leader": "a"} for s in (10.0, 30.0, 20.0)])
-    out = bench.timed(lambda: next(runs), 3)
-    assert out == {"accuracy": 0.9, "samples_per_s": 20.0, "leader": "a"}  # same accuracy: no "accuracies"
-    runs = iter([{"accuracy": a, "samples_per_s": 5.0} for a in (0.8, 0.7, 0.9)])
-    assert bench.timed(lambda: next(runs), 3) == {"accuracy": 0.8, "samples_per_s": 5.0, "accuracies": [0.8, 0.7, 0.9]}
-    assert bench.timed(lambda: {"accuracy": 0.5, "samples_per_s": 7.0}, 1) == {"accuracy": 0.5, "samples_per_s": 7.0}
+    runs = [{"accuracy": 0.9, "samples_per_s": s, "leader": "a"} for s in (10.0, 30.0, 20.0)]
+    assert bench.summarise(runs) == {"accuracy": 0.9, "samples_per_s": 20.0, "leader": "a"}  # no "accuracies"
+    runs = [{"accuracy": a, "samples_per_s": 5.0} for a in (0.8, 0.7, 0.9)]
+    assert bench.summarise(runs) == {"accuracy": 0.8, "samples_per_s": 5.0, "accuracies": [0.8, 0.7, 0.9]}
+    assert bench.summarise([{"accuracy": 0.5, "samples_per_s": 7.0}]) == {"accuracy": 0.5, "samples_per_s": 7.0}
     # the per-sample hits kept are those of the run whose accuracy is reported (the median), not the first run's
-    runs = iter([{"accuracy": a, "samples_per_s": 5.0, "correct": a} for a in (0.7, 0.9, 0.8)])
-    assert bench.timed(lambda: next(runs), 3)["correct"] == 0.8
+    runs = [{"accuracy": a, "samples_per_s": 5.0, "correct": a} for a in (0.7, 0.9, 0.8)]
+    assert bench.summarise(runs)["correct"] == 0.8
+
+
+def test_bench_times_the_models_of_a_stream_in_rounds() -> None:
+    """Each round runs every model once, so a slow stretch of the host slows every model's runs alike."""
+    bench = _bench()
+    order: list[str] = []
+
+    def model(name: str, speeds: list[float]) -> Any:
+        it = iter(speeds)
+        return lambda: order.append(name) or {"accuracy": 0.5, "samples_per_s": next(it)}
+
+    out = bench.timed_side_by_side({"arf": model("arf", [1.0, 3.0, 2.0]), "ours": model("ours", [9.0, 7.0, 8.0])}, 3)
+    assert order == ["arf", "ours"] * 3
+    assert out == {"arf": {"accuracy": 0.5, "samples_per_s": 2.0}, "ours": {"accuracy": 0.5, "samples_per_s": 8.0}}
 
 
 def test_bench_paired_test_counts_the_discordant_samples_and_gives_mcnemars_p() -> None:
