@@ -133,8 +133,8 @@ GOAL_SPEEDUP = 10.0
 KNN_MAX_SAMPLES = 10_000
 #: streams shorter than this are run TIMING_REPEATS times per model (a fresh model each time, in rounds that run
 #: every model once: :func:`timed_side_by_side`) and timed by the median: one run of a 569-sample stream takes a
-#: few hundredths of a second of CPU, and single timings of the
-#: same code moved the ratio to ARF by up to 40 % between two runs
+#: few hundredths of a second of CPU, and single timings of the same code moved the ratio to ARF by up to 40 %
+#: between two runs
 SHORT_TIMING = 5_000
 TIMING_REPEATS = 5
 #: length of the short mixed-short stream (its drift is at the middle)
