@@ -42,6 +42,7 @@ is several times cheaper than numpy calls per level); the statistics and the spl
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import ClassVar
@@ -109,12 +110,20 @@ class Tree:
 DEFAULT_TREE = Tree()
 
 
-def _entropy(counts: np.ndarray) -> np.ndarray:
-    """Entropy in bits over the first axis of non-negative ``counts`` (0 where a column sums to 0)."""
-    total = counts.sum(0)
-    p = counts / np.maximum(total, 1e-300)
-    log = np.log2(p, out=np.zeros_like(p), where=p > 0)  # 0 log 0 = 0 (and cheaper than np.errstate)
-    return -(p * log).sum(0)
+def _xlog2x(a: np.ndarray) -> np.ndarray:
+    """``a log2 a`` elementwise for ``a >= 0`` (0 where ``a`` is 0)."""
+    out = np.maximum(a, 1e-300)
+    np.log2(out, out=out)
+    out *= a
+    return out
+
+
+@functools.cache
+def _cut_points(n: int) -> np.ndarray:
+    """``n`` evenly spaced shares of a range, its ends excluded: ``1/(n+1) .. n/(n+1)``."""
+    shares = np.arange(1, n + 1) / (n + 1)
+    shares.flags.writeable = False  # shared by every caller
+    return shares
 
 
 def gaussian_moments(count: np.ndarray, total: np.ndarray, sq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -392,48 +401,66 @@ class HoeffdingTree:
         return False
 
     def _try_split(self, leaf: int) -> None:
-        """Split ``leaf`` on its best cut if the Hoeffding bound allows it."""
+        """Split ``leaf`` on its best cut if the Hoeffding bound allows it.
+
+        Only the classes the leaf has seen and the features it has seen at two values or more are scored (the
+        others cannot gain). A cut's merit is ``H(obs) - (sum over both sides of w H(side)) / N``, computed as
+        ``w H(side) = w log2 w - sum_c s_c log2 s_c`` (one pass over both sides)."""
         spec = self.spec
         node = self.node_of[leaf]
         if self.depth[node] >= spec.max_depth or self.n_leaves >= spec.max_leaves:
             return
         obs = self.obs[leaf]
         present = obs > 0
-        if int(present.sum()) < 2:
+        n_present = int(np.count_nonzero(present))
+        if n_present < 2:
             return
         N = float(obs.sum())
-        lo, hi = self.lo[leaf], self.hi[leaf]
-        span = hi - lo
-        ok = np.isfinite(span) & (span > 0)
-        if not ok.any():
+        r = math.log2(n_present)
+        eps = math.sqrt(r * r * math.log(1.0 / spec.delta) / (2.0 * N))
+        seen = obs[present]
+        p = seen / N
+        h = -float((p * np.log2(p)).sum())
+        if eps >= spec.tau and h <= eps:  # no cut can gain more than the leaf's entropy
             return
-        mu, var = _gaussians(self.g[leaf])
-        sd = np.sqrt(var)
-        k = np.arange(1, spec.n_thresholds + 1) / (spec.n_thresholds + 1)
-        cuts = np.where(ok, lo, 0.0)[:, None] + np.where(ok, span, 0.0)[:, None] * k[None, :]  # (d, T)
-        z = (cuts[None, :, :] - mu[:, :, None]) / sd[:, :, None]  # (C, d, T)
-        below = obs[:, None, None] * ndtr(z)
-        below[~present] = 0.0
-        above = obs[:, None, None] - below
-        wl, wr = below.sum(0), above.sum(0)
-        merit = _entropy(obs) - (wl * _entropy(below) + wr * _entropy(above)) / N
-        merit[(np.minimum(wl, wr) < MIN_BRANCH * N) | ~ok[:, None]] = -np.inf
+        lo, span = self.lo[leaf], self.hi[leaf] - self.lo[leaf]
+        ok = np.isfinite(span) & (span > 0)
+        cols = np.flatnonzero(ok)
+        if not len(cols):
+            return
+        g = self.g[leaf]
+        if len(cols) < self.d or n_present < self.C:
+            g = g[np.ix_(present, (0, 1, 2), ok)]
+            lo, span = lo[cols], span[cols]
+        mu, var = gaussian_moments(g[:, 0], g[:, 1], g[:, 2])  # (C', d')
+        cuts = lo[:, None] + span[:, None] * _cut_points(spec.n_thresholds)  # (d', T)
+        z = cuts - mu[:, :, None]
+        z /= np.sqrt(var)[:, :, None]
+        sides = np.empty((2, *z.shape))  # per class, feature and cut: the weight below, the weight above
+        np.multiply(seen[:, None, None], ndtr(z), out=sides[0])
+        np.subtract(seen[:, None, None], sides[0], out=sides[1])
+        w = sides.sum(1)  # (2, d', T)
+        merit = _xlog2x(sides).sum((0, 1))
+        merit -= _xlog2x(w).sum(0)
+        merit /= N
+        merit += h
+        merit[w.min(0) < MIN_BRANCH * N] = -np.inf
         per_feature = merit.max(1)
         f = int(per_feature.argmax())
         best = float(per_feature[f])
         if not best > 0.0:
             return
-        others = np.delete(per_feature, f)
-        second = max(0.0, float(others.max())) if len(others) else 0.0
-        r = math.log2(max(int(present.sum()), 2))
-        eps = math.sqrt(r * r * math.log(1.0 / spec.delta) / (2.0 * N))
+        per_feature[f] = -np.inf
+        second = max(0.0, float(per_feature.max())) if len(per_feature) > 1 else 0.0
         if best - second <= eps and eps >= spec.tau:
             return
         t = int(merit[f].argmax())
+        below = np.zeros(self.C)
+        below[present] = sides[0, :, f, t]
         depth = self.depth[node] + 1
-        left = self._new_leaf(depth, below[:, f, t])
-        right = self._new_leaf(depth, above[:, f, t])
-        self.feat[node], self.thr[node] = f, float(cuts[f, t])
+        left = self._new_leaf(depth, below)
+        right = self._new_leaf(depth, obs - below)
+        self.feat[node], self.thr[node] = int(cols[f]), float(cuts[f, t])
         self.left[node], self.right[node] = left, right
         self.slot[node] = -1
         self.node_of[leaf] = -1
