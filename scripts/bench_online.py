@@ -90,6 +90,9 @@ Flags
                      (default 0; only a run with seed 0 alone and no --auto-kwargs writes the docs)
     --auto-kwargs J  AutoClassifier keyword arguments as a JSON object, e.g. '{"sgd": [], "pick_eta": null}'
                      (the third configuration: no plain-SGD members, no second Hedge)
+    --recheck K      draw each synthetic stream AutoClassifier is less accurate on again at the next K data seeds
+                     and report, per stream, at how many it is at or above the River model best on the first
+                     draw (a tie moves either way; a real deficit stays below)
     --resume PATH    keep each finished stream's results in PATH (written after every stream) and skip the
                      streams already there: a run cut short (a session's end, a crash) goes on where it stopped.
                      It refuses a file made with other settings (--n, --seed, --chunk, --auto-seeds,
@@ -2051,6 +2054,7 @@ def markdown(results: Results, command: str, machine: str, n: int, chunk: int, n
         ("Not met: " + "; ".join(misses) + ".") if misses else "Met on every stream of this run.",
         "",
         *paired_summary(results),
+        *recheck_summary(results),
         "All models, accuracy (samples/s):",
         "",
     ]
@@ -2124,6 +2128,81 @@ def _stream_job(
     torch.set_num_threads(1)
     name, n, seed, chunk, auto_seeds, auto_kwargs = job
     return name, run_stream(name, n, seed, chunk, None, auto_seeds, auto_kwargs)
+
+
+def accuracy_misses(results: Results) -> list[str]:
+    """The synthetic streams of ``results`` where AutoClassifier is less accurate than River's best (the ones
+    ``--recheck`` draws again; a bundled set is the same at every seed)."""
+    return [
+        name
+        for name, models in results.items()
+        if STREAMS[name].synthetic and models["archgym-auto"]["accuracy"] < models[river_best(models)]["accuracy"]
+    ]
+
+
+def recheck_stream(
+    name: str,
+    model: str,
+    n: int,
+    seeds: tuple[int, ...],
+    chunk: int,
+    auto_seeds: tuple[int, ...] = (0,),
+    auto_kwargs: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """AutoClassifier against River's ``model`` on ``name`` drawn again at each data seed of ``seeds``: per seed
+    both accuracies (AutoClassifier's the mean over ``auto_seeds``) and the paired test of the first of
+    ``auto_seeds`` (accuracy only, untimed).
+
+    :return: ``{"model": model, "seeds": [{"seed", "accuracy", "river", "paired"}, ...]}``
+    """
+    draws = []
+    for seed in seeds:
+        data, x, y = materialise(name, n, seed)
+        theirs = run_river(river_models(len(y), len(set(y)))[model](), data, chunk)
+        ours = [run_auto(x, y, chunk, s, **(auto_kwargs or {})) for s in auto_seeds]
+        draws.append(
+            {
+                "seed": seed,
+                "accuracy": float(np.mean([r["accuracy"] for r in ours])),
+                "river": theirs["accuracy"],
+                "paired": paired_test(ours[0]["correct"], theirs["correct"]),
+            }
+        )
+        print(f"  recheck {name} seed {seed}: {draws[-1]}", flush=True)
+    return {"model": model, "seeds": draws}
+
+
+def _recheck_job(
+    job: tuple[str, str, int, tuple[int, ...], int, tuple[int, ...], dict[str, Any]],
+) -> tuple[str, dict[str, Any]]:
+    """One stream's :func:`recheck_stream` in a worker process of ``--jobs``."""
+    torch.set_num_threads(1)
+    name, model, n, seeds, chunk, auto_seeds, auto_kwargs = job
+    return name, recheck_stream(name, model, n, seeds, chunk, auto_seeds, auto_kwargs)
+
+
+def recheck_summary(results: Results) -> list[str]:
+    """The paragraph (and blank line) on the accuracy misses drawn again at other data seeds (``--recheck``): at
+    how many AutoClassifier is at or above the River model that was best at the run's seed; none when no stream of
+    ``results`` was rechecked."""
+    checked = {name: m["archgym-auto"]["recheck"] for name, m in results.items() if "recheck" in m["archgym-auto"]}
+    if not checked:
+        return []
+    seeds = sorted({d["seed"] for r in checked.values() for d in r["seeds"]})
+    each = []
+    for name, r in checked.items():
+        diffs = [d["accuracy"] - d["river"] for d in r["seeds"]]
+        worse = sum(d["paired"]["p"] < PAIRED_ALPHA and d["paired"]["wins"] < d["paired"]["losses"] for d in r["seeds"])
+        each.append(
+            f"{name} at or above {r['model'].removeprefix('river-')} at {sum(d >= 0 for d in diffs)} of {len(diffs)} "
+            f"(mean {signed(float(np.mean(diffs)))}, below at p < {PAIRED_ALPHA:g} at {worse})"
+        )
+    return [
+        f"Accuracy misses drawn again at data seeds {', '.join(map(str, seeds))} (`--recheck`; AutoClassifier "
+        "against the River model that was best on the run's draw, accuracy only): " + "; ".join(each) + ". A miss "
+        "at or above at some draws moves with the draw (a tie); one below at every draw is likely a real deficit.",
+        "",
+    ]
 
 
 def code_digest(script: Path | None = None) -> str:
@@ -2231,6 +2310,12 @@ def main(argv: list[str] | None = None) -> Results:
     p.add_argument("--auto-seeds", default="0", help="AutoClassifier seeds, comma-separated (results: their mean)")
     p.add_argument("--auto-kwargs", default="{}", help="AutoClassifier keyword arguments as JSON")
     p.add_argument("--resume", type=Path, default=None, help="progress file: keep finished streams, skip them")
+    p.add_argument(
+        "--recheck",
+        type=int,
+        default=0,
+        help="draw each synthetic accuracy miss again at this many other data seeds (after --seed) and report them",
+    )
     args = p.parse_args(argv)
     n = args.n or (5_000 if args.quick else 50_000)
     if n < 100:
@@ -2239,6 +2324,8 @@ def main(argv: list[str] | None = None) -> Results:
         p.error(f"--chunk must be >= 1, got {args.chunk}")
     if args.jobs < 1:
         p.error(f"--jobs must be >= 1, got {args.jobs}")
+    if args.recheck < 0:
+        p.error(f"--recheck must be >= 0 (other data seeds per accuracy miss), got {args.recheck}")
     if args.jobs > 1 and args.river_cache is not None:
         p.error("--jobs > 1 does not combine with --river-cache")
     if args.resume is not None and args.river_cache is not None:
@@ -2311,6 +2398,25 @@ def main(argv: list[str] | None = None) -> Results:
         if args.river_cache is not None:
             args.river_cache.write_text(json.dumps(cache, indent=1))
     results: Results = {name: done[name] for name in names}
+    if args.recheck:
+        seeds = tuple(range(args.seed + 1, args.seed + 1 + args.recheck))
+        checks = [
+            (name, river_best(results[name]), n, seeds, args.chunk, auto_seeds, auto_kwargs)
+            for name in accuracy_misses(results)
+        ]
+        if args.jobs > 1 and len(checks) > 1:
+            import multiprocessing
+
+            with multiprocessing.get_context("spawn").Pool(min(args.jobs, len(checks))) as pool:
+                rechecked = dict(pool.imap_unordered(_recheck_job, checks))
+        else:
+            rechecked = dict(_recheck_job(job) for job in checks)
+        results = {  # (not kept in --resume's file: drawn again by every run that asks)
+            name: {**models, "archgym-auto": {**models["archgym-auto"], "recheck": rechecked[name]}}
+            if name in rechecked
+            else models
+            for name, models in results.items()
+        }
     command = "PYTHONPATH=. python scripts/bench_online.py " + " ".join(argv if argv is not None else sys.argv[1:])
     if state is not None:
         machine = parts_line(state["parts"], machine)

@@ -461,6 +461,46 @@ def test_bench_markdown_reports_the_paired_test() -> None:
     assert f"more accurate at p < 0.05 on 1, less accurate on 1 ({names[2]}), no difference at that level on 1" in text
 
 
+def test_bench_recheck_draws_the_synthetic_accuracy_misses_again() -> None:
+    """``--recheck``: only synthetic streams AutoClassifier is less accurate on are drawn again (a bundled set is
+    the same at every seed), and the docs say at how many other draws it is at or above River's best."""
+    bench = _bench()
+    river = {
+        "river-gnb": {"accuracy": 0.90, "samples_per_s": 1e4},
+        "river-arf": {"accuracy": 0.85, "samples_per_s": 1e3},
+    }
+    synthetic = [k for k, s in bench.STREAMS.items() if s.synthetic][:3]
+    bundled = next(k for k, s in bench.STREAMS.items() if not s.synthetic)
+
+    def auto(acc: float, **extra: Any) -> dict:
+        return {**river, "archgym-auto": {"accuracy": acc, "samples_per_s": 2e4, "leader": "gnb", **extra}}
+
+    results = {synthetic[0]: auto(0.89), synthetic[1]: auto(0.90), synthetic[2]: auto(0.88), bundled: auto(0.5)}
+    assert bench.accuracy_misses(results) == [synthetic[0], synthetic[2]]
+    assert "drawn again" not in bench.markdown(results, "cmd", "machine", 50_000, 8)
+
+    def draw(seed: int, acc: float, wins: int, losses: int) -> dict:
+        paired = {"wins": wins, "losses": losses, "p": bench.mcnemar_p(wins, losses)}
+        return {"seed": seed, "accuracy": acc, "river": 0.90, "paired": paired}
+
+    tie = {"model": "river-gnb", "seeds": [draw(1, 0.9002, 11, 10), draw(2, 0.8999, 9, 10)]}
+    deficit = {"model": "river-gnb", "seeds": [draw(1, 0.8700, 10, 160), draw(2, 0.8900, 40, 60)]}
+    results = {synthetic[0]: auto(0.89, recheck=tie), synthetic[2]: auto(0.88, recheck=deficit)}
+    text = bench.markdown(results, "cmd", "machine", 50_000, 8)
+    assert "Accuracy misses drawn again at data seeds 1, 2 (`--recheck`;" in text
+    assert f"{synthetic[0]} at or above gnb at 1 of 2 (mean +0.00005, below at p < 0.05 at 0)" in text
+    assert f"{synthetic[2]} at or above gnb at 0 of 2 (mean -0.0200, below at p < 0.05 at 1)" in text
+    pytest.importorskip("river")  # River's side (a benchmark extra, not in make test)
+    got = bench.recheck_stream("moons", "river-gnb", 150, (1, 2), 8)
+    assert got["model"] == "river-gnb" and [d["seed"] for d in got["seeds"]] == [1, 2]
+    _, x, y = bench.materialise("moons", 150, 2)
+    assert got["seeds"][1]["accuracy"] == bench.run_auto(x, y, 8)["accuracy"]
+    paired = got["seeds"][1]["paired"]
+    assert (paired["wins"] - paired["losses"]) / 150 == pytest.approx(
+        got["seeds"][1]["accuracy"] - got["seeds"][1]["river"]
+    )
+
+
 def test_bench_resume_keeps_finished_streams_and_refuses_other_settings(tmp_path: Path) -> None:
     """``--resume``'s file: a missing one starts fresh, one saved holds each finished stream and its part, one
     made with other settings is refused naming what differs, and a torn or foreign file is refused too."""
@@ -534,6 +574,7 @@ def test_bench_resume_names_every_part_and_digests_the_code_but_its_notes(tmp_pa
         (["--auto-kwargs", '{"pick_eta": 0}'], ["--auto-kwargs: pick_eta must be a number in (0.0, inf]"]),
         (["--auto-kwargs", '{"nope": 1}'], ["--auto-kwargs:", "unexpected keyword argument 'nope'"]),
         (["--resume", "p.json", "--river-cache", "r.json"], ["--resume does not combine with --river-cache"]),
+        (["--recheck", "-1"], ["--recheck must be >= 0 (other data seeds per accuracy miss), got -1"]),
     ],
 )
 def test_bench_bad_flags_exit_2_with_one_line(argv, words, capsys) -> None:
