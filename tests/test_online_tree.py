@@ -68,6 +68,22 @@ def test_the_tree_splits_on_a_threshold_rule_and_learns_it() -> None:
     assert np.allclose(split.proba(probe).sum(1), 1.0)
 
 
+def test_a_split_skips_constant_features_and_unseen_classes() -> None:
+    """A leaf scores only the features it saw at two values or more and the classes it saw: the cut it picks is
+    still named by the feature's own column, and the unseen class gets no share of the children's counts."""
+    rng = np.random.default_rng(7)
+    x = np.zeros((400, 4))
+    x[:, 1] = 3.0  # constant columns around the informative one
+    x[:, 2] = rng.uniform(0, 1, 400)
+    y = (x[:, 2] > 0.4).astype(np.int64)
+    tree = HoeffdingTree(Tree(drift_delta=None), d=4, n_classes=3)  # class 2 never appears
+    _feed(tree, x, y)
+    assert tree.n_leaves > 1 and tree.feat[0] == 2 and 0.3 < tree.thr[0] < 0.5
+    assert not tree.base[:, 2].any()  # no leaf starts with a share of the unseen class
+    probe = np.array([[0.0, 3.0, 0.9, 0.0], [0.0, 3.0, 0.1, 0.0]])
+    assert tree.proba(probe).argmax(1).tolist() == [1, 0]
+
+
 def test_no_split_before_grace_samples_nor_on_noise() -> None:
     rng = np.random.default_rng(1)
     x, y = rng.normal(size=(49, 2)), (rng.uniform(size=49) > 0.5).astype(np.int64)
