@@ -432,7 +432,7 @@ class HoeffdingTree:
         if len(cols) < self.d or n_present < self.C:
             g = g[np.ix_(present, (0, 1, 2), ok)]
             lo, span = lo[cols], span[cols]
-        mu, var = gaussian_moments(g[:, 0], g[:, 1], g[:, 2])  # (C', d')
+        mu, var = _gaussians(g)  # (C', d')
         cuts = lo[:, None] + span[:, None] * _cut_points(spec.n_thresholds)  # (d', T)
         z = cuts - mu[:, :, None]
         z /= np.sqrt(var)[:, :, None]
