@@ -119,10 +119,10 @@ import math
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -134,6 +134,7 @@ from archgym.online import AutoClassifier
 
 Data = list[tuple[dict[Any, Any], Any]]
 Results = dict[str, dict[str, dict[str, Any]]]
+_Out = TypeVar("_Out")
 
 GOAL_SPEEDUP = 10.0
 KNN_MAX_SAMPLES = 10_000
@@ -2121,6 +2122,15 @@ def run_stream(
     return out
 
 
+def in_processes(fn: Callable[[Any], _Out], jobs: list[Any], processes: int) -> Iterator[_Out]:
+    """``fn`` of every job of ``jobs`` in up to ``processes`` spawned worker processes (each with a fresh interpreter:
+    no torch or River state shared with this one), each result as soon as it is done (in no set order)."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(min(processes, len(jobs))) as pool:
+        yield from pool.imap_unordered(fn, jobs)
+
+
 def _stream_job(
     job: tuple[str, int, int, int, tuple[int, ...], dict[str, Any]],
 ) -> tuple[str, dict[str, dict[str, Any]]]:
@@ -2387,12 +2397,9 @@ def main(argv: list[str] | None = None) -> Results:
             save_progress(resume, state)
 
     if args.jobs > 1 and todo:  # whole streams in worker processes: every model of a stream runs in one process
-        import multiprocessing
-
         jobs = [(name, n, args.seed, args.chunk, auto_seeds, auto_kwargs) for name in todo]
-        with multiprocessing.get_context("spawn").Pool(min(args.jobs, len(jobs))) as pool:
-            for name, result in pool.imap_unordered(_stream_job, jobs):
-                finished(name, result)
+        for name, result in in_processes(_stream_job, jobs, args.jobs):
+            finished(name, result)
     for name in todo if args.jobs <= 1 else []:
         finished(name, run_stream(name, n, args.seed, args.chunk, cache, auto_seeds, auto_kwargs))
         if args.river_cache is not None:
@@ -2404,13 +2411,8 @@ def main(argv: list[str] | None = None) -> Results:
             (name, river_best(results[name]), n, seeds, args.chunk, auto_seeds, auto_kwargs)
             for name in accuracy_misses(results)
         ]
-        if args.jobs > 1 and len(checks) > 1:
-            import multiprocessing
-
-            with multiprocessing.get_context("spawn").Pool(min(args.jobs, len(checks))) as pool:
-                rechecked = dict(pool.imap_unordered(_recheck_job, checks))
-        else:
-            rechecked = dict(_recheck_job(job) for job in checks)
+        many = args.jobs > 1 and len(checks) > 1
+        rechecked = dict(in_processes(_recheck_job, checks, args.jobs) if many else map(_recheck_job, checks))
         results = {  # (not kept in --resume's file: drawn again by every run that asks)
             name: {**models, "archgym-auto": {**models["archgym-auto"], "recheck": rechecked[name]}}
             if name in rechecked
