@@ -18,7 +18,7 @@ from archgym.online import AutoClassifier
 from archgym.online.auto import SHIFT_WINDOW, Candidate, Memory
 from archgym.online.drift import ErrorBurst
 from archgym.online.encode import FeatureEncoder, LabelEncoder
-from archgym.online.hedge import Hedge, LongHedge, expert_losses
+from archgym.online.hedge import Hedge, LongHedge, ShareHedge, expert_losses
 from archgym.online.memory import ARGMIN_K, METRIC_EVERY, TIE, MemoryWindow
 
 SMALL = {"candidates": (Candidate(()), Candidate((16,), lr=0.01)), "memory": Memory(window=64)}
@@ -174,6 +174,9 @@ def test_bad_inputs_raise_clear_errors(call, exc, words) -> None:
         ({"pick_decay": 1.5}, ValueError, ["pick_decay", "(0.0, 1.0]"]),
         ({"pick_long_decay": 0.0}, ValueError, ["pick_long_decay", "(0.0, 1.0]", "got 0.0"]),
         ({"pick_long_weight": -1.0}, ValueError, ["pick_long_weight", "[0.0, inf]"]),
+        ({"pick_share": 0.0}, ValueError, ["pick_share", "(0.0, 1.0)", "got 0.0"]),
+        ({"pick_share": 1.0}, ValueError, ["pick_share", "(0.0, 1.0)"]),
+        ({"pick_drift_share": 1.5}, ValueError, ["pick_drift_share", "[0.0, 1.0]", "got 1.5"]),
         ({"sgd": [0.01]}, TypeError, ["sgd[0]", "SGDLinear", "float"]),
     ],
 )
@@ -1096,7 +1099,7 @@ def test_second_hedge_mixes_the_mixture_and_the_members() -> None:
 
 def test_long_hedge_weighs_the_long_run_advantage_of_its_columns_only() -> None:
     """Experts in ``cols`` add their long-run loss advantage over ``ref`` (counted only while ``counting``); the
-    others, and every expert before any long loss or after ``forget_long``, weigh as in a plain Hedge."""
+    others, and every expert before any long loss or after ``drift``, weigh as in a plain Hedge."""
     rng = np.random.default_rng(0)
     batches = [(rng.random((8, 4)) < [0.3, 0.2, 0.2, 0.25]).astype(float) for _ in range(200)]
     plain = Hedge(4, eta=0.5, decay=0.99)
@@ -1115,7 +1118,7 @@ def test_long_hedge_weighs_the_long_run_advantage_of_its_columns_only() -> None:
     expected = np.exp(logits - logits.max())
     assert np.allclose(long.weights, expected / expected.sum())
     assert long.weights[1] / long.weights[2] > plain.weights[1] / plain.weights[2]
-    long.forget_long()
+    long.drift()
     long.counting = False
     plain.update(batches[0])
     long.update(batches[0])
@@ -1163,6 +1166,85 @@ def test_second_hedge_weighs_the_sgd_members_and_naive_bayes_long_run_advantage(
     assert m.n_drifts == 1 and not pick.long.any()
     assert type(AutoClassifier(seed=0, pick_long_decay=None)._pick) is Hedge
     assert type(AutoClassifier(seed=0, sgd=(), naive_bayes=None)._pick) is Hedge
+
+
+def test_share_hedge_is_fixed_share() -> None:
+    """A batch's update is exponential weights on its summed losses, then ``1 - (1 - share) ** n`` of the weight spread
+    evenly; ``drift`` spreads ``drift_share``."""
+    rng = np.random.default_rng(0)
+    h = ShareHedge(4, eta=0.5, share=1e-3, drift_share=0.25)
+    w = np.full(4, 0.25)
+    for n in (8, 3, 8):
+        losses = (rng.random((n, 4)) < [0.1, 0.3, 0.5, 0.2]).astype(float)
+        h.update(losses)
+        w = w * np.exp(-0.5 * losses.sum(0))
+        a = 1.0 - (1.0 - 1e-3) ** n
+        w = (1.0 - a) * w / w.sum() + a / 4
+        assert np.allclose(h.weights, w) and np.array_equal(h.weights32, w.astype(np.float32))
+    h.drift()
+    assert np.allclose(h.weights, 0.75 * w + 0.25 / 4) and math.isclose(h.weights.sum(), 1.0)
+    for kwargs, words in [
+        ({"share": 0.0}, "share must be a number in (0.0, 1.0), got 0.0"),
+        ({"drift_share": -0.1}, "drift_share must be a number in [0.0, 1.0], got -0.1"),
+    ]:
+        with pytest.raises(ValueError, match=re.escape(words)):
+            ShareHedge(4, **kwargs)  # type: ignore[arg-type]
+
+
+def test_share_hedge_settles_on_a_steady_leader_and_hands_over_after_a_change() -> None:
+    """Undiscounted, a leader's weight settles near 1; the share lets a new leader take over within about
+    ``ln(n_experts / share) / eta`` mistakes of its lead, where plain undiscounted Hedge holds the past for about as
+    long as it lasted; ``drift`` shortens the hand-over."""
+
+    def hand_over(h: Hedge, drift: bool = False) -> tuple[float, int]:
+        for i in range(10_000):  # expert 0 never errs, expert 1 on every tenth sample, expert 2 always
+            h.update(np.array([[0.0, float(i % 10 == 0), 1.0]]))
+        lead = float(h.weights[0])
+        if drift:
+            assert isinstance(h, ShareHedge)
+            h.drift()
+        samples = 0
+        while h.weights[1] <= h.weights[0]:  # then expert 0 errs on every sample, expert 1 on none
+            h.update(np.array([[1.0, 0.0, 1.0]]))
+            samples += 1
+        return lead, samples
+
+    lead, samples = hand_over(ShareHedge(3, eta=0.5, share=1e-4, drift_share=0.5))
+    assert lead > 0.998 and 5 <= samples <= math.log(3 / 1e-4) / 0.5
+    assert hand_over(ShareHedge(3, eta=0.5, share=1e-4, drift_share=0.5), drift=True)[1] <= math.log(3 / 0.5) / 0.5
+    assert hand_over(Hedge(3, eta=0.5, decay=1.0))[1] > 900
+
+
+def test_second_hedge_is_fixed_share_and_spreads_its_weight_at_a_detected_drift() -> None:
+    """The second Hedge is a :class:`ShareHedge` over the log-loss mixture and every member, with ``pick_share`` and
+    ``pick_drift_share``; each detected drift calls its ``drift``; ``pick_eta=None`` leaves it out."""
+    rng = np.random.default_rng(7)
+    x = rng.uniform(0, 1, (4000, 2)).astype(np.float32)
+    y = (x[:, 0] > 0.5).astype(np.int64)
+    y[2000:] = 1 - y[2000:]
+    m = AutoClassifier(seed=0, pick_share=2e-4, pick_drift_share=0.3)  # (opt-in: the default is discounted)
+    pick = m._pick
+    assert isinstance(pick, ShareHedge) and pick.n_experts == len(m.expert_names) + 1
+    assert (pick.share, pick.drift_share, pick.eta) == (2e-4, 0.3, 0.5)
+    spread = []
+    drift = pick.drift
+
+    def counted() -> None:
+        spread.append(pick.weights.copy())
+        drift()
+
+    pick.drift = counted  # type: ignore[method-assign]
+    _prequential(m, x[:2000], y[:2000], chunk=8)
+    assert m.n_drifts == 0 and not spread
+    for i in range(2000, len(y), 8):  # the labels flip: a drift
+        m.predict_many(x[i : i + 8])
+        m.learn_many(x[i : i + 8], y[i : i + 8])
+        if m.n_drifts:
+            break
+    assert m.n_drifts == len(spread) == 1
+    assert np.allclose(pick.weights, 0.7 * spread[0] + 0.3 / pick.n_experts)
+    assert AutoClassifier(seed=0, pick_eta=None, pick_share=2e-4)._pick is None
+    assert not isinstance(AutoClassifier(seed=0)._pick, ShareHedge)
 
 
 def test_bad_sgd_members_raise_clear_errors() -> None:

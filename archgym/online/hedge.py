@@ -6,6 +6,7 @@ every sample first multiplies the past losses by ``decay`` (so the weights follo
 The weights are ``softmax(-eta * L)``. Losses of a batch are added in one update. The state is kept in
 numpy (float64): for a handful of experts that is several times cheaper per update than torch calls;
 :attr:`Hedge.weights32` holds the weights as a float32 array for mixing float32 forecasts.
+:class:`ShareHedge` (Fixed Share) tracks a leader that changes without discounting the losses.
 
 :data:`LOSSES` names the per-sample losses of a probability forecast ``p`` for the true class ``y``:
 ``log`` (``-ln p_y``, clipped at ``ln(1 / 1e-4)``), ``brier`` (``sum_c (p_c - [c == y])^2``) and
@@ -28,7 +29,7 @@ import torch
 
 from archgym.online._checks import in_range, lookup, positive_int
 
-__all__ = ["LOG_CLIP", "LOSSES", "Hedge", "LongHedge", "expert_losses"]
+__all__ = ["LOG_CLIP", "LOSSES", "Hedge", "LongHedge", "ShareHedge", "expert_losses"]
 
 #: the log loss clips probabilities below this
 LOG_CLIP = 1e-4
@@ -101,8 +102,9 @@ class Hedge:
         self._set_weights(self.losses)
         self.recent_weights32 = self.weights32
 
-    def forget_long(self) -> None:
-        """Empty the long-run losses (none here; see :class:`LongHedge`)."""
+    def drift(self) -> None:
+        """What a detected drift changes (the owner calls it): nothing here (see :class:`LongHedge`,
+        :class:`ShareHedge`)."""
 
     def _add(self, total: np.ndarray, n: int) -> None:
         """Discount the losses by ``decay ** n`` and add a batch's summed losses ``total``."""
@@ -145,7 +147,7 @@ class LongHedge(Hedge):
     expert ``k`` in ``cols`` adds ``-eta * c * (M_k - M_ref)``, where ``M`` are the same losses discounted by the
     slower ``long_decay`` and counted only while :attr:`counting` is True. A window of a few hundred samples cannot
     tell apart experts whose error rates differ by a fraction of a percent (their recent losses tie, and the
-    weights follow the noise); the long losses can, for experts whose quality no longer changes. :meth:`forget_long`
+    weights follow the noise); the long losses can, for experts whose quality no longer changes. :meth:`drift`
     empties them (after a drift: they hold the old concept). :attr:`recent_weights32` are the weights of the recent
     losses alone.
 
@@ -187,7 +189,7 @@ class LongHedge(Hedge):
             raise ValueError(f"ref must be an expert 0 .. {self.n_experts - 1}, got {ref}")
         self.ref = ref
         self.long = np.zeros(self.n_experts)
-        self._long_empty = True  # no long losses since the start or the last forget_long: the weights are the recent
+        self._long_empty = True  # no long losses since the start or the last drift: the weights are the recent
         self._scaled_cols = np.zeros(self.n_experts)
         self._scaled_cols[self.cols] = self.long_weight
 
@@ -213,18 +215,88 @@ class LongHedge(Hedge):
         v += self.losses
         self._set_weights(v)
 
-    def forget_long(self) -> None:
-        """Empty the long losses (the weights follow the recent losses alone from the next :meth:`update` on)."""
+    def drift(self) -> None:
+        """Empty the long losses (they hold the old concept; the weights follow the recent losses alone from the next
+        :meth:`update` on)."""
         self.long[:] = 0.0
         self._long_empty = True
 
     def reset(self) -> None:
         """Forget every loss, recent and long (uniform weights)."""
         super().reset()
-        self.forget_long()
+        self.drift()
 
     def __repr__(self) -> str:
         return (
             f"LongHedge(n_experts={self.n_experts}, eta={self.eta}, decay={self.decay}, long_decay={self.long_decay}, "
             f"long_weight={self.long_weight}, cols={self.cols.tolist()}, ref={self.ref})"
+        )
+
+
+class ShareHedge(Hedge):
+    """Fixed Share (Herbster & Warmuth 1998, "Tracking the best expert"): exponential weights on undiscounted losses,
+    after which a share ``share`` of the weight per sample is spread evenly over the experts.
+
+    A discounted :class:`Hedge` compares experts over its last ``1 / (1 - decay)`` samples only, so where experts
+    err at rates a fraction of a percent apart their weights follow the noise of that window for ever, and the
+    mixture pays for it on every window. Here losses are never discounted: the weights of a steady leader settle, and
+    a tie's noise shrinks as ``1 / sqrt(t)`` against the difference it hides. The share keeps every weight at least
+    about ``share / n_experts`` (a little more the nearer it is to the leader), so a new leader, after a change,
+    takes over once its loss lead reaches about ``ln(n_experts / share) / eta``; :meth:`drift` (the owner calls it
+    at a detected drift) spreads ``drift_share`` of the weight at once, so that it takes over sooner.
+
+    :param n_experts: number of experts (``>= 1``)
+    :param eta: learning rate of the weights
+    :param share: weight spread evenly after each sample, in ``(0, 1)`` (a batch of ``n`` samples spreads
+        ``1 - (1 - share) ** n`` after its summed losses)
+    :param drift_share: weight spread evenly by :meth:`drift`, in ``[0, 1]``
+
+    >>> h = ShareHedge(2, eta=1.0, share=0.01, drift_share=0.5)
+    >>> for _ in range(50):
+    ...     h.update(np.array([[0.0, 1.0]]))
+    >>> [round(w, 3) for w in h.weights.tolist()]
+    [0.992, 0.008]
+    >>> h.drift()
+    >>> [round(w, 3) for w in h.weights.tolist()]
+    [0.746, 0.254]
+    """
+
+    def __init__(self, n_experts: int, *, eta: float = 1.0, share: float = 1e-4, drift_share: float = 0.5) -> None:
+        super().__init__(n_experts, eta=eta, decay=1.0)
+        self.share = in_range("share", share, 0.0, 1.0, open_low=True, open_high=True)
+        self.drift_share = in_range("drift_share", drift_share, 0.0, 1.0)
+        self._shares: dict[int, float] = {}  # batch size -> 1 - (1 - share) ** batch size
+
+    def update(self, losses: torch.Tensor | np.ndarray) -> None:
+        """Add a batch of losses ``(n, n_experts)``: the weights times ``exp(-eta * summed losses)``, renormalised,
+        then ``1 - (1 - share) ** n`` of them spread evenly.
+
+        :param losses: per-sample losses of each expert (a CPU tensor or a numpy array)
+        """
+        batch = np.asarray(losses)
+        n = batch.shape[0]
+        v = np.log(self.weights)
+        v -= batch.sum(0, dtype=np.float64) * self.eta
+        v -= v.max()
+        w = np.exp(v)
+        w /= w.sum()
+        a = self._shares.get(n)
+        if a is None:
+            a = self._shares[n] = 1.0 - (1.0 - self.share) ** n
+        self._spread(w, a)
+
+    def drift(self) -> None:
+        """Spread ``drift_share`` of the weight evenly (at a detected drift: the leader may lead no more)."""
+        self._spread(self.weights.copy(), self.drift_share)
+
+    def _spread(self, w: np.ndarray, a: float) -> None:
+        w *= 1.0 - a
+        w += a / self.n_experts
+        self.weights = w
+        self.weights32 = self.recent_weights32 = w.astype(np.float32)
+
+    def __repr__(self) -> str:
+        return (
+            f"ShareHedge(n_experts={self.n_experts}, eta={self.eta}, share={self.share}, "
+            f"drift_share={self.drift_share})"
         )
