@@ -67,8 +67,8 @@ How capacity adapts
     columns (so a member that leads after a change takes over once its lead reaches about
     ``ln(columns / pick_share) / pick_eta`` mistakes), and a detected drift spreads ``pick_drift_share`` of it at
     once. On the development streams of bench_online it was more accurate (summed over 320 streams, +0.15 at a share
-    of 1e-4, +0.42 at 1e-3) but slower on short streams and, at larger shares, everywhere (fewer groups sleep): not
-    yet the default.
+    of 1e-4, +0.42 at 1e-3), but near-tied members keep more weight, so fewer member groups sleep (at 1e-3 almost
+    none): not yet the default.
 
 Drift, early samples and easy chunks
     * ARF-style replacement of losers: ADWIN watches the mixture's error rate (one value per
