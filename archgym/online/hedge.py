@@ -239,11 +239,13 @@ class ShareHedge(Hedge):
 
     A discounted :class:`Hedge` compares experts over its last ``1 / (1 - decay)`` samples only, so where experts
     err at rates a fraction of a percent apart their weights follow the noise of that window for ever, and the
-    mixture pays for it on every window. Here losses are never discounted: the weights of a steady leader settle, and
-    a tie's noise shrinks as ``1 / sqrt(t)`` against the difference it hides. The share keeps every weight at least
-    about ``share / n_experts`` (a little more the nearer it is to the leader), so a new leader, after a change,
-    takes over once its loss lead reaches about ``ln(n_experts / share) / eta``; :meth:`drift` (the owner calls it
-    at a detected drift) spreads ``drift_share`` of the weight at once, so that it takes over sooner.
+    mixture pays for it on every window. Here losses are never discounted and the share alone bounds how far back a
+    comparison reaches: it keeps every weight at least about ``share / n_experts``, so an expert whose loss rate is
+    ``r`` above the leader's is compared over about ``ln(n_experts / share) / (eta r)`` samples, the longer the
+    closer the two are (a steady leader's weight settles where a fixed window's would keep swinging), and a new
+    leader, after a change, takes over once its loss lead reaches about ``ln(n_experts / share) / eta``.
+    :meth:`drift` (the owner calls it at a detected drift) spreads ``drift_share`` of the weight at once, so that it
+    takes over sooner.
 
     :param n_experts: number of experts (``>= 1``)
     :param eta: learning rate of the weights
