@@ -1215,14 +1215,15 @@ def test_share_hedge_settles_on_a_steady_leader_and_hands_over_after_a_change() 
     assert hand_over(Hedge(3, eta=0.5, decay=1.0))[1] > 900
 
 
-def test_second_hedge_is_fixed_share_and_spreads_its_weight_at_a_detected_drift() -> None:
-    """The second Hedge is a :class:`ShareHedge` over the log-loss mixture and every member, with ``pick_share`` and
-    ``pick_drift_share``; each detected drift calls its ``drift``; ``pick_eta=None`` leaves it out."""
+def test_second_hedge_with_pick_share_is_fixed_share_and_spreads_its_weight_at_a_detected_drift() -> None:
+    """With ``pick_share``, the second Hedge is a :class:`ShareHedge` over the log-loss mixture and every member, with
+    ``pick_share`` and ``pick_drift_share``; each detected drift calls its ``drift``; ``pick_eta=None`` leaves it
+    out; without ``pick_share`` it is the discounted one."""
     rng = np.random.default_rng(7)
     x = rng.uniform(0, 1, (4000, 2)).astype(np.float32)
     y = (x[:, 0] > 0.5).astype(np.int64)
     y[2000:] = 1 - y[2000:]
-    m = AutoClassifier(seed=0, pick_share=2e-4, pick_drift_share=0.3)  # (opt-in: the default is discounted)
+    m = AutoClassifier(seed=0, pick_share=2e-4, pick_drift_share=0.3)
     pick = m._pick
     assert isinstance(pick, ShareHedge) and pick.n_experts == len(m.expert_names) + 1
     assert (pick.share, pick.drift_share, pick.eta) == (2e-4, 0.3, 0.5)
