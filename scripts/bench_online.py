@@ -3081,9 +3081,15 @@ NOTES = (
     "it: side by side at 1e-4 (`runs/harness/speed.py`, alternating processes) streams of 50,000 samples came out "
     "within -19 % (hyperplane-12-4) and +4 % of the twenty-first, and the short ones between -18 % and +20 % "
     "depending on the round, while an identical configuration against itself (7 rounds, best of each) read -19 % "
-    "to +1 % on the same six short streams: this host's noise is as large as the effect. Next: weigh that cost "
-    "by the chunks each group is awake (deterministic) against the accuracy, at shares between 1e-4 and 3e-4. "
-    "The stowed split stays unspent: the default is still the twenty-first."
+    "to +1 % on the same six short streams: this host's noise is as large as the effect. Counted instead on the 20 "
+    "streams nearest the speed goal (the short STAGGER and Sine streams, stagger, stagger-0-2-0, stagger-2-1-2, "
+    "stagger-abrupt, sine-2-1, sine-1-2, mixed-1-0-1, iris: each 6x to 11x ARF in the runs above), the mean share "
+    "of chunks on which the networks, the costliest group, are awake: 0.39 with the twenty-first, 0.50 / 0.63 / "
+    "0.73 at shares 1e-4 / 2e-4 / 3e-4 (member groups awake per chunk, of 5: 2.95, 3.24 / 3.57 / 3.90; "
+    "sine-2-1-short's networks 0.12 -> 0.52 already at 1e-4, mixed-1-0-1's 0.11 -> 0.34). So on exactly the "
+    "streams whose speed misses the goal, Fixed Share adds work at every share tried; its accuracy would have to "
+    "come with a sleeping rule that does not wake near-tied members. The stowed split stays unspent: the default "
+    "is still the twenty-first."
 )
 
 if __name__ == "__main__":
