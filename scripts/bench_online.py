@@ -3088,8 +3088,13 @@ NOTES = (
     "0.73 at shares 1e-4 / 2e-4 / 3e-4 (member groups awake per chunk, of 5: 2.95, 3.24 / 3.57 / 3.90; "
     "sine-2-1-short's networks 0.12 -> 0.52 already at 1e-4, mixed-1-0-1's 0.11 -> 0.34). So on exactly the "
     "streams whose speed misses the goal, Fixed Share adds work at every share tried; its accuracy would have to "
-    "come with a sleeping rule that does not wake near-tied members. The stowed split stays unspent: the default "
-    "is still the twenty-first."
+    "come with a sleeping rule that does not wake near-tied members. Tried: Fixed Share predicting while the groups "
+    "sleep by a shadow discounted 0-1 Hedge (the twenty-first's, decay 0.998, without its long-run losses; "
+    "`runs/harness/shadow.py`). It sleeps as the twenty-first does (networks awake 0.39 of the chunks on those 20 "
+    "streams, groups 2.95), but on the 320 development streams at a share of 3e-4 it sums +0.014 (136 up, 156 "
+    "down; plain Fixed Share +0.254), 19 accuracy misses, blobs-3c-5 -0.0029: most of Fixed Share's gain is the "
+    "near-tied members it keeps awake and in the mix, so the accuracy and the compute come together. The stowed "
+    "split stays unspent: the default is still the twenty-first."
 )
 
 if __name__ == "__main__":
