@@ -267,7 +267,6 @@ class ShareHedge(Hedge):
         super().__init__(n_experts, eta=eta, decay=1.0)
         self.share = in_range("share", share, 0.0, 1.0, open_low=True, open_high=True)
         self.drift_share = in_range("drift_share", drift_share, 0.0, 1.0)
-        self._shares: dict[int, float] = {}  # batch size -> 1 - (1 - share) ** batch size
 
     def update(self, losses: torch.Tensor | np.ndarray) -> None:
         """Add a batch of losses ``(n, n_experts)``: the weights times ``exp(-eta * summed losses)``, renormalised,
@@ -282,10 +281,7 @@ class ShareHedge(Hedge):
         v -= v.max()
         w = np.exp(v)
         w /= w.sum()
-        a = self._shares.get(n)
-        if a is None:
-            a = self._shares[n] = 1.0 - (1.0 - self.share) ** n
-        self._spread(w, a)
+        self._spread(w, 1.0 - self._discount(1.0 - self.share, n))  # (the discounts' cache: one power per batch size)
 
     def drift(self) -> None:
         """Spread ``drift_share`` of the weight evenly (at a detected drift: the leader may lead no more)."""
