@@ -18,7 +18,7 @@ from archgym.online import AutoClassifier
 from archgym.online.auto import SHIFT_WINDOW, Candidate, Memory
 from archgym.online.drift import ErrorBurst
 from archgym.online.encode import FeatureEncoder, LabelEncoder
-from archgym.online.hedge import Hedge, LongHedge, ShareHedge, expert_losses
+from archgym.online.hedge import Hedge, ShareHedge, expert_losses
 from archgym.online.memory import ARGMIN_K, METRIC_EVERY, TIE, MemoryWindow
 
 SMALL = {"candidates": (Candidate(()), Candidate((16,), lr=0.01)), "memory": Memory(window=64)}
@@ -171,9 +171,6 @@ def test_bad_inputs_raise_clear_errors(call, exc, words) -> None:
         ({"memory": 5}, TypeError, ["Memory or None", "int"]),
         ({"tree": "hoeffding"}, TypeError, ["Tree or None", "str"]),
         ({"pick_eta": 0.0}, ValueError, ["pick_eta", "(0.0, inf]"]),
-        ({"pick_decay": 1.5}, ValueError, ["pick_decay", "(0.0, 1.0]"]),
-        ({"pick_long_decay": 0.0}, ValueError, ["pick_long_decay", "(0.0, 1.0]", "got 0.0"]),
-        ({"pick_long_weight": -1.0}, ValueError, ["pick_long_weight", "[0.0, inf]"]),
         ({"pick_share": 0.0}, ValueError, ["pick_share", "(0.0, 1.0)", "got 0.0"]),
         ({"pick_share": 1.0}, ValueError, ["pick_share", "(0.0, 1.0)"]),
         ({"pick_drift_share": 1.5}, ValueError, ["pick_drift_share", "[0.0, 1.0]", "got 1.5"]),
@@ -1085,7 +1082,8 @@ def test_auto_classifier_learns_a_new_class_and_feature_with_sgd_members_only() 
 
 def test_second_hedge_mixes_the_mixture_and_the_members() -> None:
     x, y = _xor(600, seed=3)
-    plain, picked = AutoClassifier(seed=0, pick_eta=None, **SMALL), AutoClassifier(seed=0, **SMALL)
+    # (no group sleeps: a sleeping group's columns are predicted uniform, its weight spread over the awake ones)
+    plain, picked = AutoClassifier(seed=0, pick_eta=None, **SMALL), AutoClassifier(seed=0, sleep_below=0.0, **SMALL)
     _prequential(plain, x, y)
     _prequential(picked, x, y)
     assert plain.weights == dict(zip(plain.expert_names, plain._hedge.weights.tolist(), strict=True))
@@ -1095,77 +1093,6 @@ def test_second_hedge_mixes_the_mixture_and_the_members() -> None:
     mix = picked.predict_proba_many(x[:20])
     members = picked._forward(picked._encode(x[:20]))[0]
     assert np.allclose(mix, np.einsum("k,nkc->nc", expected, members), atol=1e-5)
-
-
-def test_long_hedge_weighs_the_long_run_advantage_of_its_columns_only() -> None:
-    """Experts in ``cols`` add their long-run loss advantage over ``ref`` (counted only while ``counting``); the
-    others, and every expert before any long loss or after ``drift``, weigh as in a plain Hedge."""
-    rng = np.random.default_rng(0)
-    batches = [(rng.random((8, 4)) < [0.3, 0.2, 0.2, 0.25]).astype(float) for _ in range(200)]
-    plain = Hedge(4, eta=0.5, decay=0.99)
-    long = LongHedge(4, eta=0.5, decay=0.99, long_decay=0.999, long_weight=0.5, cols=[1])
-    for i, b in enumerate(batches):
-        long.counting = i >= 100
-        plain.update(b)
-        long.update(b)
-        assert np.array_equal(long.recent_weights32, plain.weights32)  # the recent weights are Hedge's
-        if i < 100:
-            assert np.array_equal(long.weights, plain.weights) and not long.long.any()
-    # experts 1 and 2 err alike (20 %) and less than the reference (30 %): only expert 1, in cols, gains by it
-    advantage = 0.5 * (long.long[1] - long.long[0])
-    assert advantage < 0
-    logits = -0.5 * (plain.losses + np.array([0.0, advantage, 0.0, 0.0]))
-    expected = np.exp(logits - logits.max())
-    assert np.allclose(long.weights, expected / expected.sum())
-    assert long.weights[1] / long.weights[2] > plain.weights[1] / plain.weights[2]
-    long.drift()
-    long.counting = False
-    plain.update(batches[0])
-    long.update(batches[0])
-    assert np.array_equal(long.weights, plain.weights) and not long.long.any()
-    for kwargs, words in [({"cols": [4]}, "cols must be experts 0 .. 3, got [4]"), ({"ref": 4}, "ref must be")]:
-        with pytest.raises(ValueError, match=re.escape(words)):
-            LongHedge(4, **kwargs)  # type: ignore[arg-type]
-
-
-def test_second_hedge_weighs_the_sgd_members_and_naive_bayes_long_run_advantage() -> None:
-    """The second Hedge's long-run advantage is that of the SGD members and the naive Bayes over the log-loss mixture;
-    it counts once the stream is no longer young, empties at a detected drift, and sleep follows the recent weights;
-    with ``pick_long_decay=None`` (or no such member) the second Hedge is a plain Hedge."""
-    rng = np.random.default_rng(7)
-    x = rng.uniform(0, 1, (4000, 2)).astype(np.float32)
-    y = (x[:, 0] > 0.5).astype(np.int64)
-    y[2000:] = 1 - y[2000:]
-    m = AutoClassifier(seed=0, replay_until=1000)
-    pick = m._pick
-    assert isinstance(pick, LongHedge) and pick.ref == 0
-    names = ["mixture", *m.expert_names]
-    assert [names[k] for k in pick.cols] == ["sgd-lr0.01", "sgd-lr0.01-avg0.99", "gnb"]
-    _prequential(m, x[:1000], y[:1000], chunk=8)
-    assert not pick.long.any() and pick.counting  # young until 1,000 samples: nothing counted yet
-    assert m.n_drifts == 0
-    _prequential(m, x[1000:2000], y[1000:2000], chunk=8)
-    assert pick.long.any() and not np.array_equal(pick.weights32, pick.recent_weights32)
-    # sleep follows the recent weights: with a long-run advantage that hands the naive Bayes every prediction, the
-    # groups the recent weights keep awake stay awake
-    saved = pick.long.copy()
-    pick.long[-2] = pick.long[0] - 1e4
-    pick.update(np.zeros((1, len(names))))
-    final = pick.weights32[0] * m._hedge.weights32 + pick.weights32[1:]
-    recent = pick.recent_weights32[0] * m._hedge.weights32 + pick.recent_weights32[1:]
-    assert final.argmax() == len(names) - 3  # the naive Bayes
-    m._update_sleep(np.ones(5, dtype=bool))
-    awake_by_recent = [max(recent[c]) >= m.sleep_below or c.start <= recent.argmax() < c.stop for c in m._group_cols]
-    assert (~m._asleep).tolist() == awake_by_recent and sum(awake_by_recent) > 1
-    pick.long[:] = saved
-    for i in range(2000, len(y), 8):  # the labels flip: a drift
-        m.predict_many(x[i : i + 8])
-        m.learn_many(x[i : i + 8], y[i : i + 8])
-        if m.n_drifts:
-            break
-    assert m.n_drifts == 1 and not pick.long.any()
-    assert type(AutoClassifier(seed=0, pick_long_decay=None)._pick) is Hedge
-    assert type(AutoClassifier(seed=0, sgd=(), naive_bayes=None)._pick) is Hedge
 
 
 def test_share_hedge_is_fixed_share() -> None:
@@ -1215,10 +1142,10 @@ def test_share_hedge_settles_on_a_steady_leader_and_hands_over_after_a_change() 
     assert hand_over(Hedge(3, eta=0.5, decay=1.0))[1] > 900
 
 
-def test_second_hedge_with_pick_share_is_fixed_share_and_spreads_its_weight_at_a_detected_drift() -> None:
-    """With ``pick_share``, the second Hedge is a :class:`ShareHedge` over the log-loss mixture and every member, with
-    ``pick_share`` and ``pick_drift_share``; each detected drift calls its ``drift``; ``pick_eta=None`` leaves it
-    out; without ``pick_share`` it is the discounted one."""
+def test_second_hedge_is_fixed_share_and_spreads_its_weight_at_a_detected_drift() -> None:
+    """The second Hedge is a :class:`ShareHedge` over the log-loss mixture and every member, with ``pick_share`` and
+    ``pick_drift_share`` (by default 1e-4 and 0.5); each detected drift calls its ``drift``; ``pick_eta=None`` leaves
+    it out."""
     rng = np.random.default_rng(7)
     x = rng.uniform(0, 1, (4000, 2)).astype(np.float32)
     y = (x[:, 0] > 0.5).astype(np.int64)
@@ -1245,7 +1172,8 @@ def test_second_hedge_with_pick_share_is_fixed_share_and_spreads_its_weight_at_a
     assert m.n_drifts == len(spread) == 1
     assert np.allclose(pick.weights, 0.7 * spread[0] + 0.3 / pick.n_experts)
     assert AutoClassifier(seed=0, pick_eta=None, pick_share=2e-4)._pick is None
-    assert not isinstance(AutoClassifier(seed=0)._pick, ShareHedge)
+    default = AutoClassifier(seed=0)._pick
+    assert isinstance(default, ShareHedge) and (default.share, default.drift_share) == (1e-4, 0.5)
 
 
 def test_bad_sgd_members_raise_clear_errors() -> None:

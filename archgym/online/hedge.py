@@ -29,7 +29,7 @@ import torch
 
 from archgym.online._checks import in_range, lookup, positive_int
 
-__all__ = ["LOG_CLIP", "LOSSES", "Hedge", "LongHedge", "ShareHedge", "expert_losses"]
+__all__ = ["LOG_CLIP", "LOSSES", "Hedge", "ShareHedge", "expert_losses"]
 
 #: the log loss clips probabilities below this
 LOG_CLIP = 1e-4
@@ -85,10 +85,6 @@ class Hedge:
         self._discounts: dict[tuple[float, int], float] = {}  # (decay, batch size) -> decay ** batch size
         self.weights = np.full(self.n_experts, 1.0 / self.n_experts)
         self.weights32 = self.weights.astype(np.float32)
-        #: the weights of the recent losses alone (here: :attr:`weights32` itself; see :class:`LongHedge`)
-        self.recent_weights32 = self.weights32
-        #: whether :meth:`update` counts long-run losses (the owner turns it on; no effect here, see :class:`LongHedge`)
-        self.counting = False
 
     def update(self, losses: torch.Tensor | np.ndarray) -> None:
         """Add a batch of losses ``(n, n_experts)`` and recompute :attr:`weights`.
@@ -100,11 +96,9 @@ class Hedge:
         batch = np.asarray(losses)
         self._add(batch.sum(0, dtype=np.float64), batch.shape[0])
         self._set_weights(self.losses)
-        self.recent_weights32 = self.weights32
 
     def drift(self) -> None:
-        """What a detected drift changes (the owner calls it): nothing here (see :class:`LongHedge`,
-        :class:`ShareHedge`)."""
+        """What a detected drift changes (the owner calls it): nothing here (see :class:`ShareHedge`)."""
 
     def _add(self, total: np.ndarray, n: int) -> None:
         """Discount the losses by ``decay ** n`` and add a batch's summed losses ``total``."""
@@ -134,103 +128,9 @@ class Hedge:
         self.losses[:] = 0.0
         self.weights = np.full(self.n_experts, 1.0 / self.n_experts)
         self.weights32 = self.weights.astype(np.float32)
-        self.recent_weights32 = self.weights32
 
     def __repr__(self) -> str:
         return f"Hedge(n_experts={self.n_experts}, eta={self.eta}, decay={self.decay})"
-
-
-class LongHedge(Hedge):
-    """Hedge in which some experts also weigh their long-run loss advantage over a reference expert.
-
-    Every expert's log-weight is ``-eta * L_k`` (its losses discounted by ``decay``, as in :class:`Hedge`); an
-    expert ``k`` in ``cols`` adds ``-eta * c * (M_k - M_ref)``, where ``M`` are the same losses discounted by the
-    slower ``long_decay`` and counted only while :attr:`counting` is True. A window of a few hundred samples cannot
-    tell apart experts whose error rates differ by a fraction of a percent (their recent losses tie, and the
-    weights follow the noise); the long losses can, for experts whose quality no longer changes. :meth:`drift`
-    empties them (after a drift: they hold the old concept). :attr:`recent_weights32` are the weights of the recent
-    losses alone.
-
-    :param n_experts: number of experts (``>= 1``)
-    :param eta: learning rate of the weights
-    :param decay: discount of past losses per sample, in ``(0, 1]``
-    :param long_decay: discount of the long losses per sample, in ``(0, 1]``
-    :param long_weight: ``c``, the weight of the long-run advantage (``>= 0``)
-    :param cols: the experts that weigh their long-run advantage
-    :param ref: the reference expert of the advantage
-
-    >>> h = LongHedge(3, eta=1.0, decay=0.5, long_decay=1.0, long_weight=1.0, cols=[1])
-    >>> h.counting = True
-    >>> for _ in range(10):
-    ...     h.update(np.array([[1.0, 0.0, 0.0]]))  # expert 1 is right where the reference is wrong, as is expert 2
-    >>> w = h.weights
-    >>> bool(w[1] > w[2] > w[0]), bool(abs(h.recent_weights32[1] - h.recent_weights32[2]) < 1e-6)
-    (True, True)
-    """
-
-    def __init__(
-        self,
-        n_experts: int,
-        *,
-        eta: float = 1.0,
-        decay: float = 0.999,
-        long_decay: float = 0.9998,
-        long_weight: float = 0.5,
-        cols: list[int] | tuple[int, ...] = (),
-        ref: int = 0,
-    ) -> None:
-        super().__init__(n_experts, eta=eta, decay=decay)
-        self.long_decay = in_range("long_decay", long_decay, 0.0, 1.0, open_low=True)
-        self.long_weight = in_range("long_weight", long_weight, 0.0, math.inf)
-        self.cols = np.asarray(cols, dtype=np.intp)
-        if self.cols.size and (self.cols.min() < 0 or self.cols.max() >= self.n_experts):
-            raise ValueError(f"cols must be experts 0 .. {self.n_experts - 1}, got {self.cols.tolist()}")
-        if not 0 <= ref < self.n_experts:
-            raise ValueError(f"ref must be an expert 0 .. {self.n_experts - 1}, got {ref}")
-        self.ref = ref
-        self.long = np.zeros(self.n_experts)
-        self._long_empty = True  # no long losses since the start or the last drift: the weights are the recent
-        self._scaled_cols = np.zeros(self.n_experts)
-        self._scaled_cols[self.cols] = self.long_weight
-
-    def update(self, losses: torch.Tensor | np.ndarray) -> None:
-        """Add a batch of losses ``(n, n_experts)`` to the recent losses (and, while :attr:`counting`, to the long
-        ones); recompute :attr:`recent_weights32` and the weights (:class:`Hedge`'s update, with the batch's sums
-        shared: a handful of numpy calls more per batch)."""
-        batch = np.asarray(losses)
-        n = batch.shape[0]
-        total = batch.sum(0, dtype=np.float64)
-        self._add(total, n)
-        self._set_weights(self.losses)
-        self.recent_weights32 = self.weights32
-        if self.counting:
-            if self.long_decay < 1.0:
-                self.long *= self._discount(self.long_decay, n)
-            self.long += total
-            self._long_empty = False
-        if self._long_empty:
-            return
-        v = self.long - self.long[self.ref]
-        v *= self._scaled_cols  # long_weight on the experts of cols, 0 elsewhere
-        v += self.losses
-        self._set_weights(v)
-
-    def drift(self) -> None:
-        """Empty the long losses (they hold the old concept; the weights follow the recent losses alone from the next
-        :meth:`update` on)."""
-        self.long[:] = 0.0
-        self._long_empty = True
-
-    def reset(self) -> None:
-        """Forget every loss, recent and long (uniform weights)."""
-        super().reset()
-        self.drift()
-
-    def __repr__(self) -> str:
-        return (
-            f"LongHedge(n_experts={self.n_experts}, eta={self.eta}, decay={self.decay}, long_decay={self.long_decay}, "
-            f"long_weight={self.long_weight}, cols={self.cols.tolist()}, ref={self.ref})"
-        )
 
 
 class ShareHedge(Hedge):
@@ -291,7 +191,7 @@ class ShareHedge(Hedge):
         w *= 1.0 - a
         w += a / self.n_experts
         self.weights = w
-        self.weights32 = self.recent_weights32 = w.astype(np.float32)
+        self.weights32 = w.astype(np.float32)
 
     def __repr__(self) -> str:
         return (
