@@ -3103,7 +3103,12 @@ NOTES = (
     "process at a time): the 11 short ones sum to 1,685 ms against 1,676 ms (+0.6 %; per stream -17 % to +28 %), the "
     "four of 50,000 samples (stagger, stagger-2-1-2, stagger-0-2-0, sine-2-1) to 9,487 ms against 11,567 ms (-18 %). "
     "Per stream that is within this host's noise (an identical configuration read -19 % to +1 % against itself), so "
-    "no cost is measured, and no speed-up claimed."
+    "no cost is measured, and no speed-up claimed. First run of the 14 stowed streams with the twenty-second frozen "
+    "(`--split stowed --no-doc --jobs 2 --resume runs/stowed22.json` at ec90851): 11/14 met, more accurate at p < "
+    "0.05 on 8. One speed miss, sine-0-1-short at 9.0x ARF (+0.0072, +69 / -51, p 0.120); two accuracy misses, both "
+    "GaussianNB-led: blobs-5c-6 -0.0001 (+31 / -38, p 0.470), a tie, and blobs-4c-7 -0.0005 (+33 / -57, p 0.015), "
+    "the Gaussian-blobs deficit, smaller than before but still there; the others 10.3x (stagger-1-2-1-short) to "
+    "35.5x ARF."
 )
 
 if __name__ == "__main__":
