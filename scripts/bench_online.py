@@ -2605,7 +2605,7 @@ NOTES = (
     "memory) in which every member weighs < 0.001 in the predictions sleeps: it is predicted on every 4th chunk only "
     "(its losses there counted 4 times in both Hedges), the sleeping networks and SGD members learn on those chunks "
     "only, the tree keeps learning its statistics; the heaviest member's group never sleeps, and a drift wakes every "
-    "group for 200 samples. **Twenty-four splits, each fixed before the configuration it judged was developed (the "
+    "group for 200 samples. **Thirty-one splits, each fixed before the configuration it judged was developed (the "
     "sixteenth after that configuration's first change).** The first two configurations were chosen on the 6 tuning "
     "streams, the second run once on the 8 held-out streams; the third was developed on those and run once on the 8 "
     "fresh streams (commit cfdd0df); the fourth was developed on those 22 and run once on the 9 final streams (commit "
