@@ -932,7 +932,8 @@ def test_skip_loss_stops_learning_chunks_the_mixture_already_knows() -> None:
     x = np.repeat(np.array([[5.0], [-5.0]], dtype=np.float32), 2000, axis=0)
     y = (x[:, 0] > 0).astype(np.int64)
     order = np.random.default_rng(0).permutation(len(y))
-    lazy = AutoClassifier(seed=0, skip_loss=0.05, **SMALL)
+    # (idle_after=0: idle networks, asleep between probes, would take no step at all on most chunks)
+    lazy = AutoClassifier(seed=0, skip_loss=0.05, idle_after=0, **SMALL)
     assert _prequential(lazy, x[order], y[order], chunk=8) > 0.95
     assert lazy._nets is not None and lazy.n_skipped > len(y) // 16
     # every learned chunk was an Adam step, learned or skipped (the skips not yet folded in are pending)
@@ -1124,7 +1125,7 @@ def test_share_hedge_settles_on_a_steady_leader_and_hands_over_after_a_change() 
     ``ln(n_experts / share) / eta`` mistakes of its lead, where plain undiscounted Hedge holds the past for about as
     long as it lasted; ``drift`` shortens the hand-over."""
 
-    def hand_over(h: Hedge, drift: bool = False) -> tuple[float, int]:
+    def hand_over(h: Hedge | ShareHedge, drift: bool = False) -> tuple[float, int]:
         for i in range(10_000):  # expert 0 never errs, expert 1 on every tenth sample, expert 2 always
             h.update(np.array([[0.0, float(i % 10 == 0), 1.0]]))
         lead = float(h.weights[0])

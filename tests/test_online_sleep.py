@@ -103,6 +103,7 @@ def test_a_detected_drift_wakes_every_group_for_wake_after_drift_samples() -> No
         ({"sleep_below": 1.5}, ["sleep_below", "[0.0, 1.0]"]),
         ({"probe_every": 0}, ["probe_every", ">= 1", "0"]),
         ({"wake_after_drift": -1}, ["wake_after_drift", ">= 0"]),
+        ({"idle_after": -2}, ["idle_after", ">= 0", "-2"]),
     ],
 )
 def test_bad_sleep_settings_raise_clear_errors(kwargs, words) -> None:
@@ -140,3 +141,57 @@ def test_naive_bayes_learns_the_same_with_or_without_a_prediction_first() -> Non
         b.learn(x[i : i + 10], y[i : i + 10])
     np.testing.assert_array_equal(a.stats, b.stats)
     np.testing.assert_allclose(a.proba(x[:20]), b.proba(x[:20]))
+
+
+def _rule(n: int, flip_at: int | None = None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A clean threshold rule every member learns (after ``flip_at``, every label flips)."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, size=(n, 3)).astype(np.float32)
+    y = (x[:, 0] > 0).astype(np.int64)
+    if flip_at is not None:
+        y[flip_at:] = 1 - y[flip_at:]
+    return x, y
+
+
+def test_groups_that_turn_no_prediction_of_a_right_mixture_go_idle_and_a_wrong_prediction_wakes_them() -> None:
+    x, y = _rule(6000, flip_at=4000)
+    m = AutoClassifier(seed=0, idle_after=8, wake_after_drift=0)
+    idle_chunks = woken = 0
+    for i in range(0, len(y), 8):
+        pred = m.predict_many(x[i : i + 8])
+        idle_before = m._idle.copy()
+        m.learn_many(x[i : i + 8], y[i : i + 8])
+        idle_chunks += bool(m._idle.any())
+        assert (m._asleep == (m._idle | m._light)).all()
+        if i and (pred != y[i : i + 8]).any():
+            assert not m._idle.any()  # a wrong prediction wakes every idle group at once
+            woken += bool(idle_before.any())
+        weights = m.weights
+        assert max(weights, key=weights.__getitem__) not in m.sleeping
+    assert idle_chunks > 200  # most of the calm chunks run with idle groups
+    assert woken >= 1  # the flip at 4,000 found some idle
+
+
+def test_turned_names_the_groups_whose_absence_changes_an_argmax() -> None:
+    m = AutoClassifier(seed=0, candidates=(), sgd=(), memory=None)  # tree, naive Bayes: one column each
+    m._weights32 = np.array([0.6, 0.4], dtype=np.float32)
+    p = np.array([[[0.9, 0.1], [0.2, 0.8]], [[0.4, 0.6], [0.3, 0.7]]], dtype=np.float32)  # (rows, experts, classes)
+    every = np.ones(5, dtype=bool)
+    mix = m._mixture(p, every)
+    # row 0: the mixture says class 0 (0.62 vs 0.38); without the tree, class 1: the tree turns it, the Bayes does not
+    turned = m._turned(p, every, np.array([0, 1]), mix)
+    assert turned is not None and turned.tolist() == [False, False, True, False, False]
+    assert m._turned(p, every, np.array([1, 1]), mix) is None  # row 0 predicted wrong
+    awake = every.copy()
+    awake[2] = False  # the tree not predicted: the Bayes alone decides, and without it nothing is left to turn
+    turned = m._turned(p, awake, np.array([1, 1]), m._mixture(p, awake))
+    assert turned is not None and turned.tolist() == [False, False, False, True, False]
+
+
+def test_idle_after_zero_never_idles() -> None:
+    x, y = _rule(2000)
+    m = AutoClassifier(seed=0, idle_after=0)
+    for i in range(0, len(y), 8):
+        m.predict_many(x[i : i + 8])
+        m.learn_many(x[i : i + 8], y[i : i + 8])
+        assert not m._idle.any()

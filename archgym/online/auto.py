@@ -121,6 +121,13 @@ Compute follows the weights
     samples. On a stream one or two capacities decide (a memory on a local 2-D concept, a tree on threshold
     rules), most chunks then cost what those members cost.
 
+    Where every member is right, the weights stay spread and no group weighs little enough to sleep (on a STAGGER
+    stream the tree, the naive Bayes, the memory and the networks all predict each sample right between drifts).
+    So a group also *idles* (``idle_after``): once, for ``idle_after`` chunks in a row that it was predicted in,
+    every prediction was right and leaving the group out of the mixture would have turned none of them, it sleeps
+    as above; the first wrong prediction wakes every idle group for the next chunk, and a probe that finds an idle
+    group turning a prediction wakes it. A drift costs the chunk that shows it, where the idle groups did not vote.
+
 >>> model = AutoClassifier(seed=0)
 >>> for _ in range(30):
 ...     model.learn_one({"x": 1.0, "colour": "red"}, "yes")
@@ -221,6 +228,9 @@ class AutoClassifier:
     :param probe_every: a sleeping group is predicted (and its networks and SGD members learn) on every this-th
         learned batch
     :param wake_after_drift: samples after a detected drift during which no group sleeps
+    :param idle_after: a member group sleeps too once, for this many chunks in a row that it was predicted in, the
+        predictions were all right and leaving it out of the mixture would have turned none of them; it wakes at the
+        first wrong prediction, or when a probe finds it turning one (0: never)
     """
 
     def __init__(
@@ -249,6 +259,7 @@ class AutoClassifier:
         sleep_below: float = 1e-3,
         probe_every: int = 4,
         wake_after_drift: int = 200,
+        idle_after: int = 16,
         step_rows: int = 32,
     ) -> None:
         self.seed = positive_int("seed", seed, 0)
@@ -290,7 +301,13 @@ class AutoClassifier:
         self.sleep_below = in_range("sleep_below", sleep_below, 0.0, 1.0)
         self.probe_every = positive_int("probe_every", probe_every)
         self.wake_after_drift = positive_int("wake_after_drift", wake_after_drift, 0)
+        self.idle_after = positive_int("idle_after", idle_after, 0)
         self._asleep = np.zeros(len(sizes), dtype=bool)  # groups predicted and learned on probe chunks only
+        self._light = np.zeros(len(sizes), dtype=bool)  # groups whose members all weigh less than sleep_below
+        self._idle = np.zeros(len(sizes), dtype=bool)  # groups asleep because they turned no prediction (idle_after)
+        self._quiet = [0] * len(sizes)  # per group, error-free chunks in a row it was predicted in and turned nothing
+        #: (groups, experts) float32 0/1: which experts each group holds (a group's share of the mixture, in one matmul)
+        self._group_of = (np.arange(len(sizes))[:, None] == np.repeat(np.arange(len(sizes)), sizes)).astype(np.float32)
         self._awake_until = 0  # no group sleeps while n_seen < this (moved on by a drift)
         self._chunks = 0  # learned batches (probe chunks: every probe_every-th)
         self._hedge = Hedge(n_experts, eta=hedge_eta, decay=hedge_decay)
@@ -374,7 +391,7 @@ class AutoClassifier:
         weight times the second Hedge's weight on that mixture, plus its own weight in the second Hedge."""
         w = self._hedge.weights
         if self._pick is not None:
-            w = self._pick.weights[0] * w + self._pick.weights[1:]
+            w = self._member_weights(self._pick.weights, w)
         return dict(zip(self.expert_names, w.tolist(), strict=True))
 
     # ------------------------------------------------------------------ internals
@@ -541,28 +558,60 @@ class AutoClassifier:
             out = self._expanded[key] = (mask, scale)
         return out
 
-    def _member_weights(self, pick_weights: np.ndarray) -> np.ndarray:
-        """Each member's float32 weight in the predictions, given the second Hedge's weights ``pick_weights``: its
-        weight on the log-loss mixture times the mixture's weights, plus each member's own weight."""
-        return pick_weights[0] * self._hedge.weights32 + pick_weights[1:]
+    @staticmethod
+    def _member_weights(pick_weights: np.ndarray, hedge_weights: np.ndarray) -> np.ndarray:
+        """Each member's weight in the predictions, given the second Hedge's weights ``pick_weights`` and the
+        log-loss Hedge's ``hedge_weights``: its weight on the log-loss mixture times the mixture's weights, plus
+        each member's own weight."""
+        return pick_weights[0] * hedge_weights + pick_weights[1:]
 
-    def _update_sleep(self, active: np.ndarray) -> None:
+    def _turned(self, p: np.ndarray, active: np.ndarray, y: np.ndarray, mix: np.ndarray) -> np.ndarray | None:
+        """Per member group, whether leaving it out of the predictions' mixture ``mix`` (the weights before this
+        chunk's update, over the groups ``active``) would have turned one of the chunk's predictions; None when a
+        prediction was wrong."""
+        pred = mix.argmax(1)
+        if (pred != y).any():
+            return None
+        w = self._weights32
+        if not active.all():
+            w = w * self._expand(active)[0]
+        share = np.matmul(self._group_of * w, p)  # (n, groups, C): each group's part of the (unnormalised) mixture
+        rest = share.sum(1)[:, None, :] - share  # the mixture without each group (the normalisation moves no argmax)
+        return (rest.argmax(2) != pred[:, None]).any(0)
+
+    def _update_sleep(self, active: np.ndarray, turned: np.ndarray | None = None) -> None:
         """After both Hedges' update: a group predicted on this chunk sleeps when every member of it weighs less
-        than ``sleep_below`` in the predictions (and no drift was detected in the last ``wake_after_drift``
-        samples), and wakes when one weighs more; a group not predicted on this chunk stays as it is (no loss of
-        its own moved its weight), and the group of the heaviest member never sleeps."""
+        than ``sleep_below`` in the predictions, or (``idle_after``) when for ``idle_after`` chunks in a row that
+        it was predicted in the predictions were right and it turned none (``turned``: per group, whether leaving
+        it out would have turned one, None when a prediction was wrong); it wakes when one of its members weighs
+        more, or when it turns a prediction; a wrong prediction wakes every group asleep for turning none. A group
+        not predicted on this chunk stays as it is otherwise (no loss of its own moved its weight), the group of
+        the heaviest member never sleeps, and none sleeps within ``wake_after_drift`` samples of a detected
+        drift."""
         if self.sleep_below <= 0.0:
             return
+        quiet, idle, light = self._quiet, self._idle, self._light
         if self.n_seen < self._awake_until:
-            self._asleep[:] = False
+            self._asleep[:] = idle[:] = light[:] = False
+            quiet[:] = [0] * len(quiet)
             return
         w = self._weights32.tolist()  # (python floats: a handful of values, cheaper than numpy calls)
         top = max(range(len(w)), key=w.__getitem__)
         on = active.tolist()
         asleep = self._asleep
+        if self.idle_after and turned is None:  # a wrong prediction: every group may matter again
+            quiet[:] = [0] * len(quiet)
+            idle[:] = False
+        hit = None if turned is None else turned.tolist()
         for g, start, stop in self._nonempty:
             if on[g]:
-                asleep[g] = max(w[start:stop]) < self.sleep_below and not start <= top < stop
+                light[g] = max(w[start:stop]) < self.sleep_below
+                if hit is not None:
+                    quiet[g] = 0 if hit[g] else quiet[g] + 1
+                    idle[g] = quiet[g] >= self.idle_after
+                if start <= top < stop:
+                    light[g] = idle[g] = False
+            asleep[g] = light[g] or idle[g]
 
     def _grow_window(self) -> None:
         """Grow the memory's window to its ``window`` samples if it is full, the stream no longer young, and the
@@ -599,6 +648,9 @@ class AutoClassifier:
             losses = expert_losses(self.hedge_loss, torch.from_numpy(p), torch.from_numpy(y)).numpy()
         if scale is not None:
             losses = losses * scale
+        turned = None
+        if self.idle_after and self.sleep_below > 0.0:
+            turned = self._turned(p, active, y, self._mixture(p, active) if mix is None else mix)
         calibrated = None  # the log-loss mixture, before this update
         if self._pick is not None:  # 0-1 losses of the log-loss mixture and of each member
             calibrated = self._mixture(p, active, self._hedge.weights32)
@@ -610,8 +662,7 @@ class AutoClassifier:
             self._pick.update(wrong)
         self._hedge.update(losses)
         if self._pick is not None:
-            w = self._pick.weights32
-            self._weights32 = self._member_weights(w)
+            self._weights32 = self._member_weights(self._pick.weights32, self._hedge.weights32)
         else:
             self._weights32 = self._hedge.weights32
         nets = self._nets if active[0] else None  # sleeping networks learn on probe chunks only (no Adam step else)
@@ -664,7 +715,7 @@ class AutoClassifier:
         if not first:
             self._stats.update(rows)
         self.n_seen += len(rows)
-        self._update_sleep(active)
+        self._update_sleep(active, turned)
         self._grow_window()
         self._check_drift(y, self._mixture(p, active) if mix is None else mix, tree_drift)
         self._chunks += 1
@@ -742,7 +793,7 @@ class AutoClassifier:
             for test in self._error_tests:
                 test.quiet()  # the rise one test saw may still be in the others' windows
         if drift or tree_drift:
-            self._asleep[:] = False  # every group competes for the new concept
+            self._asleep[:] = self._idle[:] = self._light[:] = False  # every group competes for the new concept
             self._awake_until = self.n_seen + self.wake_after_drift
             if self._window is not None and self.memory is not None:
                 self._window.forget(max(self._since_change(), self.memory.k))

@@ -69,7 +69,38 @@ def expert_losses(name: str, p: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return lookup("Hedge loss", name, LOSSES)(p, y)
 
 
-class Hedge:
+class _Weights:
+    """What both Hedges hold: exponential weights over ``n_experts`` (float64, and a float32 copy for mixing
+    float32 forecasts) and a cache of the powers their updates take per batch size."""
+
+    def __init__(self, n_experts: int, eta: float) -> None:
+        self.n_experts = positive_int("n_experts", n_experts)
+        self.eta = in_range("eta", eta, 0.0, math.inf, open_low=True)
+        self._powers: dict[tuple[float, int], float] = {}  # (base, batch size) -> base ** batch size
+        self._set(np.full(self.n_experts, 1.0 / self.n_experts))
+
+    def _power(self, base: float, n: int) -> float:
+        """``base ** n``, cached (a handful of batch sizes per stream)."""
+        key = (base, n)
+        power = self._powers.get(key)
+        if power is None:
+            power = self._powers[key] = base**n
+        return power
+
+    def _set(self, w: np.ndarray) -> None:
+        self.weights = w
+        self.weights32 = w.astype(np.float32)
+
+    @staticmethod
+    def _softmax(v: np.ndarray) -> np.ndarray:
+        """``softmax(v)``, computed in ``v``."""
+        v -= v.max()
+        np.exp(v, out=v)
+        v /= v.sum()
+        return v
+
+
+class Hedge(_Weights):
     """Exponential weights over ``n_experts`` with discounted losses.
 
     :param n_experts: number of experts (``>= 1``)
@@ -78,13 +109,9 @@ class Hedge:
     """
 
     def __init__(self, n_experts: int, *, eta: float = 1.0, decay: float = 0.999) -> None:
-        self.n_experts = positive_int("n_experts", n_experts)
-        self.eta = in_range("eta", eta, 0.0, math.inf, open_low=True)
+        super().__init__(n_experts, eta)
         self.decay = in_range("decay", decay, 0.0, 1.0, open_low=True)
-        self.losses = np.zeros(self.n_experts)
-        self._discounts: dict[tuple[float, int], float] = {}  # (decay, batch size) -> decay ** batch size
-        self.weights = np.full(self.n_experts, 1.0 / self.n_experts)
-        self.weights32 = self.weights.astype(np.float32)
+        self.losses = np.zeros(self.n_experts)  # the discounted cumulative losses
 
     def update(self, losses: torch.Tensor | np.ndarray) -> None:
         """Add a batch of losses ``(n, n_experts)`` and recompute :attr:`weights`.
@@ -94,46 +121,21 @@ class Hedge:
         :param losses: per-sample losses of each expert (a CPU tensor or a numpy array)
         """
         batch = np.asarray(losses)
-        self._add(batch.sum(0, dtype=np.float64), batch.shape[0])
-        self._set_weights(self.losses)
-
-    def drift(self) -> None:
-        """What a detected drift changes (the owner calls it): nothing here (see :class:`ShareHedge`)."""
-
-    def _add(self, total: np.ndarray, n: int) -> None:
-        """Discount the losses by ``decay ** n`` and add a batch's summed losses ``total``."""
         if self.decay < 1.0:
-            self.losses *= self._discount(self.decay, n)
-        self.losses += total
-
-    def _discount(self, decay: float, n: int) -> float:
-        """``decay ** n``, cached."""
-        key = (decay, n)
-        discount = self._discounts.get(key)
-        if discount is None:
-            discount = self._discounts[key] = decay**n
-        return discount
-
-    def _set_weights(self, losses: np.ndarray) -> None:
-        """:attr:`weights` (and :attr:`weights32`) = ``softmax(-eta * losses)``."""
-        w = losses * -self.eta
-        w -= w.max()
-        np.exp(w, out=w)
-        w /= w.sum()
-        self.weights = w
-        self.weights32 = w.astype(np.float32)
+            self.losses *= self._power(self.decay, batch.shape[0])
+        self.losses += batch.sum(0, dtype=np.float64)
+        self._set(self._softmax(self.losses * -self.eta))
 
     def reset(self) -> None:
         """Forget every loss (uniform weights)."""
         self.losses[:] = 0.0
-        self.weights = np.full(self.n_experts, 1.0 / self.n_experts)
-        self.weights32 = self.weights.astype(np.float32)
+        self._set(np.full(self.n_experts, 1.0 / self.n_experts))
 
     def __repr__(self) -> str:
         return f"Hedge(n_experts={self.n_experts}, eta={self.eta}, decay={self.decay})"
 
 
-class ShareHedge(Hedge):
+class ShareHedge(_Weights):
     """Fixed Share (Herbster & Warmuth 1998, "Tracking the best expert"): exponential weights on undiscounted losses,
     after which a share ``share`` of the weight per sample is spread evenly over the experts.
 
@@ -164,7 +166,7 @@ class ShareHedge(Hedge):
     """
 
     def __init__(self, n_experts: int, *, eta: float = 1.0, share: float = 1e-4, drift_share: float = 0.5) -> None:
-        super().__init__(n_experts, eta=eta, decay=1.0)
+        super().__init__(n_experts, eta)
         self.share = in_range("share", share, 0.0, 1.0, open_low=True, open_high=True)
         self.drift_share = in_range("drift_share", drift_share, 0.0, 1.0)
 
@@ -175,23 +177,19 @@ class ShareHedge(Hedge):
         :param losses: per-sample losses of each expert (a CPU tensor or a numpy array)
         """
         batch = np.asarray(losses)
-        n = batch.shape[0]
         v = np.log(self.weights)
         v -= batch.sum(0, dtype=np.float64) * self.eta
-        v -= v.max()
-        w = np.exp(v)
-        w /= w.sum()
-        self._spread(w, 1.0 - self._discount(1.0 - self.share, n))  # (the discounts' cache: one power per batch size)
+        self._spread(self._softmax(v), 1.0 - self._power(1.0 - self.share, batch.shape[0]))
 
     def drift(self) -> None:
         """Spread ``drift_share`` of the weight evenly (at a detected drift: the leader may lead no more)."""
         self._spread(self.weights.copy(), self.drift_share)
 
     def _spread(self, w: np.ndarray, a: float) -> None:
+        """:attr:`weights` = ``(1 - a) w + a / n_experts`` (computed in ``w``)."""
         w *= 1.0 - a
         w += a / self.n_experts
-        self.weights = w
-        self.weights32 = w.astype(np.float32)
+        self._set(w)
 
     def __repr__(self) -> str:
         return (
