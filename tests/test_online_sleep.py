@@ -183,15 +183,19 @@ def test_turned_names_the_groups_whose_absence_changes_an_argmax() -> None:
     assert turned is not None and turned.tolist() == [False, False, True, False, False]
     assert m._turned(p, every, np.array([1, 1]), mix) is None  # row 0 predicted wrong
     awake = every.copy()
-    awake[2] = False  # the tree not predicted: the Bayes alone decides, and without it nothing is left to turn
+    awake[2] = False  # the tree not predicted: the Bayes alone decides, so leaving it out turns its predictions
     turned = m._turned(p, awake, np.array([1, 1]), m._mixture(p, awake))
     assert turned is not None and turned.tolist() == [False, False, False, True, False]
 
 
 def test_idle_after_zero_never_idles() -> None:
     x, y = _rule(2000)
-    m = AutoClassifier(seed=0, idle_after=0)
-    for i in range(0, len(y), 8):
-        m.predict_many(x[i : i + 8])
-        m.learn_many(x[i : i + 8], y[i : i + 8])
-        assert not m._idle.any()
+    idled = {}
+    for idle_after in (0, 16):
+        m = AutoClassifier(seed=0, idle_after=idle_after)
+        idled[idle_after] = 0
+        for i in range(0, len(y), 8):
+            m.predict_many(x[i : i + 8])
+            m.learn_many(x[i : i + 8], y[i : i + 8])
+            idled[idle_after] += bool(m._idle.any())
+    assert idled[0] == 0 and idled[16] > 50  # (the default idles on the same stream)
