@@ -188,7 +188,7 @@ def test_turned_names_the_groups_whose_absence_changes_an_argmax() -> None:
     assert turned is not None and turned.tolist() == [False, False, False, True, False]
 
 
-def test_idle_after_zero_never_idles() -> None:
+def test_idle_after_zero_never_idles_where_the_default_does() -> None:
     x, y = _rule(2000)
     idled = {}
     for idle_after in (0, 16):
