@@ -3,6 +3,8 @@ prediction that sleeping relies on (the tree's statistics-only learning, naive B
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -177,15 +179,46 @@ def test_turned_names_the_groups_whose_absence_changes_an_argmax() -> None:
     m._weights32 = np.array([0.6, 0.4], dtype=np.float32)
     p = np.array([[[0.9, 0.1], [0.2, 0.8]], [[0.4, 0.6], [0.3, 0.7]]], dtype=np.float32)  # (rows, experts, classes)
     every = np.ones(5, dtype=bool)
-    mix = m._mixture(p, every)
+    pred = m._mixture(p, every).argmax(1)
     # row 0: the mixture says class 0 (0.62 vs 0.38); without the tree, class 1: the tree turns it, the Bayes does not
-    turned = m._turned(p, every, np.array([0, 1]), mix)
-    assert turned is not None and turned.tolist() == [False, False, True, False, False]
-    assert m._turned(p, every, np.array([1, 1]), mix) is None  # row 0 predicted wrong
+    assert m._turned(p, every, pred).tolist() == [False, False, True, False, False]
     awake = every.copy()
     awake[2] = False  # the tree not predicted: the Bayes alone decides, so leaving it out turns its predictions
-    turned = m._turned(p, awake, np.array([1, 1]), m._mixture(p, awake))
-    assert turned is not None and turned.tolist() == [False, False, False, True, False]
+    pred = m._mixture(p, awake).argmax(1)
+    assert pred.tolist() == [1, 1]
+    assert m._turned(p, awake, pred).tolist() == [False, False, False, True, False]
+
+
+def test_a_drift_wakes_every_group_and_empties_their_counts_of_quiet_chunks() -> None:
+    x, y = _rule(3000)
+    m = AutoClassifier(seed=0, idle_after=8, wake_after_drift=0)
+    for i in range(0, len(y), 8):
+        m.predict_many(x[i : i + 8])
+        m.learn_many(x[i : i + 8], y[i : i + 8])
+    assert m._idle.any() and max(m._quiet) >= 8
+    m._check_drift(0, 8, tree_drift=True)  # the tree's own detector fired on an error-free chunk
+    assert not m._asleep.any() and not m._idle.any() and not m._light.any()
+    assert m._quiet == [0] * len(m._quiet)  # else a group idles again at the next chunk, with no calm seen since
+
+
+def test_drift_detection_counts_the_mistakes_of_the_predictions_with_or_without_a_prediction_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fed: list[int] = []
+    check_drift = AutoClassifier._check_drift
+
+    def record(self: AutoClassifier, errors: int, n: int, tree_drift: bool) -> None:
+        fed.append(errors)
+        check_drift(self, errors, n, tree_drift)
+
+    monkeypatch.setattr(AutoClassifier, "_check_drift", record)
+    x, y = _rule(1200, flip_at=600)
+    m = AutoClassifier(seed=0)
+    m.learn_many(x[:8], y[:8])
+    for i in range(8, len(y), 8):
+        pred = copy.deepcopy(m).predict_many(x[i : i + 8])  # what the learner predicted before this chunk
+        m.learn_many(x[i : i + 8], y[i : i + 8])  # learned without a prediction first: it predicts for itself
+        assert fed[-1] == int((pred != y[i : i + 8]).sum())
 
 
 def test_idle_after_zero_never_idles_where_the_default_does() -> None:

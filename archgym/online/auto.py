@@ -230,7 +230,7 @@ class AutoClassifier:
     :param wake_after_drift: samples after a detected drift during which no group sleeps
     :param idle_after: a member group sleeps too once, for this many chunks in a row that it was predicted in, the
         predictions were all right and leaving it out of the mixture would have turned none of them; it wakes at the
-        first wrong prediction, or when a probe finds it turning one (0: never)
+        first wrong prediction, or when a probe finds it turning one (0, or ``sleep_below`` 0: never)
     """
 
     def __init__(
@@ -302,7 +302,8 @@ class AutoClassifier:
         self.probe_every = positive_int("probe_every", probe_every)
         self.wake_after_drift = positive_int("wake_after_drift", wake_after_drift, 0)
         self.idle_after = positive_int("idle_after", idle_after, 0)
-        self._asleep = np.zeros(len(sizes), dtype=bool)  # groups predicted and learned on probe chunks only
+        # groups predicted and learned on probe chunks only: always _light | _idle, cached (read every chunk)
+        self._asleep = np.zeros(len(sizes), dtype=bool)
         self._light = np.zeros(len(sizes), dtype=bool)  # groups whose members all weigh less than sleep_below
         self._idle = np.zeros(len(sizes), dtype=bool)  # groups asleep because they turned no prediction (idle_after)
         self._quiet = [0] * len(sizes)  # per group, error-free chunks in a row it was predicted in and turned nothing
@@ -565,19 +566,20 @@ class AutoClassifier:
         each member's own weight."""
         return pick_weights[0] * hedge_weights + pick_weights[1:]
 
-    def _turned(self, p: np.ndarray, active: np.ndarray, y: np.ndarray, mix: np.ndarray) -> np.ndarray | None:
-        """Per member group, whether leaving it out of the predictions' mixture ``mix`` (the weights before this
-        chunk's update, over the groups ``active``) would have turned one of the chunk's predictions; None when a
-        prediction was wrong."""
-        pred = mix.argmax(1)
-        if (pred != y).any():
-            return None
+    def _turned(self, p: np.ndarray, active: np.ndarray, pred: np.ndarray) -> np.ndarray:
+        """Per member group, whether leaving it out of the predictions' mixture (the weights before this chunk's
+        update, over the groups ``active``) would have turned one of the chunk's predictions ``pred``."""
         w = self._weights32
         if not active.all():
             w = w * self._expand(active)[0]
         share = np.matmul(self._group_of * w, p)  # (n, groups, C): each group's part of the (unnormalised) mixture
         rest = share.sum(1)[:, None, :] - share  # the mixture without each group (the normalisation moves no argmax)
         return (rest.argmax(2) != pred[:, None]).any(0)
+
+    def _wake_all(self) -> None:
+        """Every group awake and competing again, its count of chunks that turned nothing emptied."""
+        self._asleep[:] = self._idle[:] = self._light[:] = False
+        self._quiet[:] = [0] * len(self._quiet)
 
     def _update_sleep(self, active: np.ndarray, turned: np.ndarray | None = None) -> None:
         """After both Hedges' update: a group predicted on this chunk sleeps when every member of it weighs less
@@ -592,8 +594,7 @@ class AutoClassifier:
             return
         quiet, idle, light = self._quiet, self._idle, self._light
         if self.n_seen < self._awake_until:
-            self._asleep[:] = idle[:] = light[:] = False
-            quiet[:] = [0] * len(quiet)
+            self._wake_all()
             return
         w = self._weights32.tolist()  # (python floats: a handful of values, cheaper than numpy calls)
         top = max(range(len(w)), key=w.__getitem__)
@@ -639,7 +640,9 @@ class AutoClassifier:
         else:
             active = self._active()
             p, (net_out, z, replayed) = self._forward(rows, None, active)
-            mix = None
+            mix = self._mixture(p, active)  # the predictions' mixture: the weights before this chunk's update
+        pred = mix.argmax(1)
+        wrong_rows = pred != y
         scale = self._loss_scale(active)
         if self.hedge_loss == "log":  # numpy: a few times cheaper than torch calls on these tiny arrays
             py = p[np.arange(len(y)), :, y]
@@ -648,9 +651,10 @@ class AutoClassifier:
             losses = expert_losses(self.hedge_loss, torch.from_numpy(p), torch.from_numpy(y)).numpy()
         if scale is not None:
             losses = losses * scale
-        turned = None
-        if self.idle_after and self.sleep_below > 0.0:
-            turned = self._turned(p, active, y, self._mixture(p, active) if mix is None else mix)
+        turned = None  # None: a prediction was wrong (or no group may sleep after this chunk: not computed)
+        may_sleep = self.sleep_below > 0.0 and self.n_seen + len(y) >= self._awake_until
+        if self.idle_after and may_sleep and not wrong_rows.any():
+            turned = self._turned(p, active, pred)
         calibrated = None  # the log-loss mixture, before this update
         if self._pick is not None:  # 0-1 losses of the log-loss mixture and of each member
             calibrated = self._mixture(p, active, self._hedge.weights32)
@@ -669,8 +673,6 @@ class AutoClassifier:
         easy = False
         if self.skip_loss:
             if calibrated is None:
-                if mix is None:
-                    mix = self._mixture(p, active)
                 calibrated = mix  # without the second Hedge, the predictions' mixture is the log-loss one
             p_true = calibrated[np.arange(len(y)), y]
             # the log-loss mixture's loss < skip_loss on every row (not the predictions' mixture: the second Hedge
@@ -717,7 +719,7 @@ class AutoClassifier:
         self.n_seen += len(rows)
         self._update_sleep(active, turned)
         self._grow_window()
-        self._check_drift(y, self._mixture(p, active) if mix is None else mix, tree_drift)
+        self._check_drift(int(np.count_nonzero(wrong_rows)), len(y), tree_drift)
         self._chunks += 1
         self._draw_replay()
 
@@ -772,28 +774,27 @@ class AutoClassifier:
             draw = self._replay_draw = (np.pad(draw[0], ((0, 0), (0, extra))), draw[1])
         return draw
 
-    def _check_drift(self, y: np.ndarray, mix: np.ndarray, tree_drift: bool) -> None:
-        """Feed the mixture's error rate to ADWIN (one value per :data:`DRIFT_BLOCK` samples) and its mistakes to
-        the burst and shift tests. When any fires, the memory forgets the samples before the change point
-        (:meth:`_since_change`), the network with the largest Hedge loss is re-initialised, and the tree and the
-        naive Bayes start again; when the tree's own detector started a new tree (``tree_drift``), the memory
-        forgets too."""
-        errors = int(np.count_nonzero(mix.argmax(1) != y))
+    def _check_drift(self, errors: int, n: int, tree_drift: bool) -> None:
+        """Feed the mixture's error rate (``errors`` mistakes of its predictions on a chunk of ``n`` rows) to ADWIN
+        (one value per :data:`DRIFT_BLOCK` samples) and its mistakes to the burst and shift tests. When any fires,
+        the memory forgets the samples before the change point (:meth:`_since_change`), the network with the largest
+        Hedge loss is re-initialised, and the tree and the naive Bayes start again; when the tree's own detector
+        started a new tree (``tree_drift``), the memory forgets too."""
         self._drift_errors += errors
-        self._drift_rows += len(y)
+        self._drift_rows += n
         drift = False
         if self._drift_rows >= DRIFT_BLOCK:
             rate = self._drift_errors / self._drift_rows
             self._recent_errors.append((self._drift_rows, rate))
             self._drift_errors = self._drift_rows = 0
             drift = self._detector is not None and self._detector.update(rate)
-        if any([test.update(errors, len(y)) for test in self._error_tests]):  # (a list: every test sees every batch)
+        if any([test.update(errors, n) for test in self._error_tests]):  # (a list: every test sees every batch)
             drift = True
         if drift:
             for test in self._error_tests:
                 test.quiet()  # the rise one test saw may still be in the others' windows
         if drift or tree_drift:
-            self._asleep[:] = self._idle[:] = self._light[:] = False  # every group competes for the new concept
+            self._wake_all()  # every group competes for the new concept
             self._awake_until = self.n_seen + self.wake_after_drift
             if self._window is not None and self.memory is not None:
                 self._window.forget(max(self._since_change(), self.memory.k))
