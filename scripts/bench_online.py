@@ -1,4 +1,4 @@
-"""Benchmark: archgym's AutoClassifier against River's classifiers on 348 streams of different kinds.
+"""Benchmark: archgym's AutoClassifier against River's classifiers on 362 streams of different kinds.
 
 What it does
     Materialises each stream of :data:`STREAMS` once (River's or scikit-learn's synthetic generators, 50,000
@@ -75,10 +75,10 @@ How to run
 Flags
     --n N            samples per synthetic stream (default 50000; --quick: 5000)
     --quick          short run; prints only, never writes docs/benchmarks.md
-    --split S        all, dev (every split but stashed), tuning, held-out, fresh, final, sealed, vault, reserve,
+    --split S        all, dev (every split but tucked), tuning, held-out, fresh, final, sealed, vault, reserve,
                      spare, unseen, novel, blind, hidden, untouched, sequestered, withheld, embargoed, locked,
                      guarded, shielded, screened, isolated, concealed, veiled, shrouded, cloaked, masked, covered,
-                     sheltered, shuttered, stowed or stashed
+                     sheltered, shuttered, stowed, stashed or tucked
                      (default all)
     --streams A,B    only these streams
     --chunk B        samples per predict-then-learn chunk, for every model (default 8)
@@ -188,6 +188,8 @@ STAGGER_1_2_1_SHORT = 3_000
 SINE_0_1_SHORT = 2_500
 STAGGER_2_0_2_SHORT = 3_000
 SINE_0_2_1_SHORT = 3_000
+STAGGER_1_0_1_SHORT = 3_000
+SINE_1_3_0_SHORT = 3_000
 
 
 # ---------------------------------------------------------------------------- streams
@@ -561,6 +563,15 @@ _led_drift_3_6 = _chain("LEDDrift", "n_drift_features", (3, 6), 1690, noise_perc
 _sine_0_2_1_short = _chain("Sine", _FN, (0, 2, 1), 1710, width=50, length=SINE_0_2_1_SHORT)
 _sine_0_2_3_noisy = _chain("Sine", _FN, (0, 2, 3), 1720, has_noise=True)
 _random_tree_4c_9 = _random_tree_spec(1740, 4, 9, 3, 3, 6, 3)
+# the tucked split
+_agrawal_2_8 = _agrawal((2, 8), 0.05, 1800)
+_sea_2_0_3_noisy = _chain("SEA", "variant", (2, 0, 3), 1810, noise=0.15)
+_hyperplane_15_5 = _hyperplane_spec(1820, 15, 5, 5e-4, 0.05)
+_rbf_drift_6c_8 = _rbf_drift(1821, 6, 8, 25, 7e-4, 8)
+_led_drift_4_7 = _chain("LEDDrift", "n_drift_features", (4, 7), 1830, noise_percentage=0.1, **_LED)
+_sine_1_3_0_short = _chain("Sine", _FN, (1, 3, 0), 1850, width=50, length=SINE_1_3_0_SHORT)
+_sine_2_0_1_noisy = _chain("Sine", _FN, (2, 0, 1), 1860, has_noise=True)
+_random_tree_5c_8 = _random_tree_spec(1880, 5, 8, 3, 3, 6, 3)
 
 
 # streams whose seeds do not follow _chain's pattern (kept as they were: the same samples)
@@ -647,6 +658,9 @@ _mixed_0_1_0_1_0_1_0_1_0_1_0 = _mixed_sequence((0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0)
 _stagger_0_2_1_0 = _sequence("STAGGER", (0, 2, 1, 0), 1700)
 _stagger_2_0_2_short = _sequence("STAGGER", (2, 0, 2), 1705, STAGGER_2_0_2_SHORT, 50)
 _mixed_1_0_1_0_1_0_1_0_1_0_1 = _mixed_sequence((1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1), 1730)
+_stagger_1_2_0_1 = _sequence("STAGGER", (1, 2, 0, 1), 1840)
+_stagger_1_0_1_short = _sequence("STAGGER", (1, 0, 1), 1845, STAGGER_1_0_1_SHORT, 50)
+_mixed_0_1_0_1_0_1_0_1_0_1_0_1 = _mixed_sequence((0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1), 1870)
 
 
 def _samples(x: np.ndarray, y: np.ndarray) -> list[tuple[dict[str, float], int]]:
@@ -800,16 +814,17 @@ def _mnist1d(n: int, seed: int) -> Any:
 #: change of a twenty-second configuration, and first run with the twenty-first; STOWED streams were fixed
 #: (committed) after the shuttered's first run and before any change of a twenty-second configuration, and first
 #: run with the twenty-second; STASHED streams were fixed (committed) after the stowed's first run and before any
-#: change of a twenty-third configuration
+#: change of a twenty-third configuration; TUCKED streams were fixed (committed) after the twenty-third
+#: configuration's full run and before any change of a twenty-fourth
 SPLITS = (
     "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel", "blind", "hidden",
     "untouched", "sequestered", "withheld", "embargoed", "locked", "guarded", "shielded", "screened", "isolated",
     "concealed", "veiled", "shrouded", "cloaked", "masked", "covered", "sheltered", "shuttered", "stowed",
-    "stashed",
+    "stashed", "tucked",
 )  # fmt: skip
 (
     _T, _H, _F, _L, _S, _V, _R, _P, _U, _N, _B, _D, _X, _Q, _W, _E, _K, _G, _Z, _C, _I, _A, _J, _M, _O, _Y, _CV, _SH,
-    _SU, _ST, _SS,
+    _SU, _ST, _SS, _TU,
 ) = SPLITS  # fmt: skip
 STREAMS: dict[str, StreamSpec] = {
     "sea-drift": StreamSpec("linear, 2 abrupt drifts (SEA 0 -> 2 -> 3, 10% noise)", _T, _sea),
@@ -1932,8 +1947,63 @@ STREAMS: dict[str, StreamSpec] = {
         _SS,
         _sklearn_generated("blobs", seed_offset=1770, n_features=5, centers=6, cluster_std=3.5),
     ),
+    "agrawal-2-8": StreamSpec("threshold rules, 1 drift, 5% perturbation (Agrawal f2 -> f8)", _TU, _agrawal_2_8),
+    "sea-2-0-3-noisy": StreamSpec("linear, 2 drifts, 15% noise (SEA 2 -> 0 -> 3)", _TU, _sea_2_0_3_noisy),
+    "hyperplane-15-5": StreamSpec(
+        "linear, rotating (Hyperplane, 15 features, 5 drifting, change 5e-4, 5% noise)", _TU, _hyperplane_15_5
+    ),
+    "rbf-drift-6c-8": StreamSpec(
+        "Gaussian clusters, moving (RandomRBFDrift, 6 classes, 8 features, 25 centroids, speed 7e-4)",
+        _TU,
+        _rbf_drift_6c_8,
+    ),
+    "led-drift-4-7": StreamSpec(
+        "boolean, 10 classes, 1 drift (LEDDrift, 10% noise, 17 irrelevant)", _TU, _led_drift_4_7
+    ),
+    "stagger-1-2-0-1": StreamSpec(
+        "categorical rules, 3 drifts, a recurring concept (STAGGER 1 -> 2 -> 0 -> 1)", _TU, _stagger_1_2_0_1
+    ),
+    "stagger-1-0-1-short": StreamSpec(
+        "categorical rules, short, 2 drifts, a recurring concept (STAGGER 1 -> 0 -> 1, 3,000 samples)",
+        _TU,
+        _stagger_1_0_1_short,
+        length=STAGGER_1_0_1_SHORT,
+    ),
+    "sine-1-3-0-short": StreamSpec(
+        "2-D nonlinear, short, 2 drifts (Sine f1 -> f3 -> f0, 3,000 samples)",
+        _TU,
+        _sine_1_3_0_short,
+        length=SINE_1_3_0_SHORT,
+    ),
+    "sine-2-0-1-noisy": StreamSpec(
+        "2-D nonlinear + 2 noise features, 2 drifts (Sine f2 -> f0 -> f1)", _TU, _sine_2_0_1_noisy
+    ),
+    "mixed-0-1-0-1-0-1-0-1-0-1-0-1": StreamSpec(
+        "boolean + numeric, eleven label flips (Mixed f0 -> f1 -> f0 -> f1 -> f0 -> f1 -> f0 -> f1 -> f0 -> f1 -> f0 "
+        "-> f1)",
+        _TU,
+        _mixed_0_1_0_1_0_1_0_1_0_1_0_1,
+    ),
+    "random-tree-5c-8": StreamSpec(
+        "random decision tree, 5 classes, 8 numeric + 3 categorical (RandomTree, depth 6)", _TU, _random_tree_5c_8
+    ),
+    "quantiles-4c-4": StreamSpec(
+        "nested Gaussian shells, generated by scikit-learn (make_gaussian_quantiles: 4 features, 4 classes)",
+        _TU,
+        _sklearn_generated("gaussian_quantiles", seed_offset=1890, n_features=4, n_classes=4),
+    ),
+    "blobs-3c-6": StreamSpec(
+        "overlapping Gaussian blobs, generated by scikit-learn (make_blobs: 6 features, 3 centres, std 4.0)",
+        _TU,
+        _sklearn_generated("blobs", seed_offset=1900, n_features=6, centers=3, cluster_std=4.0),
+    ),
+    "blobs-5c-8": StreamSpec(
+        "overlapping Gaussian blobs, generated by scikit-learn (make_blobs: 8 features, 5 centres, std 4.0)",
+        _TU,
+        _sklearn_generated("blobs", seed_offset=1910, n_features=8, centers=5, cluster_std=4.0),
+    ),
 }
-#: the development streams of a twenty-third configuration (``--split dev``): every split but the stashed
+#: the development streams of a twenty-fourth configuration (``--split dev``): every split but the tucked
 DEV_SPLITS = SPLITS[:-1]
 
 
