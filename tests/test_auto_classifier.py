@@ -15,7 +15,7 @@ import pytest
 import torch
 
 from archgym.online import AutoClassifier
-from archgym.online.auto import SHIFT_WINDOW, Candidate, Memory
+from archgym.online.auto import SHIFT_WINDOW, Candidate, Memory, NaiveBayes
 from archgym.online.drift import ErrorBurst
 from archgym.online.encode import FeatureEncoder, LabelEncoder
 from archgym.online.hedge import Hedge, ShareHedge, expert_losses
@@ -167,7 +167,9 @@ def test_bad_inputs_raise_clear_errors(call, exc, words) -> None:
         ({"hedge_decay": 0.0}, ValueError, ["decay", "(0.0, 1.0]"]),
         ({"candidates": [(16,)]}, TypeError, ["candidates[0]", "Candidate", "tuple"]),
         ({"candidates": (), "sgd": (), "tree": None, "naive_bayes": None, "memory": None}, ValueError, ["empty"]),
-        ({"naive_bayes": "gaussian"}, TypeError, ["NaiveBayes or None", "str"]),
+        ({"naive_bayes": "gaussian"}, TypeError, ["NaiveBayes, a sequence of them or None", "str"]),
+        ({"naive_bayes": (NaiveBayes(), 3)}, TypeError, ["naive_bayes[1]", "NaiveBayes", "int"]),
+        ({"naive_bayes": (NaiveBayes(), NaiveBayes(smoothing=0.1))}, ValueError, ["same name", "'gnb', 'gnb'"]),
         ({"memory": 5}, TypeError, ["Memory or None", "int"]),
         ({"tree": "hoeffding"}, TypeError, ["Tree or None", "str"]),
         ({"pick_eta": 0.0}, ValueError, ["pick_eta", "(0.0, inf]"]),

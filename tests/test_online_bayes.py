@@ -20,7 +20,9 @@ def _sphere(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 def test_bad_settings_raise_clear_errors() -> None:
     with pytest.raises(ValueError, match=r"NaiveBayes.smoothing must be a number in \(0.0, 1.0\), got 0.0"):
         NaiveBayes(smoothing=0.0)
-    assert NaiveBayes().name == "gnb"
+    assert NaiveBayes().name == "gnb" and NaiveBayes(pooled=True).name == "gnb-pooled"
+    with pytest.raises(TypeError, match=r"NaiveBayes\.pooled must be a bool, got int"):
+        NaiveBayes(pooled=1)  # type: ignore[arg-type]
 
 
 def test_it_is_gaussian_naive_bayes() -> None:
@@ -37,6 +39,35 @@ def test_it_is_gaussian_naive_bayes() -> None:
     q, _ = gaussian_blobs(50, seed=1)
     ref = GaussianNB(var_smoothing=0.0).fit(x, y).predict_proba(q)
     np.testing.assert_allclose(nb.proba(q), ref, rtol=1e-6, atol=1e-8)
+
+
+def test_the_pooled_model_is_a_diagonal_linear_discriminant() -> None:
+    """``pooled=True`` shares one variance per feature, the within-class variance over every class: its
+    log-odds are linear in x (the x * x weights are the same for every class), and its probabilities are
+    the Gaussian class densities with that variance. Built from several settings, the model gives each
+    one's probabilities side by side, as the single models do."""
+    x, y = gaussian_blobs(600, seed=3)
+    both = GaussianNaiveBayes((NaiveBayes(smoothing=1e-9), NaiveBayes(smoothing=1e-9, pooled=True)), 3, 3)
+    alone = [GaussianNaiveBayes(NaiveBayes(smoothing=1e-9, pooled=p), 3, 3) for p in (False, True)]
+    for i in range(0, 600, 8):
+        for m in (both, *alone):
+            m.learn(x[i : i + 8], y[i : i + 8])
+    q, _ = gaussian_blobs(50, seed=4)
+    for m in (both, *alone):
+        m._w = None
+    p = both.proba(q)
+    assert p.shape == (50, 2, 3)
+    for k, m in enumerate(alone):
+        np.testing.assert_allclose(p[:, k], m.proba(q), rtol=1e-12)
+    w = alone[1]._w
+    assert w is not None and np.allclose(w[:3], w[:3, :1])  # the same x * x weights for every class
+    xd = x.astype(np.float64)
+    mu = np.stack([xd[y == c].mean(0) for c in range(3)])
+    var = sum(((xd[y == c] - mu[c]) ** 2).sum(0) for c in range(3)) / len(y)
+    ll = -0.5 * (((q[:, None, :] - mu[None]) ** 2) / var).sum(2) + np.log(np.bincount(y) / len(y))
+    ref = np.exp(ll - ll.max(1, keepdims=True))
+    np.testing.assert_allclose(p[:, 1], ref / ref.sum(1, keepdims=True), rtol=1e-6, atol=1e-8)
+    assert (p[:, 0].argmax(1) != p[:, 1].argmax(1)).sum() < 5  # near-identical rules on blobs of equal spread
 
 
 def test_weights_are_recomputed_as_the_samples_grow() -> None:
@@ -87,7 +118,8 @@ def test_it_grows_with_new_features_and_classes_and_restarts() -> None:
 
 
 def test_auto_classifier_learns_a_variance_only_concept_with_it() -> None:
-    """Classes that differ only in variance (a sphere): no linear model gets past chance, naive Bayes does."""
+    """Classes that differ only in variance (a sphere): no linear model gets past chance (the pooled naive Bayes is
+    one), naive Bayes does."""
     x, y = _sphere(4000, seed=5)
     models = {
         "nb": AutoClassifier(seed=0, candidates=(), sgd=(), tree=None, memory=None),
@@ -101,8 +133,9 @@ def test_auto_classifier_learns_a_variance_only_concept_with_it() -> None:
                 hits += int((m.predict_many(x[i : i + 8]) == y[i : i + 8]).sum())
             m.learn_many(x[i : i + 8], y[i : i + 8])
         acc[name] = hits / (len(y) - 8)
-    assert models["nb"].expert_names == ["gnb"]
+    assert models["nb"].expert_names == ["gnb", "gnb-pooled"]
     assert acc["linear"] < 0.6 and acc["nb"] > 0.85, acc
+    assert models["nb"].weights["gnb"] > 0.9  # one shared variance cannot tell the classes apart: it loses the weight
 
 
 def test_the_naive_bayes_restarts_with_the_tree() -> None:

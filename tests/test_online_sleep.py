@@ -175,7 +175,7 @@ def test_groups_that_turn_no_prediction_of_a_right_mixture_go_idle_and_a_wrong_p
 
 
 def test_turned_names_the_groups_whose_absence_changes_an_argmax() -> None:
-    m = AutoClassifier(seed=0, candidates=(), sgd=(), memory=None)  # tree, naive Bayes: one column each
+    m = AutoClassifier(seed=0, candidates=(), sgd=(), naive_bayes=NaiveBayes(), memory=None)  # tree, naive Bayes
     m._weights32 = np.array([0.6, 0.4], dtype=np.float32)
     p = np.array([[[0.9, 0.1], [0.2, 0.8]], [[0.4, 0.6], [0.3, 0.7]]], dtype=np.float32)  # (rows, experts, classes)
     every = np.ones(5, dtype=bool)

@@ -29,10 +29,12 @@ How capacity adapts
       finds from a few hundred samples where a network learns the same step slowly; its root is Gaussian
       naive Bayes, and it starts again when its own drift detector sees its error rise or the pool's
       detectors see a drift;
-    * a naive-Bayes member (:class:`~archgym.online.bayes.NaiveBayes`, numpy): Gaussian naive Bayes over the
+    * naive-Bayes members (:class:`~archgym.online.bayes.NaiveBayes`, numpy): Gaussian naive Bayes over the
       whole stream since the tree last restarted, the model of concepts its class-conditional shapes nearly
       decide (classes that differ in variance only, heavy label noise), which the tree stops being at its
-      first split;
+      first split; and the same with one variance per feature pooled over the classes (a diagonal linear
+      discriminant), the correct model with fewer estimates where the classes share their spread (LED's
+      noisy bits, Gaussian blobs of one width);
     * a memory candidate (:class:`Memory`): an RBF layer whose units are the last ``window`` samples
       (a distance-weighted ``k``-nearest-neighbour vote), the capacity a local, quickly drifting
       concept needs before any network has learned it. Its distance weighs each feature by a weight it
@@ -197,8 +199,8 @@ class AutoClassifier:
     :param candidates: the neural candidates (default :data:`DEFAULT_CANDIDATES`); ``()`` for none
     :param sgd: the plain-SGD linear members (default :data:`~archgym.online.linear.DEFAULT_SGD`); ``()`` for none
     :param tree: the tree member (default :data:`~archgym.online.tree.DEFAULT_TREE`); None for none
-    :param naive_bayes: the naive-Bayes member (default :data:`~archgym.online.bayes.DEFAULT_NAIVE_BAYES`); None
-        for none
+    :param naive_bayes: the naive-Bayes members, one or a sequence (default
+        :data:`~archgym.online.bayes.DEFAULT_NAIVE_BAYES`: per-class and pooled variances); None or ``()`` for none
     :param memory: the memory candidate (default ``Memory()``); None for none
     :param hedge_eta: Hedge's learning rate on the candidates' losses
     :param hedge_decay: per-sample discount of past losses in Hedge (``1 / (1 - decay)`` samples of memory)
@@ -240,7 +242,7 @@ class AutoClassifier:
         candidates: Sequence[Candidate] | None = None,
         sgd: Sequence[SGDLinear] | None = None,
         tree: Tree | None = DEFAULT_TREE,
-        naive_bayes: NaiveBayes | None = DEFAULT_NAIVE_BAYES,
+        naive_bayes: NaiveBayes | Sequence[NaiveBayes] | None = DEFAULT_NAIVE_BAYES,
         memory: Memory | None = DEFAULT_MEMORY,
         hedge_eta: float = 1.0,
         hedge_decay: float = 0.995,
@@ -273,11 +275,19 @@ class AutoClassifier:
                 raise TypeError(f"sgd[{i}] must be an SGDLinear, got {type(m).__name__}")
         if tree is not None and not isinstance(tree, Tree):
             raise TypeError(f"tree must be a Tree or None, got {type(tree).__name__}")
-        if naive_bayes is not None and not isinstance(naive_bayes, NaiveBayes):
-            raise TypeError(f"naive_bayes must be a NaiveBayes or None, got {type(naive_bayes).__name__}")
+        bayes = () if naive_bayes is None else (naive_bayes,) if isinstance(naive_bayes, NaiveBayes) else naive_bayes
+        if not isinstance(bayes, Sequence) or isinstance(bayes, str):
+            raise TypeError(
+                f"naive_bayes must be a NaiveBayes, a sequence of them or None, got {type(naive_bayes).__name__}"
+            )
+        for i, b in enumerate(bayes):
+            if not isinstance(b, NaiveBayes):
+                raise TypeError(f"naive_bayes[{i}] must be a NaiveBayes, got {type(b).__name__}")
+        if len({b.name for b in bayes}) < len(bayes):
+            raise ValueError(f"naive_bayes holds two members of the same name: {[b.name for b in bayes]}")
         if memory is not None and not isinstance(memory, Memory):
             raise TypeError(f"memory must be a Memory or None, got {type(memory).__name__}")
-        if not cands and not linear and tree is None and naive_bayes is None and memory is None:
+        if not cands and not linear and tree is None and not bayes and memory is None:
             raise ValueError(
                 "the pool is empty: give at least one candidate, SGD member, a tree, a naive Bayes or a memory"
             )
@@ -285,12 +295,12 @@ class AutoClassifier:
         self.candidates = cands
         self.sgd = linear
         self.tree = tree
-        self.naive_bayes = naive_bayes
+        self.naive_bayes = tuple(bayes)
         self.memory = memory
         self.hedge_loss = hedge_loss
         lookup("Hedge loss", hedge_loss, LOSSES)
-        n_experts = len(cands) + len(linear) + (tree is not None) + (naive_bayes is not None) + (memory is not None)
-        sizes = (len(cands), len(linear), int(tree is not None), int(naive_bayes is not None), int(memory is not None))
+        n_experts = len(cands) + len(linear) + (tree is not None) + len(bayes) + (memory is not None)
+        sizes = (len(cands), len(linear), int(tree is not None), len(bayes), int(memory is not None))
         ends = np.cumsum(sizes)
         #: Hedge columns of each member group (networks, SGD members, tree, naive Bayes, memory), empty when absent
         self._group_cols = [slice(int(e - k), int(e)) for e, k in zip(ends, sizes, strict=True)]
@@ -372,7 +382,7 @@ class AutoClassifier:
         """Names of the pool's members, in Hedge's order."""
         names = [c.name for c in self.candidates] + [m.name for m in self.sgd]
         names += [self.tree.name] if self.tree is not None else []
-        names += [self.naive_bayes.name] if self.naive_bayes is not None else []
+        names += [b.name for b in self.naive_bayes]
         return names + ([self.memory.name] if self.memory is not None else [])
 
     @property
@@ -428,7 +438,7 @@ class AutoClassifier:
             self._linear = SGDLinearPool(self.sgd, d, C)
         if self._tree is None and self.tree is not None:
             self._tree = HoeffdingTree(self.tree, d, C)
-        if self._bayes is None and self.naive_bayes is not None:
+        if self._bayes is None and self.naive_bayes:
             self._bayes = GaussianNaiveBayes(self.naive_bayes, d, C)
         if self._window is None and self.memory is not None:
             self._window = MemoryWindow(self.memory, d)
@@ -503,7 +513,7 @@ class AutoClassifier:
         if tree is not None:
             p[:, cols[2].start] = tree.proba(rows)
         if bayes is not None:
-            p[:, cols[3].start] = bayes.proba(rows)
+            p[:, cols[3]] = bayes.proba(rows)
         if window is not None:
             p[:, cols[4].start] = window.proba(rows, self._stats.scale2, C)
         return p, (net_out, z, replay)
