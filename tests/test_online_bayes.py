@@ -23,6 +23,8 @@ def test_bad_settings_raise_clear_errors() -> None:
     assert NaiveBayes().name == "gnb" and NaiveBayes(pooled=True).name == "gnb-pooled"
     with pytest.raises(TypeError, match=r"NaiveBayes\.pooled must be a bool, got int"):
         NaiveBayes(pooled=1)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="at least one NaiveBayes"):
+        GaussianNaiveBayes((), d=2, n_classes=2)
 
 
 def test_it_is_gaussian_naive_bayes() -> None:

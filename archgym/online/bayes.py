@@ -88,16 +88,20 @@ class GaussianNaiveBayes:
     The statistics are one matrix ``(C, 2 d + 1)``: per class the sums of ``[x * x, x, 1]`` over its samples, so a
     learned batch is one matmul of its one-hot labels with the features the prediction already built, and the
     log-likelihood is one matmul of those features with weights recomputed from the statistics now and then.
+    Several models (a sequence of settings) share the statistics: one matmul gives all their log-likelihoods.
 
-    :param spec: the settings
+    :param spec: the settings of one model, or a sequence of them (one model each, on the same statistics)
     :param d: input columns
     :param n_classes: classes
     """
 
     def __init__(self, spec: NaiveBayes | Sequence[NaiveBayes], d: int, n_classes: int) -> None:
         self.specs = (spec,) if isinstance(spec, NaiveBayes) else tuple(spec)
-        self._one = isinstance(spec, NaiveBayes)
-        self.spec = self.specs[0]
+        if not self.specs:
+            raise ValueError("GaussianNaiveBayes needs at least one NaiveBayes")
+        self._one = isinstance(spec, NaiveBayes)  # proba gives (n, C), not (n, 1, C)
+        self._smoothing = np.array([[s.smoothing] for s in self.specs])  # (M, 1): each model's smoothing
+        self._pooled = np.array([s.pooled for s in self.specs])  # (M,): whether each model pools its variances
         self.d, self.C = d, n_classes
         self.n_resets = 0
         self._start()
@@ -107,11 +111,9 @@ class GaussianNaiveBayes:
         self.stats = np.zeros((self.C, 2 * self.d + 1))  # per class: sums of x * x, of x, and the count
         self.n = 0  # samples learned
         self._eye = np.eye(self.C)
-        self._w: np.ndarray | None = None  # (2 d + 1, C): the log-likelihood's weights on [x * x, x, 1]
+        self._w: np.ndarray | None = None  # (2 d + 1, M C): the log-likelihood's weights on [x * x, x, 1], per model
         self._stale_at = 0.0  # the sample count that makes the weights stale
         self._last: tuple[np.ndarray, np.ndarray] | None = None  # proba's rows and their [x * x, x, 1]
-        self._smoothing: np.ndarray | None = None  # (M, 1): each model's smoothing
-        self._pooled: np.ndarray | None = None  # (M,): whether each model pools its variances
 
     def restart(self) -> None:
         """Forget every sample (after a drift)."""
@@ -144,8 +146,6 @@ class GaussianNaiveBayes:
         count = stats[:, -1]
         seen = count > 0
         mu, var = gaussian_moments(stats[:, -1:], stats[:, d:-1], stats[:, :d])
-        if self._pooled is None:
-            self._pooled = np.array([s.pooled for s in self.specs])
         if self._pooled.any():
             # the classes' variances weighted by their counts: an average of floored variances is floored too (before
             # any sample, the floor itself)
@@ -180,8 +180,6 @@ class GaussianNaiveBayes:
         ll = (f @ self._w).reshape(len(x), len(self.specs), self.C)
         ll -= ll.max(2, keepdims=True)
         p = np.exp(ll, out=ll)
-        if self._smoothing is None:
-            self._smoothing = np.array([[s.smoothing] for s in self.specs])
         p *= (1.0 - self._smoothing) / p.sum(2, keepdims=True)
         p += self._smoothing / self.C
         self._last = (x, f)
