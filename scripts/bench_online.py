@@ -2735,11 +2735,11 @@ NOTES = (
     "that level on none. Misses: sine-1-3-0-short at 9.9x ARF (+0.0410, p < 0.001), and two GaussianNB-led ties, "
     "blobs-3c-6 -0.0001 (+56 / -62, p 0.645) and blobs-5c-8 -0.0004 (+56 / -76, p 0.098).\n\n"
     "First run of the 14 tucked streams with the twenty-fourth (held out from it: `--split tucked --no-doc --jobs 2 "
-    "--resume runs/bench_online_full24.json`, the first part of its full run, at aee3cde): 10/14 met, more accurate at "
-    "p < 0.05 on 9, less accurate at that level on none; summed +0.0044 against the twenty-third (led-drift-4-7 "
-    "+0.0028). Misses: two on speed alone, stagger-1-0-1-short at 9.9x ARF (10.1x with the twenty-third; +0.0033) and "
-    "sine-1-3-0-short at 9.9x (+0.0417); and the two GaussianNB-led ties, smaller, blobs-3c-6 -0.0001 (+43 / -48, p "
-    "0.675) and blobs-5c-8 -0.00002 (+62 / -63, p 1.000)."
+    "--resume runs/bench_online_full24.json` at aee3cde): 10/14 met, more accurate at p < 0.05 on 9, less accurate at "
+    "that level on none; summed +0.0044 against the twenty-third (led-drift-4-7 +0.0028). Misses: two on speed alone, "
+    "stagger-1-0-1-short at 9.9x ARF (10.1x with the twenty-third; +0.0033) and sine-1-3-0-short at 9.9x (+0.0417); "
+    "and the two GaussianNB-led ties, smaller, blobs-3c-6 -0.0001 (+43 / -48, p 0.675) and blobs-5c-8 -0.00002 (+62 / "
+    "-63, p 1.000)."
 )
 
 if __name__ == "__main__":
