@@ -177,6 +177,8 @@ def test_bad_inputs_raise_clear_errors(call, exc, words) -> None:
         ({"pick_share": 1.0}, ValueError, ["pick_share", "(0.0, 1.0)"]),
         ({"pick_drift_share": 1.5}, ValueError, ["pick_drift_share", "[0.0, 1.0]", "got 1.5"]),
         ({"sgd": [0.01]}, TypeError, ["sgd[0]", "SGDLinear", "float"]),
+        ({"sgd": 0.01}, TypeError, ["sgd must be a sequence of SGDLinear", "float"]),
+        ({"candidates": "mlp"}, TypeError, ["candidates must be a sequence of Candidate", "str"]),
     ],
 )
 def test_bad_settings_raise_clear_errors(kwargs, exc, words) -> None:

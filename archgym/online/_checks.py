@@ -90,6 +90,25 @@ def check_kwargs(owner: str, factory: Callable[..., Any], kwargs: Mapping[str, A
         raise ValueError(f"unknown parameter(s) {', '.join(map(repr, bad))} for {owner}; valid: {', '.join(valid)}")
 
 
+def entries(name: str, items: Any, cls: type[T]) -> tuple[T, ...]:
+    """Turn ``items`` into a tuple whose every entry is a ``cls`` (TypeError naming the first that is not).
+
+    :param name: argument name used in the message
+    :param items: the entries (any iterable but a string or a mapping)
+    :param cls: the type every entry must have
+    :return: the entries as a tuple
+    """
+    kind = cls.__name__
+    article = "an" if kind[:1].upper() in "AEIOU" else "a"
+    if not isinstance(items, Iterable) or isinstance(items, (str, bytes, Mapping)):
+        raise TypeError(f"{name} must be a sequence of {kind}, got {type(items).__name__}")
+    out = tuple(items)
+    for i, item in enumerate(out):
+        if not isinstance(item, cls):
+            raise TypeError(f"{name}[{i}] must be {article} {kind}, got {type(item).__name__}")
+    return out
+
+
 def int_tuple(name: str, values: Iterable[Any], minimum: int = 0) -> tuple[int, ...]:
     """Turn ``values`` into a tuple of ints ``>= minimum`` (ValueError otherwise).
 

@@ -150,7 +150,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from archgym.online._checks import in_range, lookup, positive_int, same_rows
+from archgym.online._checks import entries, in_range, lookup, positive_int, same_rows
 from archgym.online.bayes import DEFAULT_NAIVE_BAYES, GaussianNaiveBayes, NaiveBayes
 from archgym.online.drift import ADWIN, ErrorBurst
 from archgym.online.encode import FeatureEncoder, LabelEncoder, RunningScaler, is_dataframe
@@ -265,24 +265,17 @@ class AutoClassifier:
         step_rows: int = 32,
     ) -> None:
         self.seed = positive_int("seed", seed, 0)
-        cands = DEFAULT_CANDIDATES if candidates is None else tuple(candidates)
-        for i, c in enumerate(cands):
-            if not isinstance(c, Candidate):
-                raise TypeError(f"candidates[{i}] must be a Candidate, got {type(c).__name__}")
-        linear = DEFAULT_SGD if sgd is None else tuple(sgd)
-        for i, m in enumerate(linear):
-            if not isinstance(m, SGDLinear):
-                raise TypeError(f"sgd[{i}] must be an SGDLinear, got {type(m).__name__}")
+        cands = DEFAULT_CANDIDATES if candidates is None else entries("candidates", candidates, Candidate)
+        linear = DEFAULT_SGD if sgd is None else entries("sgd", sgd, SGDLinear)
         if tree is not None and not isinstance(tree, Tree):
             raise TypeError(f"tree must be a Tree or None, got {type(tree).__name__}")
-        bayes = () if naive_bayes is None else (naive_bayes,) if isinstance(naive_bayes, NaiveBayes) else naive_bayes
-        if not isinstance(bayes, Sequence) or isinstance(bayes, str):
+        if isinstance(naive_bayes, NaiveBayes):
+            naive_bayes = (naive_bayes,)
+        elif naive_bayes is not None and (not isinstance(naive_bayes, Sequence) or isinstance(naive_bayes, str)):
             raise TypeError(
                 f"naive_bayes must be a NaiveBayes, a sequence of them or None, got {type(naive_bayes).__name__}"
             )
-        for i, b in enumerate(bayes):
-            if not isinstance(b, NaiveBayes):
-                raise TypeError(f"naive_bayes[{i}] must be a NaiveBayes, got {type(b).__name__}")
+        bayes = entries("naive_bayes", () if naive_bayes is None else naive_bayes, NaiveBayes)
         if len({b.name for b in bayes}) < len(bayes):
             raise ValueError(f"naive_bayes holds two members of the same name: {[b.name for b in bayes]}")
         if memory is not None and not isinstance(memory, Memory):
@@ -295,7 +288,7 @@ class AutoClassifier:
         self.candidates = cands
         self.sgd = linear
         self.tree = tree
-        self.naive_bayes = tuple(bayes)
+        self.naive_bayes = bayes
         self.memory = memory
         self.hedge_loss = hedge_loss
         lookup("Hedge loss", hedge_loss, LOSSES)
