@@ -1,4 +1,4 @@
-"""Benchmark: archgym's AutoClassifier against River's classifiers on 362 streams of different kinds.
+"""Benchmark: archgym's AutoClassifier against River's classifiers on 376 streams of different kinds.
 
 What it does
     Materialises each stream of :data:`STREAMS` once (River's or scikit-learn's synthetic generators, 50,000
@@ -75,10 +75,10 @@ How to run
 Flags
     --n N            samples per synthetic stream (default 50000; --quick: 5000)
     --quick          short run; prints only, never writes docs/benchmarks.md
-    --split S        all, dev (every split but tucked), tuning, held-out, fresh, final, sealed, vault, reserve,
+    --split S        all, dev (every split but wrapped), tuning, held-out, fresh, final, sealed, vault, reserve,
                      spare, unseen, novel, blind, hidden, untouched, sequestered, withheld, embargoed, locked,
                      guarded, shielded, screened, isolated, concealed, veiled, shrouded, cloaked, masked, covered,
-                     sheltered, shuttered, stowed, stashed or tucked
+                     sheltered, shuttered, stowed, stashed, tucked or wrapped
                      (default all)
     --streams A,B    only these streams
     --chunk B        samples per predict-then-learn chunk, for every model (default 8)
@@ -190,6 +190,9 @@ STAGGER_2_0_2_SHORT = 3_000
 SINE_0_2_1_SHORT = 3_000
 STAGGER_1_0_1_SHORT = 3_000
 SINE_1_3_0_SHORT = 3_000
+STAGGER_0_1_0_SHORT = 3_000
+SINE_3_2_0_SHORT = 2_500
+MIXED_1_0_1_SHORT = 3_000
 
 
 # ---------------------------------------------------------------------------- streams
@@ -572,6 +575,15 @@ _led_drift_4_7 = _chain("LEDDrift", "n_drift_features", (4, 7), 1830, noise_perc
 _sine_1_3_0_short = _chain("Sine", _FN, (1, 3, 0), 1850, width=50, length=SINE_1_3_0_SHORT)
 _sine_2_0_1_noisy = _chain("Sine", _FN, (2, 0, 1), 1860, has_noise=True)
 _random_tree_5c_8 = _random_tree_spec(1880, 5, 8, 3, 3, 6, 3)
+# the wrapped split
+_agrawal_6_3 = _agrawal((6, 3), 0.05, 1920)
+_sea_1_3_0_noisy = _chain("SEA", "variant", (1, 3, 0), 1930, noise=0.15)
+_hyperplane_14_2 = _hyperplane_spec(1940, 14, 2, 5e-4, 0.05)
+_rbf_drift_7c_6 = _rbf_drift(1941, 7, 6, 25, 7e-4, 6)
+_led_drift_7_2 = _chain("LEDDrift", "n_drift_features", (7, 2), 1950, noise_percentage=0.1, **_LED)
+_sine_3_2_0_short = _chain("Sine", _FN, (3, 2, 0), 1970, width=50, length=SINE_3_2_0_SHORT)
+_sine_0_3_1_noisy = _chain("Sine", _FN, (0, 3, 1), 1980, has_noise=True)
+_random_tree_6c_7 = _random_tree_spec(2000, 6, 7, 3, 3, 6, 3)
 
 
 # streams whose seeds do not follow _chain's pattern (kept as they were: the same samples)
@@ -661,6 +673,10 @@ _mixed_1_0_1_0_1_0_1_0_1_0_1 = _mixed_sequence((1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1)
 _stagger_1_2_0_1 = _sequence("STAGGER", (1, 2, 0, 1), 1840)
 _stagger_1_0_1_short = _sequence("STAGGER", (1, 0, 1), 1845, STAGGER_1_0_1_SHORT, 50)
 _mixed_0_1_0_1_0_1_0_1_0_1_0_1 = _mixed_sequence((0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1), 1870)
+_stagger_2_0_1_2 = _sequence("STAGGER", (2, 0, 1, 2), 1960)
+_stagger_0_1_0_short = _sequence("STAGGER", (0, 1, 0), 1965, STAGGER_0_1_0_SHORT, 50)
+_mixed_1_0_1_0_1_0_1_0_1_0_1_0 = _mixed_sequence((1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0), 1990)
+_mixed_1_0_1_short = _mixed_sequence((1, 0, 1), 2030, MIXED_1_0_1_SHORT, 50)
 
 
 def _samples(x: np.ndarray, y: np.ndarray) -> list[tuple[dict[str, float], int]]:
@@ -815,16 +831,17 @@ def _mnist1d(n: int, seed: int) -> Any:
 #: (committed) after the shuttered's first run and before any change of a twenty-second configuration, and first
 #: run with the twenty-second; STASHED streams were fixed (committed) after the stowed's first run and before any
 #: change of a twenty-third configuration; TUCKED streams were fixed (committed) after the twenty-third
-#: configuration's full run and before any change of a twenty-fourth
+#: configuration's full run and before any change of a twenty-fourth; WRAPPED streams were fixed (committed) after
+#: the twenty-fourth configuration's full run and before any change of a twenty-fifth
 SPLITS = (
     "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel", "blind", "hidden",
     "untouched", "sequestered", "withheld", "embargoed", "locked", "guarded", "shielded", "screened", "isolated",
     "concealed", "veiled", "shrouded", "cloaked", "masked", "covered", "sheltered", "shuttered", "stowed",
-    "stashed", "tucked",
+    "stashed", "tucked", "wrapped",
 )  # fmt: skip
 (
     _T, _H, _F, _L, _S, _V, _R, _P, _U, _N, _B, _D, _X, _Q, _W, _E, _K, _G, _Z, _C, _I, _A, _J, _M, _O, _Y, _CV, _SH,
-    _SU, _ST, _SS, _TU,
+    _SU, _ST, _SS, _TU, _WR,
 ) = SPLITS  # fmt: skip
 STREAMS: dict[str, StreamSpec] = {
     "sea-drift": StreamSpec("linear, 2 abrupt drifts (SEA 0 -> 2 -> 3, 10% noise)", _T, _sea),
@@ -2002,8 +2019,64 @@ STREAMS: dict[str, StreamSpec] = {
         _TU,
         _sklearn_generated("blobs", seed_offset=1910, n_features=8, centers=5, cluster_std=4.0),
     ),
+    "agrawal-6-3": StreamSpec("threshold rules, 1 drift, 5% perturbation (Agrawal f6 -> f3)", _WR, _agrawal_6_3),
+    "sea-1-3-0-noisy": StreamSpec("linear, 2 drifts, 15% noise (SEA 1 -> 3 -> 0)", _WR, _sea_1_3_0_noisy),
+    "hyperplane-14-2": StreamSpec(
+        "linear, rotating (Hyperplane, 14 features, 2 drifting, change 5e-4, 5% noise)", _WR, _hyperplane_14_2
+    ),
+    "rbf-drift-7c-6": StreamSpec(
+        "Gaussian clusters, moving (RandomRBFDrift, 7 classes, 6 features, 25 centroids, speed 7e-4)",
+        _WR,
+        _rbf_drift_7c_6,
+    ),
+    "led-drift-7-2": StreamSpec(
+        "boolean, 10 classes, 1 drift (LEDDrift, 10% noise, 17 irrelevant)", _WR, _led_drift_7_2
+    ),
+    "stagger-2-0-1-2": StreamSpec(
+        "categorical rules, 3 drifts, a recurring concept (STAGGER 2 -> 0 -> 1 -> 2)", _WR, _stagger_2_0_1_2
+    ),
+    "stagger-0-1-0-short": StreamSpec(
+        "categorical rules, short, 2 drifts, a recurring concept (STAGGER 0 -> 1 -> 0, 3,000 samples)",
+        _WR,
+        _stagger_0_1_0_short,
+        length=STAGGER_0_1_0_SHORT,
+    ),
+    "sine-3-2-0-short": StreamSpec(
+        "2-D nonlinear, short, 2 drifts (Sine f3 -> f2 -> f0, 2,500 samples)",
+        _WR,
+        _sine_3_2_0_short,
+        length=SINE_3_2_0_SHORT,
+    ),
+    "sine-0-3-1-noisy": StreamSpec(
+        "2-D nonlinear + 2 noise features, 2 drifts (Sine f0 -> f3 -> f1)", _WR, _sine_0_3_1_noisy
+    ),
+    "mixed-1-0-1-0-1-0-1-0-1-0-1-0": StreamSpec(
+        "boolean + numeric, eleven label flips (Mixed f1 -> f0 -> f1 -> f0 -> f1 -> f0 -> f1 -> f0 -> f1 -> f0 -> f1 "
+        "-> f0)",
+        _WR,
+        _mixed_1_0_1_0_1_0_1_0_1_0_1_0,
+    ),
+    "mixed-1-0-1-short": StreamSpec(
+        "boolean + numeric, short, 2 label flips (Mixed f1 -> f0 -> f1, 3,000 samples)",
+        _WR,
+        _mixed_1_0_1_short,
+        length=MIXED_1_0_1_SHORT,
+    ),
+    "random-tree-6c-7": StreamSpec(
+        "random decision tree, 6 classes, 7 numeric + 3 categorical (RandomTree, depth 6)", _WR, _random_tree_6c_7
+    ),
+    "quantiles-5c-5": StreamSpec(
+        "nested Gaussian shells, generated by scikit-learn (make_gaussian_quantiles: 5 features, 5 classes)",
+        _WR,
+        _sklearn_generated("gaussian_quantiles", seed_offset=2010, n_features=5, n_classes=5),
+    ),
+    "blobs-6c-8": StreamSpec(
+        "overlapping Gaussian blobs, generated by scikit-learn (make_blobs: 8 features, 6 centres, std 4.0)",
+        _WR,
+        _sklearn_generated("blobs", seed_offset=2020, n_features=8, centers=6, cluster_std=4.0),
+    ),
 }
-#: the development streams of a twenty-fourth configuration (``--split dev``): every split but the tucked
+#: the development streams of a twenty-fifth configuration (``--split dev``): every split but the wrapped
 DEV_SPLITS = SPLITS[:-1]
 
 
