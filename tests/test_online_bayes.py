@@ -152,3 +152,27 @@ def test_the_naive_bayes_restarts_with_the_tree() -> None:
     assert m._tree is not None and m._bayes is not None
     assert m._tree.n_resets >= 1 and m._bayes.n_resets == m._tree.n_resets
     assert m._bayes.n < 3000  # only samples after the restart
+
+
+def test_its_variances_follow_the_tree_leaves_rule() -> None:
+    """The compiled weights hold the variances :func:`~archgym.online.tree.gaussian_moments` gives (floored at a
+    share of the feature's variance over all classes, so a class seen with one value keeps a finite width), and a
+    pooled model the count-weighted mean of them, at least the smallest; a class not seen yet gets no vote."""
+    from archgym.online.tree import gaussian_moments
+
+    rng = np.random.default_rng(5)
+    x = np.concatenate([rng.normal(size=(40, 3)), np.array([[0.5, -1.0, 2.0]])])  # class 1 holds one sample
+    y = np.array([0] * 40 + [1])
+    nb = GaussianNaiveBayes((NaiveBayes(), NaiveBayes(pooled=True)), d=3, n_classes=3)
+    nb.learn(x, y)
+    nb._refresh()
+    assert nb._w is not None
+    mu, var = gaussian_moments(nb.stats[:, -1:], nb.stats[:, 3:-1], nb.stats[:, :3])
+    np.testing.assert_allclose(-0.5 / nb._w[:3, :2].T, var[:2], rtol=1e-12)  # classes 0 and 1, per-class model
+    np.testing.assert_allclose(nb._w[3:6, :2].T, (mu / var)[:2], rtol=1e-12)
+    count = nb.stats[:, -1]
+    pooled = np.maximum((var * count[:, None]).sum(0) / count.sum(), var.min(0))
+    np.testing.assert_allclose(-0.5 / nb._w[:3, 3:].T, np.broadcast_to(pooled, (3, 3)), rtol=1e-12)
+    assert var[1].min() > 0 and np.isneginf(nb._w[-1, [2, 5]]).all()  # class 2: never seen, no vote
+    p = nb.proba(x[:4])
+    assert p.shape == (4, 2, 3) and np.allclose(p[:, :, 2], 0.005 / 3) and np.allclose(p.sum(2), 1.0)

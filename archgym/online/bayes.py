@@ -16,7 +16,7 @@ A pooled variance (``NaiveBayes(pooled=True)``, the default pool's second naive-
 feature shared by every class, the within-class variance of all the samples (a diagonal linear discriminant,
 Bickel & Levina 2004). Where the classes differ in location and share their spread, it is the correct model with
 fewer estimates: LED's bits, each flipped with the same probability whatever the digit, or Gaussian blobs of one
-width. Both models read the same statistics; one matmul gives both.
+width. Both models read the same statistics; one kernel call gives both.
 
 Drift: the statistics start again from zero whenever the tree member restarts (its own drift detector, or a drift
 the pool's detectors saw; the pool calls :meth:`GaussianNaiveBayes.restart`); a model of the whole stream would
@@ -39,14 +39,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from archgym.online._checks import in_range, same_rows
-from archgym.online.tree import gaussian_moments
+from archgym.online._checks import in_range
+from archgym.online._jit import kernel
+from archgym.online.tree import VAR_FLOOR
 
 __all__ = ["DEFAULT_NAIVE_BAYES", "GaussianNaiveBayes", "NaiveBayes"]
 
 #: the parameters are recomputed once the samples seen grew by this share, and by at least ``REFRESH_MIN`` (at 10 %,
 #: weights up to 10 % stale cost 0.0016-0.0026 of accuracy on Gaussian-quantiles streams, where River's GaussianNB,
-#: refreshed on every sample, led; at 1 % the member matches it there; a refresh is ~20 small numpy calls)
+#: refreshed on every sample, led; at 1 % the member matches it there)
 REFRESH = 0.01
 REFRESH_MIN = 8.0
 
@@ -85,10 +86,11 @@ class GaussianNaiveBayes:
     (:meth:`grow_inputs`, :meth:`grow_classes`); a class not seen yet gets only the smoothing's share. A column
     added later counts as 0 in the samples before it (as the encoder fills a missing feature).
 
-    The statistics are one matrix ``(C, 2 d + 1)``: per class the sums of ``[x * x, x, 1]`` over its samples, so a
-    learned batch is one matmul of its one-hot labels with the features the prediction already built, and the
-    log-likelihood is one matmul of those features with weights recomputed from the statistics now and then.
-    Several models (a sequence of settings) share the statistics: one matmul gives all their log-likelihoods.
+    The statistics are one matrix ``(C, 2 d + 1)``: per class the sums of ``[x * x, x, 1]`` over its samples. The
+    log-likelihood is ``[x * x, x, 1]`` times weights recomputed from the statistics now and then; several models (a
+    sequence of settings) share the statistics, one block of weight columns each. Learning, the weights and the
+    probabilities are compiled kernels (:mod:`archgym.online._jit`): on a chunk of a few rows, the numpy calls
+    they replace cost their call overhead, not their arithmetic.
 
     :param spec: the settings of one model, or a sequence of them (one model each, on the same statistics)
     :param d: input columns
@@ -100,7 +102,7 @@ class GaussianNaiveBayes:
         if not self.specs:
             raise ValueError("GaussianNaiveBayes needs at least one NaiveBayes")
         self._one = isinstance(spec, NaiveBayes)  # proba gives (n, C), not (n, 1, C)
-        self._smoothing = np.array([[s.smoothing] for s in self.specs])  # (M, 1): each model's smoothing
+        self._smoothing = np.array([s.smoothing for s in self.specs])  # (M,): each model's smoothing
         self._pooled = np.array([s.pooled for s in self.specs])  # (M,): whether each model pools its variances
         self.d, self.C = d, n_classes
         self.n_resets = 0
@@ -110,10 +112,8 @@ class GaussianNaiveBayes:
         """No samples seen."""
         self.stats = np.zeros((self.C, 2 * self.d + 1))  # per class: sums of x * x, of x, and the count
         self.n = 0  # samples learned
-        self._eye = np.eye(self.C)
         self._w: np.ndarray | None = None  # (2 d + 1, M C): the log-likelihood's weights on [x * x, x, 1], per model
         self._stale_at = 0.0  # the sample count that makes the weights stale
-        self._last: tuple[np.ndarray, np.ndarray] | None = None  # proba's rows and their [x * x, x, 1]
 
     def restart(self) -> None:
         """Forget every sample (after a drift)."""
@@ -126,49 +126,22 @@ class GaussianNaiveBayes:
             pad = d - self.d
             self.stats = np.insert(self.stats, [self.d] * pad + [2 * self.d] * pad, 0.0, axis=1)
             self.d = d
-            self._w = self._last = None
+            self._w = None
 
     def grow_classes(self, n_classes: int) -> None:
         """Add classes ``self.C .. n_classes - 1`` (no samples of them yet)."""
         if n_classes > self.C:
             self.stats = np.pad(self.stats, ((0, n_classes - self.C), (0, 0)))
             self.C = n_classes
-            self._eye = np.eye(self.C)
-            self._w = self._last = None
+            self._w = None
 
     def _refresh(self) -> None:
-        """Recompute the log-likelihood's weights: ``log p(c) + sum_j log N(x_j; mu, var)`` is ``[x * x, x, 1] @ w``
-        with ``w = [-1 / (2 var), mu / var, log p(c) - sum_j (log var + mu * mu / var) / 2]`` per class (means and
-        variances by :func:`~archgym.online.tree.gaussian_moments`, as in the tree's leaves; a pooled model's variance
-        is the classes' within-class variances weighted by their counts, under the same floor). One block of ``C``
-        columns per model."""
-        d, stats, C = self.d, self.stats, self.C
-        count = stats[:, -1]
-        seen = count > 0
-        mu, var = gaussian_moments(stats[:, -1:], stats[:, d:-1], stats[:, :d])
-        if self._pooled.any():
-            # the classes' variances weighted by their counts: an average of floored variances is floored too (before
-            # any sample, the floor itself)
-            within = np.maximum((var * count[:, None]).sum(0) / max(float(count.sum()), 1.0), var.min(0))
-            var = np.where(self._pooled[:, None, None], within, var)  # (M, C, d)
-        else:
-            var = np.broadcast_to(var, (len(self.specs), C, d))
-        ivar = 1.0 / var
-        prior = count + 1e-9
-        # a class not seen yet gets no vote (only the smoothing's share); before any sample every class is equal
-        norm = np.where(seen, -0.5 * (np.log(var) + mu * mu * ivar).sum(2), -np.inf if seen.any() else 0.0)
-        shape = (2 * d + 1, len(self.specs) * C)
+        """Recompute the log-likelihood's weights (:func:`_weights`)."""
+        shape = (2 * self.d + 1, len(self.specs) * self.C)
         w = self._w if self._w is not None and self._w.shape == shape else np.empty(shape)
-        w[:d] = -0.5 * ivar.transpose(2, 0, 1).reshape(d, -1)
-        w[d:-1] = (mu * ivar).transpose(2, 0, 1).reshape(d, -1)
-        w[-1] = (np.log(prior / prior.sum()) + norm).reshape(-1)
+        _weights(self.stats, self._pooled, VAR_FLOOR, w)
         self._w = w
         self._stale_at = self.n + max(REFRESH_MIN, REFRESH * self.n)
-
-    @staticmethod
-    def _features(x: np.ndarray) -> np.ndarray:
-        """``[x * x, x, 1]`` ``(n, 2d + 1)`` float64: the statistics' and the log-likelihood's features."""
-        return np.concatenate([x * x, x, np.ones((len(x), 1))], 1, dtype=np.float64)
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities of raw rows ``x`` ``(n, d)`` (uniform before any sample): ``(n, C)`` for a model built
@@ -176,20 +149,109 @@ class GaussianNaiveBayes:
         if self._w is None or self.n >= self._stale_at:
             self._refresh()
         assert self._w is not None
-        f = self._features(x)
-        ll = (f @ self._w).reshape(len(x), len(self.specs), self.C)
-        ll -= ll.max(2, keepdims=True)
-        p = np.exp(ll, out=ll)
-        p *= (1.0 - self._smoothing) / p.sum(2, keepdims=True)
-        p += self._smoothing / self.C
-        self._last = (x, f)
+        p = np.empty((len(x), len(self.specs), self.C))
+        _proba(self._w, x, self._smoothing, p)
         return p[:, 0] if self._one else p
 
     def learn(self, x: np.ndarray, y: np.ndarray) -> None:
         """Learn a batch of raw rows ``x`` ``(n, d)`` with class indices ``y`` ``(n,)``."""
-        last = self._last
-        self._last = None
-        # not predicted just before (AutoClassifier let the member sleep through it): build the features here
-        f = self._features(x) if last is None or not same_rows(last[0], x) else last[1]
-        self.stats += self._eye[y].T @ f
+        _learn(self.stats, x, y)
         self.n += len(y)
+
+
+@kernel
+def _weights(stats: np.ndarray, pooled: np.ndarray, floor: float, w: np.ndarray) -> None:  # pragma: no cover
+    """The log-likelihood's weights ``w`` ``(2 d + 1, M C)`` (written in place) from the statistics ``stats``
+    ``(C, 2 d + 1)``: ``log p(c) + sum_j log N(x_j; mu, var)`` is ``[x * x, x, 1] @ w`` with ``w = [-1 / (2 var),
+    mu / var, log p(c) - sum_j (log var + mu * mu / var) / 2]`` per class, one block of ``C`` columns per model
+    (``pooled``: whether model ``m`` pools its variances).
+
+    Means and variances as :func:`~archgym.online.tree.gaussian_moments` gives them (the tree's leaves and this
+    member share the rule): a variance is at least ``floor`` times the feature's variance over all classes, plus
+    1e-12. A pooled model's variance is the classes' within-class variances weighted by their counts, and at least
+    the smallest of them (an average of floored variances is floored too; before any sample, the floor itself). A
+    class not seen yet gets no vote (only the smoothing's share); before any sample every class is equal."""
+    C = stats.shape[0]
+    d = (stats.shape[1] - 1) // 2
+    M = pooled.shape[0]
+    total = 0.0
+    any_seen = False
+    for c in range(C):
+        total += stats[c, 2 * d]
+        any_seen = any_seen or stats[c, 2 * d] > 0.0
+    tot = max(total, 1.0)
+    mu = np.empty((C, d))
+    var = np.empty((C, d))
+    within = np.zeros(d)
+    for j in range(d):
+        sq = 0.0
+        s = 0.0
+        for c in range(C):
+            sq += stats[c, j]
+            s += stats[c, d + j]
+        mean_all = s / tot
+        low = floor * max(sq / tot - mean_all * mean_all, 0.0) + 1e-12
+        smallest = np.inf
+        for c in range(C):
+            n = max(stats[c, 2 * d], 1.0)
+            m = stats[c, d + j] / n
+            v = max(stats[c, j] / n - m * m, low)
+            mu[c, j] = m
+            var[c, j] = v
+            within[j] += v * stats[c, 2 * d]
+            smallest = min(smallest, v)
+        within[j] = max(within[j] / tot, smallest)
+    prior_total = total + C * 1e-9
+    for k in range(M):
+        for c in range(C):
+            col = k * C + c
+            norm = 0.0
+            for j in range(d):
+                v = within[j] if pooled[k] else var[c, j]
+                iv = 1.0 / v
+                w[j, col] = -0.5 * iv
+                w[d + j, col] = mu[c, j] * iv
+                norm += np.log(v) + mu[c, j] * mu[c, j] * iv
+            count = stats[c, 2 * d]
+            bias = -0.5 * norm if count > 0.0 else (-np.inf if any_seen else 0.0)
+            w[2 * d, col] = np.log((count + 1e-9) / prior_total) + bias
+
+
+@kernel
+def _proba(w: np.ndarray, x: np.ndarray, smoothing: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
+    """Each model's class probabilities ``out`` ``(n, M, C)`` (written in place) of rows ``x`` ``(n, d)`` under
+    the weights ``w`` (:func:`_weights`), each softmax mixed with ``smoothing[m]`` of the uniform."""
+    n, d = x.shape
+    M, C = out.shape[1], out.shape[2]
+    ll = np.empty(C)
+    for i in range(n):
+        for k in range(M):
+            top = -np.inf
+            for c in range(C):
+                col = k * C + c
+                s = w[2 * d, col]
+                for j in range(d):
+                    v = np.float64(x[i, j])
+                    s += (w[j, col] * v + w[d + j, col]) * v
+                ll[c] = s
+                top = max(top, s)
+            z = 0.0
+            for c in range(C):
+                ll[c] = np.exp(ll[c] - top)
+                z += ll[c]
+            keep = (1.0 - smoothing[k]) / z
+            for c in range(C):
+                out[i, k, c] = ll[c] * keep + smoothing[k] / C
+
+
+@kernel
+def _learn(stats: np.ndarray, x: np.ndarray, y: np.ndarray) -> None:  # pragma: no cover
+    """Add rows ``x`` ``(n, d)`` of classes ``y`` to the statistics ``stats`` ``(C, 2 d + 1)`` (in place)."""
+    n, d = x.shape
+    for i in range(n):
+        c = y[i]
+        for j in range(d):
+            v = np.float64(x[i, j])
+            stats[c, j] += v * v
+            stats[c, d + j] += v
+        stats[c, 2 * d] += 1.0

@@ -1,0 +1,22 @@
+"""The compiled kernels' decorator: numba's ``njit``, with the settings every kernel of the pool shares.
+
+Why compiled kernels: AutoClassifier learns chunks of a few rows, and a member's step on them is a few dozen numpy
+calls on arrays of a handful of values, each costing its call overhead (about a microsecond) rather than its
+arithmetic. A member's whole step as one compiled loop costs what one call does. Kernels take and return numpy
+arrays; ``cache=True`` keeps the machine code beside the module (compiled on a fresh install's first call, a second
+or so per kernel), and ``fastmath`` stays off so a kernel's floating point is IEEE's, as numpy's is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from numba import njit
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def kernel(fn: _F) -> _F:
+    """Compile ``fn`` with numba (no Python objects, machine code cached on disk)."""
+    return njit(cache=True, nogil=True)(fn)  # type: ignore[return-value]
