@@ -51,6 +51,7 @@ import numpy as np
 from scipy.special import ndtr
 
 from archgym.online._checks import in_range, positive_int, same_rows
+from archgym.online._jit import kernel
 from archgym.online.drift import ADWIN
 
 __all__ = ["DEFAULT_TREE", "HoeffdingTree", "Tree"]
@@ -223,6 +224,15 @@ class HoeffdingTree:
         self.node_of = [0] + [-1] * (cap - 1)  # slot -> node
         self.free: list[int] = list(range(cap - 1, 0, -1))
         self._last = None
+        self._nodes: tuple[np.ndarray, np.ndarray] | None = None  # the node lists as arrays, for the kernels
+
+    def _node_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The nodes as arrays: ``(n_nodes, 4)`` int64 (feature, left, right, slot) and the thresholds (built again
+        after the tree changed)."""
+        if self._nodes is None:
+            links = np.array([self.feat, self.left, self.right, self.slot], dtype=np.int64).T.copy()
+            self._nodes = (links, np.array(self.thr, dtype=np.float64))
+        return self._nodes
 
     @property
     def n_leaves(self) -> int:
@@ -279,55 +289,26 @@ class HoeffdingTree:
     # ------------------------------------------------------------------ prediction
     def _route(self, x: np.ndarray) -> np.ndarray:
         """The leaf slot of every row."""
-        feat, thr, left, right, slot = self.feat, self.thr, self.left, self.right, self.slot
-        if len(feat) == 1:
+        if len(self.feat) == 1:
             return np.zeros(len(x), dtype=np.int64)
-        out = []
-        for row in x.tolist():
-            node = 0
-            while (f := feat[node]) >= 0:
-                node = left[node] if row[f] <= thr[node] else right[node]
-            out.append(slot[node])
-        return np.array(out, dtype=np.int64)
-
-    def _refresh(self, u: np.ndarray) -> None:
-        """Recompute naive Bayes' parameters and the class-count probabilities of leaf slots ``u``."""
-        obs = self.obs[u]
-        prior = self.base[u] + obs + 1e-9
-        mcp = prior / prior.sum(1, keepdims=True)
-        mu, var = _gaussians(self.g[u])
-        seen = obs > 0
-        # a class the leaf has not seen gets no naive-Bayes vote; a leaf that has seen nothing votes by its counts
-        unseen = np.where(seen.any(1, keepdims=True), -np.inf, 0.0)
-        bias = np.log(mcp) + np.where(seen, -0.5 * np.log(var).sum(2), unseen)
-        self.mu[u], self.ivar[u], self.bias[u], self.mcp[u] = mu, 1.0 / var, bias, mcp
-        total = obs.sum(1)
-        self.stale_at[u] = total + np.maximum(REFRESH_MIN, REFRESH * total)
-
-    def _votes(self, x: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Class probabilities by the class counts ``(n, C)`` and by naive Bayes ``(n, C)`` at leaves ``s``."""
-        stale = self.cnt[s, 3] >= self.stale_at[s]
-        if stale.any():
-            self._refresh(np.unique(s[stale]))
-        diff = x[:, None, :] - self.mu[s]
-        ll = self.bias[s] - 0.5 * (diff * diff * self.ivar[s]).sum(2)
-        ll -= ll.max(1, keepdims=True)
-        nb = np.exp(ll)
-        nb /= nb.sum(1, keepdims=True)
-        return self.mcp[s], nb
+        out = np.empty(len(x), dtype=np.int64)
+        _route(x, *self._node_arrays(), out)
+        return out
 
     def proba(self, x: np.ndarray) -> np.ndarray:
-        """Class probabilities ``(n, C)`` of raw rows ``x`` ``(n, d)`` (kept for a :meth:`learn` right after)."""
-        given = x
-        x = np.asarray(x, dtype=np.float64)
-        s = self._route(x)
-        mc, nb = self._votes(x, s)
-        cnt = self.cnt[s]
-        use_nb = (cnt[:, 0] >= cnt[:, 1]) & (cnt[:, 3] > 0)
-        p = np.where(use_nb[:, None], nb, mc)
-        eps = self.spec.smoothing
-        p = (1.0 - eps) * p + eps / self.C
-        self._last = (given, x, s, mc.argmax(1), nb.argmax(1), p.argmax(1))
+        """Class probabilities ``(n, C)`` of raw rows ``x`` ``(n, d)`` (kept for a :meth:`learn` right after).
+
+        Each row's leaf votes by its class counts or by naive Bayes, whichever predicted the leaf's samples right
+        more often (naive Bayes on ties, once the leaf has seen a sample); a leaf's naive-Bayes parameters and count
+        probabilities are recomputed first when stale (:func:`_predict`)."""
+        n = len(x)
+        p = np.empty((n, self.C))
+        s = np.empty(n, dtype=np.int64)
+        preds = np.empty((3, n), dtype=np.int64)
+        links, thr = self._node_arrays()
+        leaves = (self.cnt, self.stale_at, self.obs, self.base, self.g, self.mu, self.ivar, self.bias, self.mcp)
+        _predict(x, links, thr, *leaves, self.spec.smoothing, VAR_FLOOR, REFRESH, REFRESH_MIN, p, s, preds)
+        self._last = (x, s, preds[0], preds[1], preds[2])
         return p
 
     # ------------------------------------------------------------------ learning
@@ -345,52 +326,27 @@ class HoeffdingTree:
         self._last = None
         if last is None or not same_rows(last[0], x):
             if not votes:
-                x = np.asarray(x, dtype=np.float64)
                 return self._learn_statistics(x, self._route(x), y, None)
             self.proba(x)
             last = self._last
             assert last is not None
             self._last = None
-        _, x, s, mc_pred, nb_pred, pred = last
+        x, s, mc_pred, nb_pred, pred = last
         return self._learn_statistics(x, s, y, (mc_pred, nb_pred, pred))
 
     def _learn_statistics(
         self, x: np.ndarray, s: np.ndarray, y: np.ndarray, preds: tuple[np.ndarray, np.ndarray, np.ndarray] | None
     ) -> bool:
-        """:meth:`learn` of float64 rows ``x`` routed to leaf slots ``s``; ``preds``: the class counts', naive
+        """:meth:`learn` of raw rows ``x`` routed to leaf slots ``s``; ``preds``: the class counts', naive
         Bayes' and the tree's predictions of them (None: not predicted)."""
         y = np.asarray(y, dtype=np.int64)
-        n, d = x.shape
-        if n == 0:
+        if len(y) == 0:
             return False
-        hits = np.ones((n, 4))
-        if preds is None:
-            hits[:, :2] = 0.0
-        else:
-            np.equal(preds[1], y, out=hits[:, 0])
-            np.equal(preds[0], y, out=hits[:, 1])
-        moments = np.empty((n, 3, d))
-        moments[:, 0] = 1.0
-        moments[:, 1] = x
-        np.multiply(x, x, out=moments[:, 2])
-        if self.n_leaves == 1:  # every row in the one leaf (a young or restarted tree): whole-batch sums and
-            # extremes, cheaper than the scattered adds and the same values (counts are exact; the moments still
-            # add in order)
-            leaf = int(s[0])
-            self.cnt[leaf] += hits.sum(0)
-            self.obs[leaf] += np.bincount(y, minlength=self.C)
-            np.add.at(self.g[leaf], y, moments)
-            np.minimum(self.lo[leaf], x.min(0), out=self.lo[leaf])
-            np.maximum(self.hi[leaf], x.max(0), out=self.hi[leaf])
-        else:
-            np.add.at(self.cnt, s, hits)
-            np.add.at(self.obs, (s, y), 1.0)
-            np.add.at(self.g, (s, y), moments)
-            np.minimum.at(self.lo, s, x)
-            np.maximum.at(self.hi, s, x)
-        due = self.cnt[s, 2] >= self.spec.grace
-        if due.any():
-            for leaf in np.unique(s[due]).tolist():
+        scored = preds is not None
+        mc, nb = (preds[0], preds[1]) if preds is not None else (y, y)
+        due = _learn(x, s, y, mc, nb, scored, self.spec.grace, self.cnt, self.obs, self.g, self.lo, self.hi)
+        if due:
+            for leaf in np.unique(s[self.cnt[s, 2] >= self.spec.grace]).tolist():
                 self.cnt[leaf, 2] = 0.0
                 self._try_split(leaf)
         if preds is None or self._detector is None:
@@ -465,3 +421,178 @@ class HoeffdingTree:
         self.slot[node] = -1
         self.node_of[leaf] = -1
         self.free.append(leaf)
+        self._nodes = None
+
+
+# ---------------------------------------------------------------------- compiled kernels
+@kernel
+def _leaf_of(row: np.ndarray, links: np.ndarray, thr: np.ndarray) -> int:  # pragma: no cover
+    """The leaf slot a row reaches (``links``: per node its feature, left and right child and slot)."""
+    node = 0
+    while links[node, 0] >= 0:
+        node = links[node, 1] if row[links[node, 0]] <= thr[node] else links[node, 2]
+    return links[node, 3]
+
+
+@kernel
+def _route(x: np.ndarray, links: np.ndarray, thr: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
+    """The leaf slot of every row of ``x``, into ``out``."""
+    for i in range(x.shape[0]):
+        out[i] = _leaf_of(x[i], links, thr)
+
+
+@kernel
+def _refresh_leaf(
+    u: int,
+    stale_at: np.ndarray,
+    obs: np.ndarray,
+    base: np.ndarray,
+    g: np.ndarray,
+    mu: np.ndarray,
+    ivar: np.ndarray,
+    bias: np.ndarray,
+    mcp: np.ndarray,
+    floor: float,
+    refresh: float,
+    refresh_min: float,
+) -> None:  # pragma: no cover
+    """Recompute leaf slot ``u``'s naive-Bayes parameters (means and variances as :func:`gaussian_moments` gives
+    them) and class-count probabilities. A class the leaf has not seen gets no naive-Bayes vote; a leaf that has
+    seen nothing votes by its counts."""
+    C, d = mu.shape[1], mu.shape[2]
+    prior_total = 0.0
+    total = 0.0
+    any_seen = False
+    for c in range(C):
+        prior_total += base[u, c] + obs[u, c] + 1e-9
+        total += obs[u, c]
+        any_seen = any_seen or obs[u, c] > 0.0
+    for c in range(C):
+        mcp[u, c] = (base[u, c] + obs[u, c] + 1e-9) / prior_total
+        bias[u, c] = 0.0
+    for j in range(d):
+        count = 0.0
+        s = 0.0
+        sq = 0.0
+        for c in range(C):
+            count += g[u, c, 0, j]
+            s += g[u, c, 1, j]
+            sq += g[u, c, 2, j]
+        tot = max(count, 1.0)
+        mean_all = s / tot
+        low = floor * max(sq / tot - mean_all * mean_all, 0.0) + 1e-12
+        for c in range(C):
+            n = max(g[u, c, 0, j], 1.0)
+            m = g[u, c, 1, j] / n
+            v = max(g[u, c, 2, j] / n - m * m, low)
+            mu[u, c, j] = m
+            ivar[u, c, j] = 1.0 / v
+            bias[u, c] += np.log(v)
+    for c in range(C):
+        if obs[u, c] > 0.0:
+            bias[u, c] = np.log(mcp[u, c]) - 0.5 * bias[u, c]
+        else:
+            bias[u, c] = np.log(mcp[u, c]) + (-np.inf if any_seen else 0.0)
+    stale_at[u] = total + max(refresh_min, refresh * total)
+
+
+@kernel
+def _predict(
+    x: np.ndarray,
+    links: np.ndarray,
+    thr: np.ndarray,
+    cnt: np.ndarray,
+    stale_at: np.ndarray,
+    obs: np.ndarray,
+    base: np.ndarray,
+    g: np.ndarray,
+    mu: np.ndarray,
+    ivar: np.ndarray,
+    bias: np.ndarray,
+    mcp: np.ndarray,
+    smoothing: float,
+    floor: float,
+    refresh: float,
+    refresh_min: float,
+    p: np.ndarray,
+    s: np.ndarray,
+    preds: np.ndarray,
+) -> None:  # pragma: no cover
+    """Route rows ``x`` to their leaves ``s``, refresh the stale ones (:func:`_refresh_leaf`), and write each row's
+    probabilities ``p`` (its leaf's class counts or naive Bayes, smoothed) and the counts', naive Bayes' and the
+    tree's predictions ``preds`` ``(3, n)``."""
+    n, d = x.shape
+    C = p.shape[1]
+    nb = np.empty(C)
+    for i in range(n):
+        u = _leaf_of(x[i], links, thr)
+        s[i] = u
+        if cnt[u, 3] >= stale_at[u]:
+            _refresh_leaf(u, stale_at, obs, base, g, mu, ivar, bias, mcp, floor, refresh, refresh_min)
+        top = -np.inf
+        for c in range(C):
+            q = 0.0
+            for j in range(d):
+                diff = np.float64(x[i, j]) - mu[u, c, j]
+                q += diff * diff * ivar[u, c, j]
+            nb[c] = bias[u, c] - 0.5 * q
+            top = max(top, nb[c])
+        z = 0.0
+        for c in range(C):
+            nb[c] = np.exp(nb[c] - top)
+            z += nb[c]
+        use_nb = cnt[u, 0] >= cnt[u, 1] and cnt[u, 3] > 0.0
+        best_mc = best_nb = best = 0
+        for c in range(C):
+            nb[c] /= z
+            if mcp[u, c] > mcp[u, best_mc]:
+                best_mc = c
+            if nb[c] > nb[best_nb]:
+                best_nb = c
+            p[i, c] = (1.0 - smoothing) * (nb[c] if use_nb else mcp[u, c]) + smoothing / C
+            if p[i, c] > p[i, best]:
+                best = c
+        preds[0, i] = best_mc
+        preds[1, i] = best_nb
+        preds[2, i] = best
+
+
+@kernel
+def _learn(
+    x: np.ndarray,
+    s: np.ndarray,
+    y: np.ndarray,
+    mc: np.ndarray,
+    nb: np.ndarray,
+    scored: bool,
+    grace: float,
+    cnt: np.ndarray,
+    obs: np.ndarray,
+    g: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+) -> bool:  # pragma: no cover
+    """Add rows ``x`` of classes ``y`` to their leaves ``s``: the counts ``cnt`` (naive Bayes' and the class
+    counts' hits when ``scored``, by their predictions ``nb`` and ``mc``; samples since the last split attempt;
+    samples), the class counts, each class's count, sum and sum of squares per feature, and each feature's range.
+    Returns whether a leaf is due a split attempt (``grace`` samples since its last)."""
+    n, d = x.shape
+    due = False
+    for i in range(n):
+        u = s[i]
+        c = y[i]
+        if scored:
+            cnt[u, 0] += 1.0 if nb[i] == c else 0.0
+            cnt[u, 1] += 1.0 if mc[i] == c else 0.0
+        cnt[u, 2] += 1.0
+        cnt[u, 3] += 1.0
+        obs[u, c] += 1.0
+        for j in range(d):
+            v = np.float64(x[i, j])
+            g[u, c, 0, j] += 1.0
+            g[u, c, 1, j] += v
+            g[u, c, 2, j] += v * v
+            lo[u, j] = min(lo[u, j], v)
+            hi[u, j] = max(hi[u, j], v)
+        due = due or cnt[u, 2] >= grace
+    return due
