@@ -28,6 +28,7 @@ import numpy as np
 import torch
 
 from archgym.online._checks import in_range, lookup, positive_int
+from archgym.online._jit import kernel
 
 __all__ = ["LOG_CLIP", "LOSSES", "Hedge", "ShareHedge", "expert_losses"]
 
@@ -91,14 +92,6 @@ class _Weights:
         self.weights = w
         self.weights32 = w.astype(np.float32)
 
-    @staticmethod
-    def _softmax(v: np.ndarray) -> np.ndarray:
-        """``softmax(v)``, computed in ``v``."""
-        v -= v.max()
-        np.exp(v, out=v)
-        v /= v.sum()
-        return v
-
 
 class Hedge(_Weights):
     """Exponential weights over ``n_experts`` with discounted losses.
@@ -121,10 +114,9 @@ class Hedge(_Weights):
         :param losses: per-sample losses of each expert (a CPU tensor or a numpy array)
         """
         batch = np.asarray(losses)
-        if self.decay < 1.0:
-            self.losses *= self._power(self.decay, batch.shape[0])
-        self.losses += batch.sum(0, dtype=np.float64)
-        self._set(self._softmax(self.losses * -self.eta))
+        w, w32 = np.empty(self.n_experts), np.empty(self.n_experts, dtype=np.float32)
+        _discounted_step(self.losses, batch, self._power(self.decay, batch.shape[0]), self.eta, w, w32)
+        self.weights, self.weights32 = w, w32
 
     def reset(self) -> None:
         """Forget every loss (uniform weights)."""
@@ -177,9 +169,9 @@ class ShareHedge(_Weights):
         :param losses: per-sample losses of each expert (a CPU tensor or a numpy array)
         """
         batch = np.asarray(losses)
-        v = np.log(self.weights)
-        v -= batch.sum(0, dtype=np.float64) * self.eta
-        self._spread(self._softmax(v), 1.0 - self._power(1.0 - self.share, batch.shape[0]))
+        w, w32 = np.empty(self.n_experts), np.empty(self.n_experts, dtype=np.float32)
+        _share_step(self.weights, batch, self.eta, 1.0 - self._power(1.0 - self.share, batch.shape[0]), w, w32)
+        self.weights, self.weights32 = w, w32
 
     def drift(self) -> None:
         """Spread ``drift_share`` of the weight evenly (at a detected drift: the leader may lead no more)."""
@@ -196,3 +188,50 @@ class ShareHedge(_Weights):
             f"ShareHedge(n_experts={self.n_experts}, eta={self.eta}, share={self.share}, "
             f"drift_share={self.drift_share})"
         )
+
+
+@kernel
+def _discounted_step(
+    losses: np.ndarray, batch: np.ndarray, factor: float, eta: float, w: np.ndarray, w32: np.ndarray
+) -> None:  # pragma: no cover
+    """:meth:`Hedge.update`'s step: the discounted losses times ``factor``, plus the batch's summed losses ``(n, K)``
+    (in place), and their exponential weights ``softmax(-eta * losses)`` into ``w`` (and ``w32``)."""
+    K = losses.shape[0]
+    for k in range(K):
+        total = 0.0
+        for i in range(batch.shape[0]):
+            total += batch[i, k]
+        losses[k] = losses[k] * factor + total
+        w[k] = losses[k] * -eta
+    _softmax_into(w, w32)
+
+
+@kernel
+def _share_step(
+    weights: np.ndarray, batch: np.ndarray, eta: float, a: float, w: np.ndarray, w32: np.ndarray
+) -> None:  # pragma: no cover
+    """:meth:`ShareHedge.update`'s step: ``weights * exp(-eta * summed losses)``, renormalised, then ``(1 - a)`` of
+    it plus ``a / K`` into ``w`` (and ``w32``)."""
+    K = weights.shape[0]
+    for k in range(K):
+        total = 0.0
+        for i in range(batch.shape[0]):
+            total += batch[i, k]
+        w[k] = np.log(weights[k]) - total * eta
+    _softmax_into(w, w32)
+    for k in range(K):
+        w[k] = w[k] * (1.0 - a) + a / K
+        w32[k] = w[k]
+
+
+@kernel
+def _softmax_into(v: np.ndarray, v32: np.ndarray) -> None:  # pragma: no cover
+    """``v = softmax(v)`` in place, and its float32 copy into ``v32``."""
+    top = v.max()
+    total = 0.0
+    for k in range(v.shape[0]):
+        v[k] = np.exp(v[k] - top)
+        total += v[k]
+    for k in range(v.shape[0]):
+        v[k] /= total
+        v32[k] = v[k]

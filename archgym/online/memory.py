@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from archgym.online._checks import in_range, positive_int
+from archgym.online._jit import kernel
 
 __all__ = ["DEFAULT_MEMORY", "Memory", "MemoryWindow"]
 
@@ -79,9 +80,6 @@ METRIC_EVERY = 4
 #: standardised rows
 TIE = 1e-4
 
-#: up to this many neighbours the search takes ``k`` passes of argmin (each about a tenth of an argpartition's time
-#: on 8 rows x 2,000 samples), above it one argpartition
-ARGMIN_K = 8
 
 #: the default memory member of AutoClassifier's pool; the fourteenth configuration doubled its window to 2,000
 #: samples (on a static low-dimensional concept the vote's resolution grows with the window: Sine streams +0.002 to
@@ -96,7 +94,9 @@ class MemoryWindow:
 
     Distances are those between standardised samples, weighted per feature, ``sum_j a_j s_j^2 (x_j - w_j)^2``
     with ``s`` the current input scales (the means cancel) and ``a`` the learned feature weights, computed from
-    the raw window in one matmul.
+    the raw window. The search and the vote are one compiled kernel (:func:`_vote`): one pass over the window per
+    row keeps the ``k`` nearest in order, where numpy took a matmul, ``k`` passes of ``argmin`` and a dozen calls
+    whose cost on a chunk of a few rows is their call overhead.
 
     The weights ``a`` (mean 1) are learned online, a diagonal neighbourhood-components analysis (Goldberger et
     al. 2004) on the neighbours each prediction found: once a predicted batch's labels are known, each row
@@ -107,18 +107,10 @@ class MemoryWindow:
     (``metric_decay``), and a drift (:meth:`forget`) resets them. The steps of :data:`METRIC_EVERY` batches are
     collected (each row's squared differences to its neighbours, read when its labels arrive) and taken as one,
     their gradients at the weights of that moment summed: a step costs a dozen numpy calls whatever its rows.
-    It is all numpy: on a chunk of a few rows against a window of two thousand, most calls are dominated by
-    per-op overhead, and in the middle of a stream's other work a torch call's dispatch costs several times what
-    numpy's does (torch's ``addmm`` and ``topk``, faster in a loop of their own, made a chunk 3-16 % slower than
-    numpy's matmul and ``argpartition`` on the memory-led streams of scripts/bench_online.py). The ``k`` nearest
-    are then found by ``k`` passes of ``argmin``, each setting the nearest left aside: for k = 5 half the time of
-    one ``argpartition`` (13 against 27 us on 8 rows x 2,000 samples); above :data:`ARGMIN_K` neighbours, by one
-    ``argpartition``.
 
     Ties: samples whose squared distances differ by less than :data:`TIE` are tied; the newest of them are the
     neighbours, and tied neighbours vote alike. (The recency keys of two copies of a row differ by ``TIE /
-    window`` per sample between them: copies stored only a few dozen samples apart can round to the same float32
-    key, and then the one in the lower slot is taken first.)
+    window`` per sample between them; of equal keys, the one in the lower slot is taken first.)
     """
 
     def __init__(self, spec: Memory, d: int) -> None:
@@ -134,7 +126,6 @@ class MemoryWindow:
         self.n_added = 0
         self.filled = 0
         self.pos = 0
-        self._rows: dict[int, np.ndarray] = {}  # n -> the row numbers (n, 1), for fancy indexing
         self.log_weights = np.zeros(d)  # the distance's feature weights, exp(log_weights), of mean 1
         self.weights = np.ones(d, dtype=np.float32)
         self._last: tuple[np.ndarray, np.ndarray, int, np.ndarray] | None = None  # rows, neighbours, filled, s^2
@@ -175,51 +166,20 @@ class MemoryWindow:
             self._pending = []
 
     def proba(self, x: np.ndarray, s2: np.ndarray, C: int) -> np.ndarray:
-        """``(n, C)`` float32 probabilities of raw rows ``x`` (float32) given the squared input scales ``s2``."""
+        """``(n, C)`` float32 probabilities of raw rows ``x`` (float32) given the squared input scales ``s2``
+        (the search and the vote: :func:`_vote`)."""
         n, m = x.shape[0], self.filled
         if m == 0:
             return np.full((n, C), 1.0 / C, dtype=np.float32)
         learn_metric = self.spec.metric_lr > 0
         s2w = s2 * self.weights if learn_metric else s2
-        a = x * (s2w * -2.0)
-        c = s2w @ self.X2T[:, :m]  # |s w|^2 per stored sample
-        c += self.newer[:m]  # ties go to the newest (TIE)
-        # (n, m) ranking keys |s w|^2 - 2 s^2 x.w (the row's own |s x|^2 is added after)
-        d2 = a @ self.XT[:, :m]
-        d2 += c
         k = min(self.spec.k, m)
-        rows = self._rows.get(n)
-        if rows is None:
-            rows = self._rows[n] = np.arange(n)[:, None]
-        if k <= ARGMIN_K:  # the k nearest, nearest first: k argmins beat one argpartition for a small k
-            # 1-D take and set on the flat keys (a view: the matmul's result is C-contiguous), cheaper than 2-D
-            # fancy indexing; each row starts at row * m
-            starts = rows[:, 0] * m
-            flat = d2.reshape(-1)
-            idx_t = np.empty((k, n), dtype=np.intp)
-            dist_t = np.empty((k, n), dtype=np.float32)
-            for j in range(k):
-                i = d2.argmin(1, out=idx_t[j])
-                at = i + starts
-                flat.take(at, out=dist_t[j])
-                flat[at] = np.inf
-            idx, dist = idx_t.T, dist_t.T
-        else:  # the k nearest, in no order (the vote and the metric's step sum over them)
-            idx = d2.argpartition(k - 1, axis=1)[:, :k]
-            dist = d2[rows, idx]  # (a fancy index: several times cheaper than np.take_along_axis's wrapper here)
+        idx = np.empty((n, k), dtype=np.intp)
+        votes = np.empty((n, C), dtype=np.float32)
+        _vote(x, s2w, self.XT, self.X2T, self.newer, self.y, m, TIE, self.spec.smoothing, idx, votes)
         if learn_metric:
             self._last = (x, idx, m, s2)  # for the metric's step when these rows are learned
-        dist -= self.newer[idx]
-        dist += np.square(x) @ s2w[:, None]  # the row's own |s x|^2 (-x.a / 2)
-        np.maximum(dist, TIE, out=dist)
-        w = np.sqrt(dist, out=dist)  # distance; its inverse weighs the vote
-        np.reciprocal(w, out=w)
-        flat = (rows * C + self.y[idx]).ravel()  # each row's votes at its own C offsets of one flat array
-        votes: np.ndarray = np.bincount(flat, weights=w.ravel(), minlength=n * C).reshape(n, C)
-        s = self.spec.smoothing
-        votes *= (1.0 - s) / votes.sum(1, keepdims=True)
-        votes += s / C
-        return votes.astype(np.float32, copy=False)
+        return votes
 
     def _learn_metric(self, x: np.ndarray, y: np.ndarray) -> None:
         """Collect the step on the feature weights from the neighbours the last :meth:`proba` found for the rows
@@ -329,3 +289,78 @@ class MemoryWindow:
         """
         idx = rng.integers(0, self.filled, n)
         return np.ascontiguousarray(self.XT[:, idx].T), self.y[idx]
+
+
+@kernel
+def _vote(
+    x: np.ndarray,
+    s2w: np.ndarray,
+    XT: np.ndarray,
+    X2T: np.ndarray,
+    newer: np.ndarray,
+    labels: np.ndarray,
+    m: int,
+    tie: float,
+    smoothing: float,
+    idx: np.ndarray,
+    votes: np.ndarray,
+) -> None:  # pragma: no cover
+    """The ``k`` nearest of the first ``m`` stored samples to each row of ``x`` (``idx`` ``(n, k)``, nearest first)
+    and their distance-weighted vote (``votes`` ``(n, C)``, mixed with ``smoothing`` of the uniform), in one pass over
+    the window per row, in float64.
+
+    A sample's ranking key is ``|s w|^2 - 2 s^2 x.w`` (the squared weighted distance without the row's own term) plus
+    ``newer`` (``-tie`` times its age in windows: among samples tied within ``tie``, the newest first; of equal keys,
+    the lower slot). The vote weighs each neighbour by the inverse of its distance, its squared distance floored at
+    ``tie`` (tied neighbours vote alike)."""
+    n, d = x.shape
+    k, C = idx.shape[1], votes.shape[1]
+    base = np.empty(m)  # per stored sample, |s w|^2 + its recency key
+    for col in range(m):
+        base[col] = np.float64(newer[col])
+    for j in range(d):
+        sj = np.float64(s2w[j])
+        squares = X2T[j]
+        for col in range(m):
+            base[col] += sj * np.float64(squares[col])
+    keys = np.empty(m)
+    a = np.empty(d)
+    best = np.empty(k)
+    tally = np.empty(C)
+    for i in range(n):
+        own = 0.0
+        for j in range(d):
+            v = np.float64(x[i, j])
+            a[j] = -2.0 * np.float64(s2w[j]) * v
+            own += np.float64(s2w[j]) * v * v
+        keys[:] = base
+        for j in range(d):  # feature by feature: contiguous reads of the stored rows, which the compiler vectorises
+            aj = a[j]
+            stored = XT[j]
+            for col in range(m):
+                keys[col] += aj * np.float64(stored[col])
+        found = 0
+        for col in range(m):
+            key = keys[col]
+            if found == k and key >= best[k - 1]:
+                continue
+            pos = found if found < k else k - 1  # insert, keeping the keys sorted (equal keys: the earlier first)
+            while pos > 0 and best[pos - 1] > key:
+                best[pos] = best[pos - 1]
+                idx[i, pos] = idx[i, pos - 1]
+                pos -= 1
+            best[pos] = key
+            idx[i, pos] = col
+            if found < k:
+                found += 1
+        tally[:] = 0.0
+        total = 0.0
+        for r in range(k):
+            col = idx[i, r]
+            dist = max(best[r] - np.float64(newer[col]) + own, tie)
+            w = 1.0 / np.sqrt(dist)
+            tally[labels[col]] += w
+            total += w
+        keep = (1.0 - smoothing) / total
+        for c in range(C):
+            votes[i, c] = tally[c] * keep + smoothing / C
