@@ -190,18 +190,14 @@ class MemoryWindow:
         if last is None or last[0] is not x or last[2] != self.filled:
             return
         _, idx, _, s2 = last
-        correct = self.y[idx] == y[:, None]  # (n, k)
-        hits = correct.sum(1)
-        rows = (hits > 0) & (hits < idx.shape[1])  # the others' gradient is 0 (or undefined: no neighbour right)
-        if not rows.any():
+        # read now (the ring buffer may overwrite them before the step): the rows whose neighbours disagree (the
+        # others' gradient is 0, or undefined with no neighbour right)
+        diff, correct = _disagreeing(x, y, idx, self.y, self.XT, s2)
+        if not len(diff):
             return
-        # read now: the ring buffer may overwrite them before the step
-        diff = x[rows][:, None, :] - self.XT[:, idx[rows]].transpose(1, 2, 0)
-        diff *= diff
-        diff *= s2  # (n, k, d): each neighbour's standardised squared difference per feature
         if self._pending and self._pending[0][0].shape[1:] != diff.shape[1:]:
             self._metric_step()  # fewer neighbours than k while the window fills: not stacked with later ones
-        self._pending.append((diff, correct[rows], self.spec.metric_lr / len(y)))
+        self._pending.append((diff, correct, self.spec.metric_lr / len(y)))
         if len(self._pending) >= METRIC_EVERY:
             self._metric_step()
 
@@ -364,3 +360,36 @@ def _vote(
         keep = (1.0 - smoothing) / total
         for c in range(C):
             votes[i, c] = tally[c] * keep + smoothing / C
+
+
+@kernel
+def _disagreeing(
+    x: np.ndarray, y: np.ndarray, idx: np.ndarray, labels: np.ndarray, XT: np.ndarray, s2: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """For the rows of ``x`` (labels ``y``) whose ``k`` neighbours ``idx`` (slots of the window ``XT``, ``labels``)
+    have some but not all of them right: each neighbour's standardised squared difference per feature ``(r, k, d)``
+    (``s2``: the squared scales) and whether it has the row's label ``(r, k)``."""
+    n, k = idx.shape
+    d = x.shape[1]
+    keep = np.zeros(n, dtype=np.bool_)
+    r = 0
+    for i in range(n):
+        hits = 0
+        for j in range(k):
+            hits += labels[idx[i, j]] == y[i]
+        keep[i] = 0 < hits < k
+        r += keep[i]
+    diff = np.empty((r, k, d))
+    correct = np.empty((r, k), dtype=np.bool_)
+    row = 0
+    for i in range(n):
+        if not keep[i]:
+            continue
+        for j in range(k):
+            col = idx[i, j]
+            correct[row, j] = labels[col] == y[i]
+            for f in range(d):
+                gap = np.float64(x[i, f]) - np.float64(XT[f, col])
+                diff[row, j, f] = gap * gap * np.float64(s2[f])
+        row += 1
+    return diff, correct
