@@ -18,5 +18,9 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def kernel(fn: _F) -> _F:
-    """Compile ``fn`` with numba (no Python objects, machine code cached on disk)."""
-    return njit(cache=True, nogil=True)(fn)  # type: ignore[return-value]
+    """Compile ``fn`` with numba (no Python objects; the machine code cached on disk where numba finds a writable
+    place: beside the module or in the user's cache directory, else compiled again in each process)."""
+    try:
+        return njit(cache=True, nogil=True)(fn)  # type: ignore[return-value]
+    except RuntimeError:  # numba: "cannot cache function ...: no locator available" (a read-only install)
+        return njit(nogil=True)(fn)  # type: ignore[return-value]
