@@ -784,6 +784,21 @@ def test_memory_votes_are_an_inverse_distance_knn_over_the_window(k: int) -> Non
     np.testing.assert_allclose(win.proba(queries, s2, C), expected, rtol=1e-4, atol=1e-5)
 
 
+def test_memory_refuses_rows_and_classes_it_cannot_vote_on() -> None:
+    """The search kernel checks no bounds: rows of another width, scales of another length, or a window holding
+    class indices beyond the classes asked for are refused with a clear error."""
+    win = MemoryWindow(Memory(window=8, k=2), d=2)
+    win.add(np.zeros((3, 2), dtype=np.float32), np.array([0, 1, 2]))
+    s2 = np.ones(2, dtype=np.float32)
+    with pytest.raises(ValueError, match=r"MemoryWindow: rows must be a 2-D array of 2 columns, got shape \(1, 3\)"):
+        win.proba(np.zeros((1, 3), dtype=np.float32), s2, 3)
+    with pytest.raises(ValueError, match="2 columns but 3 squared scales"):
+        win.proba(np.zeros((1, 2), dtype=np.float32), np.ones(3, dtype=np.float32), 3)
+    with pytest.raises(ValueError, match="class indices beyond the 2 classes asked for"):
+        win.proba(np.zeros((1, 2), dtype=np.float32), s2, 2)
+    assert win.proba(np.zeros((1, 2), dtype=np.float32), s2, 3).shape == (1, 3)
+
+
 def test_memory_grow_keeps_the_samples_and_their_order() -> None:
     """Growing a wrapped ring buffer keeps every stored sample (the votes do not change), the newest copies of a
     repeated row stay the neighbours, and later samples fill the new room before the oldest is replaced."""

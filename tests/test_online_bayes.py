@@ -176,3 +176,21 @@ def test_its_variances_follow_the_tree_leaves_rule() -> None:
     assert var[1].min() > 0 and np.isneginf(nb._w[-1, [2, 5]]).all()  # class 2: never seen, no vote
     p = nb.proba(x[:4])
     assert p.shape == (4, 2, 3) and np.allclose(p[:, :, 2], 0.005 / 3) and np.allclose(p.sum(2), 1.0)
+
+
+def test_bad_rows_and_labels_raise_before_anything_is_learned() -> None:
+    """The kernels check no bounds: a wrong width or a class index out of range is refused with a clear error, and
+    the statistics are left as they were."""
+    nb = GaussianNaiveBayes(NaiveBayes(), d=2, n_classes=3)
+    nb.learn(np.ones((2, 2)), np.array([0, 1]))
+    before = nb.stats.copy()
+    with pytest.raises(ValueError, match=r"GaussianNaiveBayes: rows must be a 2-D array of 2 columns, got shape \(4,"):
+        nb.learn(np.ones((4, 3)), np.zeros(4, dtype=np.int64))
+    with pytest.raises(ValueError, match=r"class indices must be in 0\.\.2, got \[-1, 3\]"):
+        nb.learn(np.ones((3, 2)), np.array([0, 3, -1]))
+    with pytest.raises(ValueError, match=r"got 3 rows but labels of shape \(2,\)"):
+        nb.learn(np.ones((3, 2)), np.array([0, 1]))
+    with pytest.raises(ValueError, match="rows must be a 2-D array of 2 columns, got shape \\(2,\\)"):
+        nb.proba(np.ones(2))
+    np.testing.assert_array_equal(nb.stats, before)
+    assert nb.n == 2

@@ -205,3 +205,18 @@ def test_drift_forgetting_keeps_the_samples_after_the_change_point() -> None:
     assert m._since_change() == 12 * 8
     m._recent_errors.clear()
     assert m._since_change() == 0
+
+
+def test_bad_rows_and_labels_raise_before_anything_is_learned() -> None:
+    """The kernels check no bounds: a wrong width or a class index out of range is refused with a clear error, and
+    the leaves' statistics are left as they were."""
+    tree = HoeffdingTree(Tree(), 2, 2)
+    tree.learn(np.zeros((4, 2)), np.array([0, 1, 0, 1]))
+    before = {k: getattr(tree, k).copy() for k in ("cnt", "obs", "g")}
+    with pytest.raises(ValueError, match=r"HoeffdingTree: rows must be a 2-D array of 2 columns, got shape \(3, 5\)"):
+        tree.proba(np.zeros((3, 5)))
+    for votes in (True, False):
+        with pytest.raises(ValueError, match=r"class indices must be in 0\.\.1, got \[2\]"):
+            tree.learn(np.zeros((2, 2)), np.array([0, 2]), votes=votes)
+    for k, v in before.items():
+        np.testing.assert_array_equal(getattr(tree, k), v, err_msg=k)

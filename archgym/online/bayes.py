@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from archgym.online._checks import in_range
-from archgym.online._jit import kernel
+from archgym.online._jit import check_labels, check_rows, kernel
 from archgym.online.tree import VAR_FLOOR
 
 __all__ = ["DEFAULT_NAIVE_BAYES", "GaussianNaiveBayes", "NaiveBayes"]
@@ -149,14 +149,16 @@ class GaussianNaiveBayes:
         if self._w is None or self.n >= self._stale_at:
             self._refresh()
         assert self._w is not None
+        x = check_rows("GaussianNaiveBayes", x, self.d)
         p = np.empty((len(x), len(self.specs), self.C))
         _proba(self._w, x, self._smoothing, p)
         return p[:, 0] if self._one else p
 
     def learn(self, x: np.ndarray, y: np.ndarray) -> None:
         """Learn a batch of raw rows ``x`` ``(n, d)`` with class indices ``y`` ``(n,)``."""
-        _learn(self.stats, x, y)
-        self.n += len(y)
+        x = check_rows("GaussianNaiveBayes", x, self.d)
+        _learn(self.stats, x, check_labels("GaussianNaiveBayes", y, len(x), self.C))
+        self.n += len(x)
 
 
 @kernel

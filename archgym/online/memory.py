@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from archgym.online._checks import in_range, positive_int
-from archgym.online._jit import kernel
+from archgym.online._jit import check_rows, kernel
 
 __all__ = ["DEFAULT_MEMORY", "Memory", "MemoryWindow"]
 
@@ -168,15 +168,19 @@ class MemoryWindow:
     def proba(self, x: np.ndarray, s2: np.ndarray, C: int) -> np.ndarray:
         """``(n, C)`` float32 probabilities of raw rows ``x`` (float32) given the squared input scales ``s2``
         (the search and the vote: :func:`_vote`)."""
+        x = check_rows("MemoryWindow", x, self.XT.shape[0])
         n, m = x.shape[0], self.filled
         if m == 0:
             return np.full((n, C), 1.0 / C, dtype=np.float32)
+        if len(s2) != x.shape[1]:
+            raise ValueError(f"MemoryWindow: {x.shape[1]} columns but {len(s2)} squared scales")
         learn_metric = self.spec.metric_lr > 0
         s2w = s2 * self.weights if learn_metric else s2
         k = min(self.spec.k, m)
         idx = np.empty((n, k), dtype=np.intp)
         votes = np.empty((n, C), dtype=np.float32)
-        _vote(x, s2w, self.XT, self.X2T, self.newer, self.y, m, TIE, self.spec.smoothing, idx, votes)
+        if not _vote(x, s2w, self.XT, self.X2T, self.newer, self.y, m, TIE, self.spec.smoothing, idx, votes):
+            raise ValueError(f"MemoryWindow: the window holds class indices beyond the {C} classes asked for")
         if learn_metric:
             self._last = (x, idx, m, s2)  # for the metric's step when these rows are learned
         return votes
@@ -300,10 +304,10 @@ def _vote(
     smoothing: float,
     idx: np.ndarray,
     votes: np.ndarray,
-) -> None:  # pragma: no cover
+) -> bool:  # pragma: no cover
     """The ``k`` nearest of the first ``m`` stored samples to each row of ``x`` (``idx`` ``(n, k)``, nearest first)
     and their distance-weighted vote (``votes`` ``(n, C)``, mixed with ``smoothing`` of the uniform), in one pass over
-    the window per row, in float64.
+    the window per row, in float64. False (and the votes unfinished) if a neighbour's label is not in ``0 .. C - 1``.
 
     A sample's ranking key is ``|s w|^2 - 2 s^2 x.w`` (the squared weighted distance without the row's own term) plus
     ``newer`` (``-tie`` times its age in windows: among samples tied within ``tie``, the newest first; of equal keys,
@@ -353,6 +357,8 @@ def _vote(
         total = 0.0
         for r in range(k):
             col = idx[i, r]
+            if labels[col] < 0 or labels[col] >= C:
+                return False
             dist = max(best[r] - np.float64(newer[col]) + own, tie)
             w = 1.0 / np.sqrt(dist)
             tally[labels[col]] += w
@@ -360,6 +366,7 @@ def _vote(
         keep = (1.0 - smoothing) / total
         for c in range(C):
             votes[i, c] = tally[c] * keep + smoothing / C
+    return True
 
 
 @kernel

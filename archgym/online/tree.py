@@ -51,7 +51,7 @@ import numpy as np
 from scipy.special import ndtr
 
 from archgym.online._checks import in_range, positive_int, same_rows
-from archgym.online._jit import kernel
+from archgym.online._jit import check_labels, check_rows, kernel
 from archgym.online.drift import ADWIN
 
 __all__ = ["DEFAULT_TREE", "HoeffdingTree", "Tree"]
@@ -301,6 +301,7 @@ class HoeffdingTree:
         Each row's leaf votes by its class counts or by naive Bayes, whichever predicted the leaf's samples right
         more often (naive Bayes on ties, once the leaf has seen a sample); a leaf's naive-Bayes parameters and count
         probabilities are recomputed first when stale (:func:`_predict`)."""
+        x = check_rows("HoeffdingTree", x, self.d)
         n = len(x)
         p = np.empty((n, self.C))
         s = np.empty(n, dtype=np.int64)
@@ -324,6 +325,7 @@ class HoeffdingTree:
         """
         last = self._last
         self._last = None
+        x = check_rows("HoeffdingTree", x, self.d)
         if last is None or not same_rows(last[0], x):
             if not votes:
                 return self._learn_statistics(x, self._route(x), y, None)
@@ -339,7 +341,7 @@ class HoeffdingTree:
     ) -> bool:
         """:meth:`learn` of raw rows ``x`` routed to leaf slots ``s``; ``preds``: the class counts', naive
         Bayes' and the tree's predictions of them (None: not predicted)."""
-        y = np.asarray(y, dtype=np.int64)
+        y = check_labels("HoeffdingTree", y, len(x), self.C)
         if len(y) == 0:
             return False
         scored = preds is not None
