@@ -41,7 +41,7 @@ import numpy as np
 
 from archgym.online._checks import in_range
 from archgym.online._jit import check_labels, check_rows, kernel
-from archgym.online.tree import VAR_FLOOR
+from archgym.online.tree import VAR_FLOOR, feature_moments
 
 __all__ = ["DEFAULT_NAIVE_BAYES", "GaussianNaiveBayes", "NaiveBayes"]
 
@@ -168,40 +168,30 @@ def _weights(stats: np.ndarray, pooled: np.ndarray, floor: float, w: np.ndarray)
     mu / var, log p(c) - sum_j (log var + mu * mu / var) / 2]`` per class, one block of ``C`` columns per model
     (``pooled``: whether model ``m`` pools its variances).
 
-    Means and variances as :func:`~archgym.online.tree.gaussian_moments` gives them (the tree's leaves and this
-    member share the rule): a variance is at least ``floor`` times the feature's variance over all classes, plus
-    1e-12. A pooled model's variance is the classes' within-class variances weighted by their counts, and at least
-    the smallest of them (an average of floored variances is floored too; before any sample, the floor itself). A
-    class not seen yet gets no vote (only the smoothing's share); before any sample every class is equal."""
+    Means and variances by :func:`~archgym.online.tree.feature_moments` (the tree's leaves and this member share
+    the rule): a variance is at least ``floor`` times the feature's variance over all classes, plus 1e-12. A pooled
+    model's variance is the classes' within-class variances weighted by their counts, and at least the smallest of
+    them (an average of floored variances is floored too; before any sample, the floor itself). A class not seen
+    yet gets no vote (only the smoothing's share); before any sample every class is equal."""
     C = stats.shape[0]
     d = (stats.shape[1] - 1) // 2
     M = pooled.shape[0]
+    count = stats[:, 2 * d]
     total = 0.0
     any_seen = False
     for c in range(C):
-        total += stats[c, 2 * d]
-        any_seen = any_seen or stats[c, 2 * d] > 0.0
+        total += count[c]
+        any_seen = any_seen or count[c] > 0.0
     tot = max(total, 1.0)
     mu = np.empty((C, d))
     var = np.empty((C, d))
     within = np.zeros(d)
     for j in range(d):
-        sq = 0.0
-        s = 0.0
-        for c in range(C):
-            sq += stats[c, j]
-            s += stats[c, d + j]
-        mean_all = s / tot
-        low = floor * max(sq / tot - mean_all * mean_all, 0.0) + 1e-12
+        feature_moments(count, stats[:, d + j], stats[:, j], floor, mu[:, j], var[:, j])
         smallest = np.inf
         for c in range(C):
-            n = max(stats[c, 2 * d], 1.0)
-            m = stats[c, d + j] / n
-            v = max(stats[c, j] / n - m * m, low)
-            mu[c, j] = m
-            var[c, j] = v
-            within[j] += v * stats[c, 2 * d]
-            smallest = min(smallest, v)
+            within[j] += var[c, j] * count[c]
+            smallest = min(smallest, var[c, j])
         within[j] = max(within[j] / tot, smallest)
     prior_total = total + C * 1e-9
     for k in range(M):

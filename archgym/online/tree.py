@@ -131,13 +131,38 @@ def gaussian_moments(count: np.ndarray, total: np.ndarray, sq: np.ndarray) -> tu
     """Per class and feature, the mean and the variance ``(..., C, d)`` from the samples' count, sum and sum of
     squares ``(..., C, d)`` (``count`` may be ``(..., C, 1)``: one count per class for every feature); a variance is
     at least :data:`VAR_FLOOR` times the feature's variance over all classes (plus 1e-12), so a class seen with one
-    value still has a finite width. The tree's leaves and the naive-Bayes member share this rule."""
+    value still has a finite width. The split search uses it; the leaves' votes and the naive-Bayes member use
+    :func:`feature_moments`, the same rule compiled for one feature."""
     n = np.maximum(count, 1.0)
     mu = total / n
     var = sq / n - mu * mu
     tot = np.maximum(count.sum(-2), 1.0)
     var_all = sq.sum(-2) / tot - (total.sum(-2) / tot) ** 2
     return mu, np.maximum(var, (VAR_FLOOR * np.maximum(var_all, 0.0) + 1e-12)[..., None, :])
+
+
+@kernel
+def feature_moments(
+    count: np.ndarray, total: np.ndarray, sq: np.ndarray, floor: float, mu: np.ndarray, var: np.ndarray
+) -> None:  # pragma: no cover
+    """:func:`gaussian_moments` of one feature, compiled: per class the mean ``mu`` and the variance ``var``
+    (written in place) from its count, sum and sum of squares (1-D over the classes), the variance at least ``floor``
+    times the feature's variance over all classes, plus 1e-12."""
+    n_all = 0.0
+    s = 0.0
+    q = 0.0
+    for c in range(count.shape[0]):
+        n_all += count[c]
+        s += total[c]
+        q += sq[c]
+    tot = max(n_all, 1.0)
+    mean_all = s / tot
+    low = floor * max(q / tot - mean_all * mean_all, 0.0) + 1e-12
+    for c in range(count.shape[0]):
+        n = max(count[c], 1.0)
+        m = total[c] / n
+        mu[c] = m
+        var[c] = max(sq[c] / n - m * m, low)
 
 
 def _gaussians(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -308,7 +333,7 @@ class HoeffdingTree:
         preds = np.empty((3, n), dtype=np.int64)
         links, thr = self._node_arrays()
         leaves = (self.cnt, self.stale_at, self.obs, self.base, self.g, self.mu, self.ivar, self.bias, self.mcp)
-        _predict(x, links, thr, *leaves, self.spec.smoothing, VAR_FLOOR, REFRESH, REFRESH_MIN, p, s, preds)
+        _predict(x, links, thr, leaves, self.spec.smoothing, VAR_FLOOR, REFRESH, REFRESH_MIN, p, s, preds)
         self._last = (x, s, preds[0], preds[1], preds[2])
         return p
 
@@ -443,24 +468,16 @@ def _route(x: np.ndarray, links: np.ndarray, thr: np.ndarray, out: np.ndarray) -
         out[i] = _leaf_of(x[i], links, thr)
 
 
+#: the per-leaf-slot arrays the kernels read, in this order: cnt, stale_at, obs, base, g, mu, ivar, bias, mcp
+Leaves = tuple[np.ndarray, ...]
+
+
 @kernel
-def _refresh_leaf(
-    u: int,
-    stale_at: np.ndarray,
-    obs: np.ndarray,
-    base: np.ndarray,
-    g: np.ndarray,
-    mu: np.ndarray,
-    ivar: np.ndarray,
-    bias: np.ndarray,
-    mcp: np.ndarray,
-    floor: float,
-    refresh: float,
-    refresh_min: float,
-) -> None:  # pragma: no cover
-    """Recompute leaf slot ``u``'s naive-Bayes parameters (means and variances as :func:`gaussian_moments` gives
-    them) and class-count probabilities. A class the leaf has not seen gets no naive-Bayes vote; a leaf that has
-    seen nothing votes by its counts."""
+def _refresh_leaf(u: int, leaves: Leaves, floor: float, refresh: float, refresh_min: float) -> None:  # pragma: no cover
+    """Recompute leaf slot ``u``'s naive-Bayes parameters (means and variances by :func:`feature_moments`) and
+    class-count probabilities. A class the leaf has not seen gets no naive-Bayes vote; a leaf that has seen nothing
+    votes by its counts."""
+    _, stale_at, obs, base, g, mu, ivar, bias, mcp = leaves
     C, d = mu.shape[1], mu.shape[2]
     prior_total = 0.0
     total = 0.0
@@ -472,24 +489,12 @@ def _refresh_leaf(
     for c in range(C):
         mcp[u, c] = (base[u, c] + obs[u, c] + 1e-9) / prior_total
         bias[u, c] = 0.0
+    var = np.empty(C)
     for j in range(d):
-        count = 0.0
-        s = 0.0
-        sq = 0.0
+        feature_moments(g[u, :, 0, j], g[u, :, 1, j], g[u, :, 2, j], floor, mu[u, :, j], var)
         for c in range(C):
-            count += g[u, c, 0, j]
-            s += g[u, c, 1, j]
-            sq += g[u, c, 2, j]
-        tot = max(count, 1.0)
-        mean_all = s / tot
-        low = floor * max(sq / tot - mean_all * mean_all, 0.0) + 1e-12
-        for c in range(C):
-            n = max(g[u, c, 0, j], 1.0)
-            m = g[u, c, 1, j] / n
-            v = max(g[u, c, 2, j] / n - m * m, low)
-            mu[u, c, j] = m
-            ivar[u, c, j] = 1.0 / v
-            bias[u, c] += np.log(v)
+            ivar[u, c, j] = 1.0 / var[c]
+            bias[u, c] += np.log(var[c])
     for c in range(C):
         if obs[u, c] > 0.0:
             bias[u, c] = np.log(mcp[u, c]) - 0.5 * bias[u, c]
@@ -503,15 +508,7 @@ def _predict(
     x: np.ndarray,
     links: np.ndarray,
     thr: np.ndarray,
-    cnt: np.ndarray,
-    stale_at: np.ndarray,
-    obs: np.ndarray,
-    base: np.ndarray,
-    g: np.ndarray,
-    mu: np.ndarray,
-    ivar: np.ndarray,
-    bias: np.ndarray,
-    mcp: np.ndarray,
+    leaves: Leaves,
     smoothing: float,
     floor: float,
     refresh: float,
@@ -522,7 +519,8 @@ def _predict(
 ) -> None:  # pragma: no cover
     """Route rows ``x`` to their leaves ``s``, refresh the stale ones (:func:`_refresh_leaf`), and write each row's
     probabilities ``p`` (its leaf's class counts or naive Bayes, smoothed) and the counts', naive Bayes' and the
-    tree's predictions ``preds`` ``(3, n)``."""
+    tree's predictions ``preds`` ``(3, n)`` (``leaves``: the per-slot arrays, as :data:`Leaves` lists them)."""
+    cnt, stale_at, _, _, _, mu, ivar, bias, mcp = leaves
     n, d = x.shape
     C = p.shape[1]
     nb = np.empty(C)
@@ -530,7 +528,7 @@ def _predict(
         u = _leaf_of(x[i], links, thr)
         s[i] = u
         if cnt[u, 3] >= stale_at[u]:
-            _refresh_leaf(u, stale_at, obs, base, g, mu, ivar, bias, mcp, floor, refresh, refresh_min)
+            _refresh_leaf(u, leaves, floor, refresh, refresh_min)
         top = -np.inf
         for c in range(C):
             q = 0.0
