@@ -318,6 +318,15 @@ def test_encoders_and_hedge() -> None:
     h.update(np.zeros((1, 3)))
     assert h.losses.tolist() == [0.0625, 0.125, 0.0]
     assert h.weights.sum() == pytest.approx(1.0) and h.weights.argmax() == 2
+    for bad in (np.zeros((2, 4)), np.zeros(3)):  # the update kernels check no bounds: a wrong shape stops here
+        for hedge in (h, ShareHedge(3)):
+            with pytest.raises(ValueError, match=r"losses must have shape \(n, 3\), got \((2, 4|3,)\)"):
+                hedge.update(bad)
+    assert h.losses.tolist() == [0.0625, 0.125, 0.0]
+    win = MemoryWindow(Memory(window=8), d=2)
+    with pytest.raises(ValueError, match="MemoryWindow: got 2 rows but 3 labels"):
+        win.add(np.zeros((2, 2), dtype=np.float32), np.zeros(3, dtype=np.int64))
+    assert win.filled == 0
     p = torch.tensor([[[0.9, 0.1], [0.2, 0.8]]])
     assert expert_losses("zero_one", p, torch.tensor([0])).tolist() == [[0.0, 1.0]]
     assert expert_losses("brier", p, torch.tensor([0])).tolist()[0] == pytest.approx([0.02, 1.28])

@@ -88,6 +88,13 @@ class _Weights:
             power = self._powers[key] = base**n
         return power
 
+    def _batch(self, losses: torch.Tensor | np.ndarray) -> np.ndarray:
+        """``losses`` as a numpy array ``(n, n_experts)`` (the update kernels check no bounds)."""
+        batch = np.asarray(losses)
+        if batch.ndim != 2 or batch.shape[1] != self.n_experts:
+            raise ValueError(f"losses must have shape (n, {self.n_experts}), got {tuple(batch.shape)}")
+        return batch
+
     def _set(self, w: np.ndarray) -> None:
         self.weights = w
         self.weights32 = w.astype(np.float32)
@@ -113,7 +120,7 @@ class Hedge(_Weights):
 
         :param losses: per-sample losses of each expert (a CPU tensor or a numpy array)
         """
-        batch = np.asarray(losses)
+        batch = self._batch(losses)
         w, w32 = np.empty(self.n_experts), np.empty(self.n_experts, dtype=np.float32)
         _discounted_step(self.losses, batch, self._power(self.decay, batch.shape[0]), self.eta, w, w32)
         self.weights, self.weights32 = w, w32
@@ -168,7 +175,7 @@ class ShareHedge(_Weights):
 
         :param losses: per-sample losses of each expert (a CPU tensor or a numpy array)
         """
-        batch = np.asarray(losses)
+        batch = self._batch(losses)
         w, w32 = np.empty(self.n_experts), np.empty(self.n_experts, dtype=np.float32)
         _share_step(self.weights, batch, self.eta, 1.0 - self._power(1.0 - self.share, batch.shape[0]), w, w32)
         self.weights, self.weights32 = w, w32

@@ -238,6 +238,9 @@ class MemoryWindow:
 
     def add(self, x: np.ndarray, y: np.ndarray) -> None:
         """Store learned raw rows ``(n, d)`` and their class indices (oldest replaced first)."""
+        x = check_rows("MemoryWindow", x, self.XT.shape[0])
+        if len(y) != len(x):
+            raise ValueError(f"MemoryWindow: got {len(x)} rows but {len(y)} labels")
         if self.spec.metric_lr > 0:
             self._learn_metric(x, y)
         W = self.XT.shape[1]

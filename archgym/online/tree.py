@@ -146,8 +146,8 @@ def feature_moments(
     count: np.ndarray, total: np.ndarray, sq: np.ndarray, floor: float, mu: np.ndarray, var: np.ndarray
 ) -> None:  # pragma: no cover
     """:func:`gaussian_moments` of one feature, compiled: per class the mean ``mu`` and the variance ``var``
-    (written in place) from its count, sum and sum of squares (1-D over the classes), the variance at least ``floor``
-    times the feature's variance over all classes, plus 1e-12."""
+    (written in place) from its count, sum and sum of squares (1-D over the classes, all of one length: a kernel
+    checks no bounds), the variance at least ``floor`` times the feature's variance over all classes, plus 1e-12."""
     n_all = 0.0
     s = 0.0
     q = 0.0
