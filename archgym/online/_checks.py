@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from archgym.online._jit import indices_in_range
+
 T = TypeVar("T")
 
 
@@ -118,3 +120,28 @@ def int_tuple(name: str, values: Iterable[Any], minimum: int = 0) -> tuple[int, 
     :return: the values as a tuple of ints
     """
     return tuple(positive_int(f"{name}[{i}]", v, minimum) for i, v in enumerate(values))
+
+
+def check_rows(who: str, x: Any, d: int) -> np.ndarray:
+    """``x`` as a 2-D numpy array of ``d`` columns (a kernel checks no bounds: a wrong shape must stop here).
+
+    :raises ValueError: ``x`` is not 2-D or has another number of columns
+    """
+    x = np.asarray(x)
+    if x.ndim != 2 or x.shape[1] != d:
+        raise ValueError(f"{who}: rows must be a 2-D array of {d} columns, got shape {x.shape}")
+    return x
+
+
+def check_labels(who: str, y: Any, n: int, n_classes: int) -> np.ndarray:
+    """``y`` as ``n`` int64 class indices, each in ``0 .. n_classes - 1`` (kernels index arrays by them).
+
+    :raises ValueError: another length, or an index out of range
+    """
+    y = np.asarray(y, dtype=np.int64)
+    if y.shape != (n,):
+        raise ValueError(f"{who}: got {n} rows but labels of shape {y.shape}")
+    if n and not indices_in_range(y, n_classes):
+        bad = sorted({int(v) for v in y.tolist() if not 0 <= v < n_classes})
+        raise ValueError(f"{who}: class indices must be in 0..{n_classes - 1}, got {bad}")
+    return y

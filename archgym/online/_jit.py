@@ -27,33 +27,8 @@ def kernel(fn: _F) -> _F:
         return njit(nogil=True)(fn)  # type: ignore[return-value]
 
 
-def check_rows(who: str, x: Any, d: int) -> np.ndarray:
-    """``x`` as a 2-D numpy array of ``d`` columns (a kernel checks no bounds: a wrong shape must stop here).
-
-    :raises ValueError: ``x`` is not 2-D or has another number of columns
-    """
-    x = np.asarray(x)
-    if x.ndim != 2 or x.shape[1] != d:
-        raise ValueError(f"{who}: rows must be a 2-D array of {d} columns, got shape {x.shape}")
-    return x
-
-
-def check_labels(who: str, y: Any, n: int, n_classes: int) -> np.ndarray:
-    """``y`` as ``n`` int64 class indices, each in ``0 .. n_classes - 1`` (kernels index arrays by them).
-
-    :raises ValueError: another length, or an index out of range
-    """
-    y = np.asarray(y, dtype=np.int64)
-    if y.shape != (n,):
-        raise ValueError(f"{who}: got {n} rows but labels of shape {y.shape}")
-    if n and not _in_range(y, n_classes):
-        bad = sorted({int(v) for v in y.tolist() if not 0 <= v < n_classes})
-        raise ValueError(f"{who}: class indices must be in 0..{n_classes - 1}, got {bad}")
-    return y
-
-
 @kernel
-def _in_range(y: np.ndarray, n_classes: int) -> bool:  # pragma: no cover
+def indices_in_range(y: np.ndarray, n_classes: int) -> bool:  # pragma: no cover
     """Whether every index of ``y`` is in ``0 .. n_classes - 1``."""
     for v in y:  # noqa: SIM110 (a compiled loop: numba compiles no generator into all())
         if v < 0 or v >= n_classes:

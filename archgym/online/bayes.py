@@ -39,8 +39,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from archgym.online._checks import in_range
-from archgym.online._jit import check_labels, check_rows, kernel
+from archgym.online._checks import check_labels, check_rows, in_range
+from archgym.online._jit import kernel
 from archgym.online.tree import VAR_FLOOR, feature_moments
 
 __all__ = ["DEFAULT_NAIVE_BAYES", "GaussianNaiveBayes", "NaiveBayes"]
@@ -146,10 +146,10 @@ class GaussianNaiveBayes:
     def proba(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities of raw rows ``x`` ``(n, d)`` (uniform before any sample): ``(n, C)`` for a model built
         from one :class:`NaiveBayes`, ``(n, M, C)`` for one built from a sequence of ``M``."""
+        x = check_rows("GaussianNaiveBayes", x, self.d)
         if self._w is None or self.n >= self._stale_at:
             self._refresh()
         assert self._w is not None
-        x = check_rows("GaussianNaiveBayes", x, self.d)
         p = np.empty((len(x), len(self.specs), self.C))
         _proba(self._w, x, self._smoothing, p)
         return p[:, 0] if self._one else p
@@ -204,9 +204,8 @@ def _weights(stats: np.ndarray, pooled: np.ndarray, floor: float, w: np.ndarray)
                 w[j, col] = -0.5 * iv
                 w[d + j, col] = mu[c, j] * iv
                 norm += np.log(v) + mu[c, j] * mu[c, j] * iv
-            count = stats[c, 2 * d]
-            bias = -0.5 * norm if count > 0.0 else (-np.inf if any_seen else 0.0)
-            w[2 * d, col] = np.log((count + 1e-9) / prior_total) + bias
+            bias = -0.5 * norm if count[c] > 0.0 else (-np.inf if any_seen else 0.0)
+            w[2 * d, col] = np.log((count[c] + 1e-9) / prior_total) + bias
 
 
 @kernel

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from archgym.online._checks import in_range, positive_int
-from archgym.online._jit import check_rows, kernel
+from archgym.online._checks import check_rows, in_range, positive_int
+from archgym.online._jit import kernel
 
 __all__ = ["DEFAULT_MEMORY", "Memory", "MemoryWindow"]
 

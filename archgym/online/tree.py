@@ -50,8 +50,8 @@ from typing import ClassVar
 import numpy as np
 from scipy.special import ndtr
 
-from archgym.online._checks import in_range, positive_int, same_rows
-from archgym.online._jit import check_labels, check_rows, kernel
+from archgym.online._checks import check_labels, check_rows, in_range, positive_int, same_rows
+from archgym.online._jit import kernel
 from archgym.online.drift import ADWIN
 
 __all__ = ["DEFAULT_TREE", "HoeffdingTree", "Tree"]
@@ -317,7 +317,7 @@ class HoeffdingTree:
         if len(self.feat) == 1:
             return np.zeros(len(x), dtype=np.int64)
         out = np.empty(len(x), dtype=np.int64)
-        _route(x, *self._node_arrays(), out)
+        _route_rows(x, *self._node_arrays(), out)
         return out
 
     def proba(self, x: np.ndarray) -> np.ndarray:
@@ -326,7 +326,10 @@ class HoeffdingTree:
         Each row's leaf votes by its class counts or by naive Bayes, whichever predicted the leaf's samples right
         more often (naive Bayes on ties, once the leaf has seen a sample); a leaf's naive-Bayes parameters and count
         probabilities are recomputed first when stale (:func:`_predict`)."""
-        x = check_rows("HoeffdingTree", x, self.d)
+        return self._proba(check_rows("HoeffdingTree", x, self.d))
+
+    def _proba(self, x: np.ndarray) -> np.ndarray:
+        """:meth:`proba` of rows already checked."""
         n = len(x)
         p = np.empty((n, self.C))
         s = np.empty(n, dtype=np.int64)
@@ -354,7 +357,7 @@ class HoeffdingTree:
         if last is None or not same_rows(last[0], x):
             if not votes:
                 return self._learn_statistics(x, self._route(x), y, None)
-            self.proba(x)
+            self._proba(x)
             last = self._last
             assert last is not None
             self._last = None
@@ -462,7 +465,7 @@ def _leaf_of(row: np.ndarray, links: np.ndarray, thr: np.ndarray) -> int:  # pra
 
 
 @kernel
-def _route(x: np.ndarray, links: np.ndarray, thr: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
+def _route_rows(x: np.ndarray, links: np.ndarray, thr: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
     """The leaf slot of every row of ``x``, into ``out``."""
     for i in range(x.shape[0]):
         out[i] = _leaf_of(x[i], links, thr)
