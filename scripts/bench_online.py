@@ -1,4 +1,4 @@
-"""Benchmark: archgym's AutoClassifier against River's classifiers on 376 streams of different kinds.
+"""Benchmark: archgym's AutoClassifier against River's classifiers on 390 streams of different kinds.
 
 What it does
     Materialises each stream of :data:`STREAMS` once (River's or scikit-learn's synthetic generators, 50,000
@@ -59,9 +59,11 @@ What it does
     twenty-first, a SHELTERED set, fixed after that run and before any change of a twenty-second configuration
     was chosen, and first run with the twenty-first, a SHUTTERED set, fixed after that run and before any change
     of a twenty-second configuration, and first run with the twenty-first, a STOWED set, fixed after that run and
-    before any change of a twenty-second configuration, and first run with the twenty-second, and a STASHED set,
-    fixed after that run and before any change of a twenty-third configuration (developed on every other set,
-    ``--split dev``);
+    before any change of a twenty-second configuration, and first run with the twenty-second, a STASHED set,
+    fixed after that run and before any change of a twenty-third configuration, a TUCKED set, fixed after the
+    twenty-third configuration's full run and before any change of a twenty-fourth, a WRAPPED set, fixed after the
+    twenty-fourth's full run and before any change of a twenty-fifth, and a BOXED set, fixed after the twenty-fifth's
+    full run and before any change of a twenty-sixth configuration (developed on every other set, ``--split dev``);
     :func:`verdict` says per stream whether the goal is met: AutoClassifier's accuracy >= River's best,
     at >= 10x ARF's samples/s. Beside it, :func:`paired_test` compares the two on the same samples: the samples
     only AutoClassifier predicted right, those only River's best did, and the two-sided exact McNemar test of that
@@ -75,10 +77,10 @@ How to run
 Flags
     --n N            samples per synthetic stream (default 50000; --quick: 5000)
     --quick          short run; prints only, never writes docs/benchmarks.md
-    --split S        all, dev (every split but wrapped), tuning, held-out, fresh, final, sealed, vault, reserve,
+    --split S        all, dev (every split but boxed), tuning, held-out, fresh, final, sealed, vault, reserve,
                      spare, unseen, novel, blind, hidden, untouched, sequestered, withheld, embargoed, locked,
                      guarded, shielded, screened, isolated, concealed, veiled, shrouded, cloaked, masked, covered,
-                     sheltered, shuttered, stowed, stashed, tucked or wrapped
+                     sheltered, shuttered, stowed, stashed, tucked, wrapped or boxed
                      (default all)
     --streams A,B    only these streams
     --chunk B        samples per predict-then-learn chunk, for every model (default 8)
@@ -193,6 +195,9 @@ SINE_1_3_0_SHORT = 3_000
 STAGGER_0_1_0_SHORT = 3_000
 SINE_3_2_0_SHORT = 2_500
 MIXED_1_0_1_SHORT = 3_000
+STAGGER_0_2_0_SHORT = 3_000
+SINE_1_2_0_SHORT = 3_000
+MIXED_1_0_1_0_SHORT = 3_000
 
 
 # ---------------------------------------------------------------------------- streams
@@ -584,6 +589,15 @@ _led_drift_7_2 = _chain("LEDDrift", "n_drift_features", (7, 2), 1950, noise_perc
 _sine_3_2_0_short = _chain("Sine", _FN, (3, 2, 0), 1970, width=50, length=SINE_3_2_0_SHORT)
 _sine_0_3_1_noisy = _chain("Sine", _FN, (0, 3, 1), 1980, has_noise=True)
 _random_tree_6c_7 = _random_tree_spec(2000, 6, 7, 3, 3, 6, 3)
+# the boxed split
+_agrawal_9_5 = _agrawal((9, 5), 0.05, 2040)
+_sea_0_2_3_noisy = _chain("SEA", "variant", (0, 2, 3), 2050, noise=0.15)
+_hyperplane_12_3 = _hyperplane_spec(2060, 12, 3, 5e-4, 0.05)
+_rbf_drift_6c_7 = _rbf_drift(2061, 6, 7, 25, 7e-4, 6)
+_led_drift_6_1 = _chain("LEDDrift", "n_drift_features", (6, 1), 2070, noise_percentage=0.1, **_LED)
+_sine_1_2_0_short = _chain("Sine", _FN, (1, 2, 0), 2090, width=50, length=SINE_1_2_0_SHORT)
+_sine_3_1_2_noisy = _chain("Sine", _FN, (3, 1, 2), 2100, has_noise=True)
+_random_tree_3c_10 = _random_tree_spec(2130, 3, 10, 3, 3, 6, 3)
 
 
 # streams whose seeds do not follow _chain's pattern (kept as they were: the same samples)
@@ -677,6 +691,10 @@ _stagger_2_0_1_2 = _sequence("STAGGER", (2, 0, 1, 2), 1960)
 _stagger_0_1_0_short = _sequence("STAGGER", (0, 1, 0), 1965, STAGGER_0_1_0_SHORT, 50)
 _mixed_1_0_1_0_1_0_1_0_1_0_1_0 = _mixed_sequence((1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0), 1990)
 _mixed_1_0_1_short = _mixed_sequence((1, 0, 1), 2030, MIXED_1_0_1_SHORT, 50)
+_stagger_0_1_2_0 = _sequence("STAGGER", (0, 1, 2, 0), 2080)
+_stagger_0_2_0_short = _sequence("STAGGER", (0, 2, 0), 2085, STAGGER_0_2_0_SHORT, 50)
+_mixed_0_1_0_1_0_1_0_1_0_1_0_1_0 = _mixed_sequence((0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0), 2110)
+_mixed_1_0_1_0_short = _mixed_sequence((1, 0, 1, 0), 2120, MIXED_1_0_1_0_SHORT, 50)
 
 
 def _samples(x: np.ndarray, y: np.ndarray) -> list[tuple[dict[str, float], int]]:
@@ -832,16 +850,17 @@ def _mnist1d(n: int, seed: int) -> Any:
 #: run with the twenty-second; STASHED streams were fixed (committed) after the stowed's first run and before any
 #: change of a twenty-third configuration; TUCKED streams were fixed (committed) after the twenty-third
 #: configuration's full run and before any change of a twenty-fourth; WRAPPED streams were fixed (committed) after
-#: the twenty-fourth configuration's full run and before any change of a twenty-fifth
+#: the twenty-fourth configuration's full run and before any change of a twenty-fifth; BOXED streams were fixed
+#: (committed) after the twenty-fifth configuration's full run and before any change of a twenty-sixth
 SPLITS = (
     "tuning", "held-out", "fresh", "final", "sealed", "vault", "reserve", "spare", "unseen", "novel", "blind", "hidden",
     "untouched", "sequestered", "withheld", "embargoed", "locked", "guarded", "shielded", "screened", "isolated",
     "concealed", "veiled", "shrouded", "cloaked", "masked", "covered", "sheltered", "shuttered", "stowed",
-    "stashed", "tucked", "wrapped",
+    "stashed", "tucked", "wrapped", "boxed",
 )  # fmt: skip
 (
     _T, _H, _F, _L, _S, _V, _R, _P, _U, _N, _B, _D, _X, _Q, _W, _E, _K, _G, _Z, _C, _I, _A, _J, _M, _O, _Y, _CV, _SH,
-    _SU, _ST, _SS, _TU, _WR,
+    _SU, _ST, _SS, _TU, _WR, _BX,
 ) = SPLITS  # fmt: skip
 STREAMS: dict[str, StreamSpec] = {
     "sea-drift": StreamSpec("linear, 2 abrupt drifts (SEA 0 -> 2 -> 3, 10% noise)", _T, _sea),
@@ -2075,8 +2094,64 @@ STREAMS: dict[str, StreamSpec] = {
         _WR,
         _sklearn_generated("blobs", seed_offset=2020, n_features=8, centers=6, cluster_std=4.0),
     ),
+    "agrawal-9-5": StreamSpec("threshold rules, 1 drift, 5% perturbation (Agrawal f9 -> f5)", _BX, _agrawal_9_5),
+    "sea-0-2-3-noisy": StreamSpec("linear, 2 drifts, 15% noise (SEA 0 -> 2 -> 3)", _BX, _sea_0_2_3_noisy),
+    "hyperplane-12-3": StreamSpec(
+        "linear, rotating (Hyperplane, 12 features, 3 drifting, change 5e-4, 5% noise)", _BX, _hyperplane_12_3
+    ),
+    "rbf-drift-6c-7": StreamSpec(
+        "Gaussian clusters, moving (RandomRBFDrift, 6 classes, 7 features, 25 centroids, speed 7e-4)",
+        _BX,
+        _rbf_drift_6c_7,
+    ),
+    "led-drift-6-1": StreamSpec(
+        "boolean, 10 classes, 1 drift (LEDDrift, 10% noise, 17 irrelevant)", _BX, _led_drift_6_1
+    ),
+    "stagger-0-1-2-0": StreamSpec(
+        "categorical rules, 3 drifts, a recurring concept (STAGGER 0 -> 1 -> 2 -> 0)", _BX, _stagger_0_1_2_0
+    ),
+    "stagger-0-2-0-short": StreamSpec(
+        "categorical rules, short, 2 drifts, a recurring concept (STAGGER 0 -> 2 -> 0, 3,000 samples)",
+        _BX,
+        _stagger_0_2_0_short,
+        length=STAGGER_0_2_0_SHORT,
+    ),
+    "sine-1-2-0-short": StreamSpec(
+        "2-D nonlinear, short, 2 drifts (Sine f1 -> f2 -> f0, 3,000 samples)",
+        _BX,
+        _sine_1_2_0_short,
+        length=SINE_1_2_0_SHORT,
+    ),
+    "sine-3-1-2-noisy": StreamSpec(
+        "2-D nonlinear + 2 noise features, 2 drifts (Sine f3 -> f1 -> f2)", _BX, _sine_3_1_2_noisy
+    ),
+    "mixed-0-1-0-1-0-1-0-1-0-1-0-1-0": StreamSpec(
+        "boolean + numeric, twelve label flips (Mixed f0 -> f1 -> f0 -> f1 -> f0 -> f1 -> f0 -> f1 -> f0 -> f1 -> f0 "
+        "-> f1 -> f0)",
+        _BX,
+        _mixed_0_1_0_1_0_1_0_1_0_1_0_1_0,
+    ),
+    "mixed-1-0-1-0-short": StreamSpec(
+        "boolean + numeric, short, 3 label flips (Mixed f1 -> f0 -> f1 -> f0, 3,000 samples)",
+        _BX,
+        _mixed_1_0_1_0_short,
+        length=MIXED_1_0_1_0_SHORT,
+    ),
+    "random-tree-3c-10": StreamSpec(
+        "random decision tree, 3 classes, 10 numeric + 3 categorical (RandomTree, depth 6)", _BX, _random_tree_3c_10
+    ),
+    "quantiles-4c-8": StreamSpec(
+        "nested Gaussian shells, generated by scikit-learn (make_gaussian_quantiles: 8 features, 4 classes)",
+        _BX,
+        _sklearn_generated("gaussian_quantiles", seed_offset=2140, n_features=8, n_classes=4),
+    ),
+    "blobs-4c-5": StreamSpec(
+        "overlapping Gaussian blobs, generated by scikit-learn (make_blobs: 5 features, 4 centres, std 3.5)",
+        _BX,
+        _sklearn_generated("blobs", seed_offset=2150, n_features=5, centers=4, cluster_std=3.5),
+    ),
 }
-#: the development streams of a twenty-fifth configuration (``--split dev``): every split but the wrapped
+#: the development streams of a twenty-sixth configuration (``--split dev``): every split but the boxed
 DEV_SPLITS = SPLITS[:-1]
 
 
