@@ -472,6 +472,21 @@ def test_bench_markdown_reports_the_paired_test() -> None:
     miss = f"{names[1]} ({split}): 0.8400 vs river-arf 0.8500 (-0.0100) at 20.0x ARF (less accurate), paired +20"
     assert miss in text
     assert f"more accurate at p < 0.05 on 1, less accurate on 1 ({names[2]}), no difference at that level on 1" in text
+    holm = "With Holm's correction for those 3 tests (family-wise error 0.05): more accurate on 1, less accurate on 1"
+    assert f"{holm} ({names[2]}). Not significantly less accurate after that correction, at >= 10x ARF's" in text
+    assert "samples/s: 2 of 3 streams." in text
+
+
+def test_bench_holm_steps_down_and_stops_at_the_first_kept_test() -> None:
+    """Holm's procedure: the smallest p against alpha / m, the next against alpha / (m - 1), ...; the first test not
+    rejected stops it, so a later p under its own threshold (b: 0.04 <= 0.05 / 1) is kept too."""
+    bench = _bench()
+    assert bench.holm({"a": 0.01, "b": 0.04, "c": 0.03, "d": 0.005}) == {"a", "d"}
+    assert bench.holm({"a": 0.01, "b": 0.02}) == {"a", "b"}  # 0.01 <= 0.025, then 0.02 <= 0.05
+    assert bench.holm({"a": 0.03, "b": 0.001}, alpha=0.01) == {"b"}
+    assert bench.holm({}) == set() and bench.holm({"a": 0.5}) == set()
+    with pytest.raises(ValueError, match=r"alpha must be in \(0, 1\), got 1.5"):
+        bench.holm({"a": 0.01}, alpha=1.5)
 
 
 def test_bench_recheck_draws_the_synthetic_accuracy_misses_again() -> None:
