@@ -2,7 +2,7 @@
 
 What it does
     Materialises each stream of :data:`STREAMS` once (River's or scikit-learn's synthetic generators, 50,000
-    samples each but 41 short streams, or a dataset bundled in River's or scikit-learn's wheel, or MNIST-1D,
+    samples each but 49 short streams, or a dataset bundled in River's or scikit-learn's wheel, or MNIST-1D,
     whole) and runs the same prequential protocol for every model: the stream is cut into chunks of ``--chunk``
     samples (default 8); each chunk is first predicted with the model as it stands, then learned. River's models
     predict and learn the chunk one sample at a time (``predict_one`` then ``learn_one`` on River's dicts); archgym's
@@ -67,7 +67,8 @@ What it does
     :func:`verdict` says per stream whether the goal is met: AutoClassifier's accuracy >= River's best,
     at >= 10x ARF's samples/s. Beside it, :func:`paired_test` compares the two on the same samples: the samples
     only AutoClassifier predicted right, those only River's best did, and the two-sided exact McNemar test of that
-    split, which tells a difference of a few samples in 50,000 (a tie) from one the stream really shows.
+    split, which tells a difference of a few samples in 50,000 (a tie) from one the stream really shows; under
+    the table, :func:`holm` applies Holm's correction for the run's number of streams to those tests.
 
 How to run
     PYTHONPATH=. python scripts/bench_online.py                  # every stream, writes its docs section
