@@ -2313,6 +2313,16 @@ def river_best(models: dict[str, dict[str, Any]]) -> str:
     return max((k for k in models if k.startswith("river")), key=lambda k: models[k]["accuracy"])
 
 
+def speed_ratio(models: dict[str, dict[str, Any]], ours: str = "archgym-auto") -> float:
+    """``ours``'s samples/s as a multiple of River's ARF's on the same stream (the goal's speed half).
+
+    :param models: ``{model: {"samples_per_s": ...}}``, with ``river-arf`` among them
+    :param ours: the archgym model judged
+    :return: the ratio; the goal asks for at least :data:`GOAL_SPEEDUP`
+    """
+    return float(models[ours]["samples_per_s"] / models["river-arf"]["samples_per_s"])
+
+
 def verdict(models: dict[str, dict[str, Any]], ours: str = "archgym-auto") -> tuple[bool, str]:
     """Whether ``ours`` reaches River's best prequential accuracy at >= 10x ARF's samples/s, and why.
 
@@ -2322,7 +2332,7 @@ def verdict(models: dict[str, dict[str, Any]], ours: str = "archgym-auto") -> tu
     """
     best = river_best(models)
     acc, best_acc = models[ours]["accuracy"], models[best]["accuracy"]
-    speed = models[ours]["samples_per_s"] / models["river-arf"]["samples_per_s"]
+    speed = speed_ratio(models, ours)
     met = acc >= best_acc and speed >= GOAL_SPEEDUP
     why = []
     if acc < best_acc:
@@ -2369,11 +2379,7 @@ def paired_summary(results: Results) -> list[str]:
     rejected = holm({name: t["p"] for name, t in tests.items()})
     holm_better = sum(tests[name]["wins"] > tests[name]["losses"] for name in rejected)
     holm_worse = sorted(name for name in rejected if tests[name]["wins"] < tests[name]["losses"])
-    fast = {
-        name
-        for name in tests
-        if results[name]["archgym-auto"]["samples_per_s"] >= GOAL_SPEEDUP * results[name]["river-arf"]["samples_per_s"]
-    }
+    fast = {name for name in tests if speed_ratio(results[name]) >= GOAL_SPEEDUP}
     return [
         f"Paired against River's most accurate model on the same samples (the paired column: +samples only "
         "AutoClassifier predicted right / -samples only River's model did, and the two-sided exact McNemar test of "
@@ -2425,7 +2431,7 @@ def markdown(results: Results, command: str, machine: str, n: int, chunk: int, n
         best = river_best(models)
         met, _ = verdict(models)
         ours = models["archgym-auto"]
-        speed = ours["samples_per_s"] / models["river-arf"]["samples_per_s"]
+        speed = speed_ratio(models)
         met_count[spec.split][0] += met
         met_count[spec.split][1] += 1
         lines.append(

@@ -352,6 +352,7 @@ def test_bench_verdict() -> None:
     }
     met, text = bench.verdict(models)
     assert met and "+0.0100" in text and "12.0x ARF" in text
+    assert bench.speed_ratio(models) == pytest.approx(12.0)
     models["archgym-auto"]["samples_per_s"] = 9_000.0
     met, text = bench.verdict(models)
     assert not met and "under 10x ARF" in text
